@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { DockerClient, DockerUnreachableError } from '../lib/docker/client';
+import { parseDockerHost } from '../lib/docker/endpoint';
+import { formatSummary } from '../lib/format/summary';
+import { Topology } from '../lib/model/topology';
+import { scanOnce } from '../lib/scanner';
+import { loadSettings, SettingsError } from '../lib/settings';
+import { dashboardUrl, readToken } from '../server/token';
+
+const USAGE = `Usage: reachmap <command> [options]
+
+Commands:
+  scan [--json]        Scan the Docker host: networks, namespaces, listeners, findings
+  url                  Print the dashboard's sign-in URL (reads the token from the data directory)
+
+Options:
+  --docker-host URL    Docker endpoint (env DOCKER_HOST; default unix:///var/run/docker.sock)
+  --data-dir DIR       Data directory (env REACHMAP_DATA_DIR)
+  -h, --help           Show this help
+`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        'docker-host': { type: 'string' },
+        'data-dir': { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const settings = loadSettings(process.env, {
+    dockerHost: values['docker-host'] as string | undefined,
+    dataDir: values['data-dir'] as string | undefined,
+    host: values.host as string | undefined,
+    port: values.port as string | undefined,
+  });
+  switch (command) {
+    case 'scan': {
+      if (positionals.length > 1)
+        throw new UsageError(`scan takes no arguments (got "${positionals.slice(1).join(' ')}")`);
+      const client = new DockerClient(
+        parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
+      );
+      const topology = Topology.parse(await scanOnce(client));
+      process.stdout.write(
+        values.json ? `${JSON.stringify(topology, null, 2)}\n` : `${formatSummary(topology)}\n`,
+      );
+      return 0;
+    }
+    case 'url': {
+      const token = settings.token ?? (await readToken(settings.dataDir));
+      if (!token) {
+        process.stderr.write(
+          `reachmap: no token yet in ${settings.dataDir}; start the dashboard once (npm start)\n`,
+        );
+        return 1;
+      }
+      process.stdout.write(`${dashboardUrl(settings, token)}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`reachmap: ${e.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (e instanceof SettingsError || e instanceof DockerUnreachableError) {
+      process.stderr.write(`reachmap: ${e.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`reachmap: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,52 @@
+'use client';
+import { useDashboard } from './useDashboard';
+
+/** Says plainly when what you see is not live: engine unreachable, server link lost, signed out. */
+export function StatusBanner() {
+  const link = useDashboard((s) => s.link);
+  const linkError = useDashboard((s) => s.linkError);
+  const engine = useDashboard((s) => s.engine);
+  const receivedAt = useDashboard((s) => s.receivedAt);
+  const endpoint = useDashboard((s) => s.topology?.host.dockerEndpoint);
+  const last = receivedAt ? new Date(receivedAt).toLocaleTimeString() : null;
+
+  if (link === 'unauthorized')
+    return (
+      <div
+        role="alert"
+        data-testid="banner-unauthorized"
+        className="bg-amber-900/80 px-4 py-2 text-sm text-amber-100"
+      >
+        Your session is not valid (the token changed or the cookie expired).{' '}
+        <a href="/login" className="underline">
+          Sign in again
+        </a>
+        .
+      </div>
+    );
+  if (link === 'disconnected')
+    return (
+      <div
+        role="alert"
+        data-testid="banner-disconnected"
+        className="bg-amber-900/80 px-4 py-2 text-sm text-amber-100"
+      >
+        Lost the connection to the Reachmap server ({linkError ?? 'unknown reason'}); reconnecting…
+        {last && ` Showing what was live at ${last}.`}
+      </div>
+    );
+  if (engine?.status === 'unreachable')
+    return (
+      <div
+        role="alert"
+        data-testid="banner-engine-unreachable"
+        className="bg-red-900/80 px-4 py-2 text-sm text-red-50"
+      >
+        Docker engine unreachable{endpoint ? ` at ${endpoint}` : ''}: {engine.error ?? 'unknown error'}.
+        Reconnecting by itself
+        {engine.retryInMs ? ` (next try in ${Math.ceil(engine.retryInMs / 1000)} s)` : ''}.
+        {last && ` Showing the last known topology (${last}).`}
+      </div>
+    );
+  return null;
+}

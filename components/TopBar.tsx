@@ -1,0 +1,60 @@
+'use client';
+import { dashboardStore } from '@/lib/client/store';
+import { projectsOf } from '@/lib/topology/graph';
+import { useDashboard } from './useDashboard';
+
+function LiveDot() {
+  const link = useDashboard((s) => s.link);
+  const engine = useDashboard((s) => s.engine?.status);
+  const live = link === 'live' && engine === 'connected';
+  return (
+    <span
+      data-testid="live-status"
+      data-live={live}
+      className="flex items-center gap-1.5 text-xs text-slate-300"
+    >
+      <span
+        className={`h-2 w-2 rounded-full ${live ? 'bg-emerald-400' : 'bg-amber-400 animate-pulse'}`}
+        aria-hidden
+      />
+      {live ? 'live' : link !== 'live' ? `server ${link}` : `engine ${engine ?? 'connecting'}`}
+    </span>
+  );
+}
+
+export function TopBar() {
+  const t = useDashboard((s) => s.topology);
+  const project = useDashboard((s) => s.project);
+  const projects = t ? projectsOf(t) : [];
+  const running = t?.containers.filter((c) => c.state === 'running').length ?? 0;
+  return (
+    <header className="flex flex-wrap items-center gap-x-5 gap-y-1 border-b border-slate-800 bg-slate-950 px-4 py-2">
+      <h1 className="text-base font-bold tracking-tight text-slate-100">
+        Reach<span className="text-sky-400">map</span>
+      </h1>
+      {t && (
+        <span className="text-xs text-slate-400" data-testid="host-summary">
+          {t.host.name} · Docker {t.host.engineVersion} · {t.containers.length} containers ({running} running)
+          · {t.namespaces.length} namespaces · {t.networks.length} networks · scan {t.scanMs} ms
+        </span>
+      )}
+      <label className="ml-auto flex items-center gap-2 text-xs text-slate-300">
+        Compose project
+        <select
+          data-testid="project-filter"
+          className="rounded border border-slate-700 bg-slate-900 px-2 py-1 text-xs"
+          value={project ?? ''}
+          onChange={(e) => dashboardStore.getState().setProject(e.target.value || null)}
+        >
+          <option value="">all</option>
+          {projects.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <LiveDot />
+    </header>
+  );
+}

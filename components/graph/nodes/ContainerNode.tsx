@@ -1,0 +1,55 @@
+'use client';
+import type { Node, NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import type { ContainerData } from '@/lib/topology/graph';
+import { SeverityBadge } from '../SeverityBadge';
+
+export type ContainerFlowNode = Node<ContainerData & Record<string, unknown>, 'container'>;
+
+const STATE_STYLE: Record<string, string> = {
+  running: 'bg-emerald-400',
+  paused: 'bg-amber-400',
+  restarting: 'bg-amber-400 animate-pulse',
+  created: 'bg-slate-400',
+  exited: 'bg-slate-500',
+  dead: 'bg-red-500',
+  removing: 'bg-slate-500',
+};
+
+function ContainerNodeView({ data, selected }: NodeProps<ContainerFlowNode>) {
+  const down = data.state !== 'running';
+  return (
+    <div
+      data-testid="container-node"
+      data-name={data.name}
+      data-state={data.state}
+      className={`h-full w-full rounded-md border px-2 py-1.5 text-xs ${
+        selected ? 'border-sky-400 ring-1 ring-sky-400' : 'border-slate-600'
+      } ${down ? 'bg-slate-900/70 text-slate-400' : 'bg-slate-800 text-slate-100'}`}
+      title={`${data.name} — ${data.image}`}
+    >
+      <div className="flex items-center gap-1.5">
+        <span
+          className={`inline-block h-2 w-2 shrink-0 rounded-full ${STATE_STYLE[data.state] ?? 'bg-slate-500'}`}
+          aria-hidden
+        />
+        <span className="truncate font-semibold">{data.name}</span>
+        <SeverityBadge severity={data.worst} count={data.findingCount} />
+      </div>
+      <div className="mt-0.5 flex gap-2 truncate text-[11px] text-slate-400">
+        <span data-testid="container-state">
+          {down ? data.state : data.health === 'none' ? 'running' : data.health}
+        </span>
+        <span>· {data.mode}</span>
+        {data.service && <span className="truncate">· {data.service}</span>}
+      </div>
+      {data.ports.length > 0 && (
+        <div className="mt-0.5 truncate font-mono text-[10px] text-sky-300" title={data.ports.join(', ')}>
+          ⇢ {data.ports.join(', ')}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const ContainerNode = memo(ContainerNodeView);

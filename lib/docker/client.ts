@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import type { ProcNetTables } from '../netns/procNet';
+import { splitConcatenatedTables } from '../netns/procNet';
+import { mapLimit } from '../util/concurrency';
+import type { DockerEndpoint as Endpoint } from './endpoint';
+import {
+  DockerContainer,
+  DockerContainerSummary,
+  DockerInfo,
+  DockerNetwork,
+  DockerVersion,
+  type EngineFacts,
+} from './schemas';
+
+/** dockerd on two cores gains nothing beyond ~8 requests in flight (performance-facts.md). */
+const INSPECT_CONCURRENCY = 8;
+/** Bound on one API call; the events stream is exempt (a quiet stream is not a dead one). */
+const CALL_TIMEOUT_MS = 10_000;
+
+export class DockerUnreachableError extends Error {
+  constructor(
+    readonly endpoint: string,
+    override readonly cause: unknown,
+  ) {
+    super(`Docker engine unreachable at ${endpoint}: ${describeError(cause)}`);
+    this.name = 'DockerUnreachableError';
+  }
+}
+
+export function describeError(e: unknown): string {
+  if (e && typeof e === 'object') {
+    const o = e as { code?: string; message?: string; statusCode?: number; reason?: string };
+    if (o.code === 'ENOENT') return `${o.code} (no socket there: is dockerd running? is DOCKER_HOST right?)`;
+    if (o.code === 'EACCES')
+      return `${o.code} (no permission on the socket: run as root or join the docker group)`;
+    if (o.code === 'ECONNREFUSED') return `${o.code} (nothing listens there: is dockerd running?)`;
+    if (o.statusCode) return `HTTP ${o.statusCode} ${o.reason ?? ''} ${o.message ?? ''}`.trim();
+    if (o.code) return `${o.code}${o.message ? ` ${o.message}` : ''}`;
+    if (o.message) return o.message;
+  }
+  return String(e);
+}
+
+function isNotFound(e: unknown): boolean {
+  return !!e && typeof e === 'object' && (e as { statusCode?: number }).statusCode === 404;
+}
+
+function isConnectionError(e: unknown): boolean {
+  const code = e && typeof e === 'object' ? (e as { code?: string }).code : undefined;
+  return (
+    !!code &&
+    ['ENOENT', 'EACCES', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code)
+  );
+}
+
+function makeDocker(endpoint: Endpoint, timeout?: number): Docker {
+  if (endpoint.kind === 'unix')
+    return new Docker({ socketPath: endpoint.socketPath, ...(timeout ? { timeout } : {}) });
+  const certDir = process.env.DOCKER_CERT_PATH;
+  const tls =
+    endpoint.tls && certDir
+      ? {
+          ca: readFileSync(path.join(certDir, 'ca.pem')),
+          cert: readFileSync(path.join(certDir, 'cert.pem')),
+          key: readFileSync(path.join(certDir, 'key.pem')),
+        }
+      : {};
+  return new Docker({
+    host: endpoint.host,
+    port: endpoint.port,
+    protocol: endpoint.tls ? 'https' : 'http',
+    ...tls,
+    ...(timeout ? { timeout } : {}),
+  });
+}
+
+/**
+ * The only door to the Docker engine. Every answer is validated with the schemas in
+ * ./schemas before it leaves this module.
+ */
+export class DockerClient {
+  /** For bounded request/response calls. */
+  private readonly api: Docker;
+  /** For the long-lived events stream, which must not time out while quiet. */
+  private readonly stream: Docker;
+
+  constructor(readonly endpoint: Endpoint) {
+    this.api = makeDocker(endpoint, CALL_TIMEOUT_MS);
+    this.stream = makeDocker(endpoint);
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isConnectionError(e)) throw new DockerUnreachableError(this.endpoint.display, e);
+      throw e;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.api.ping());
+  }
+
+  async info(): Promise<{ info: DockerInfo; apiVersion: string }> {
+    const [info, version] = await Promise.all([
+      this.call(() => this.api.info()),
+      this.call(() => this.api.version()),
+    ]);
+    return { info: DockerInfo.parse(info), apiVersion: DockerVersion.parse(version).ApiVersion };
+  }
+
+  async listContainerIds(): Promise<string[]> {
+    const list = await this.call(() => this.api.listContainers({ all: true }));
+    return list.map((c) => DockerContainerSummary.parse(c).Id);
+  }
+
+  /** null when the container vanished between list and inspect. */
+  async inspectContainer(id: string): Promise<DockerContainer | null> {
+    try {
+      return DockerContainer.parse(await this.call(() => this.api.getContainer(id).inspect()));
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
+  }
+
+  async listNetworks(): Promise<DockerNetwork[]> {
+    const list = await this.call(() => this.api.listNetworks());
+    return list.map((n) => DockerNetwork.parse(n));
+  }
+
+  async inspectContainers(
+    ids: readonly string[],
+  ): Promise<{ containers: DockerContainer[]; vanished: string[] }> {
+    const results = await mapLimit(ids, INSPECT_CONCURRENCY, (id) => this.inspectContainer(id));
+    const containers: DockerContainer[] = [];
+    const vanished: string[] = [];
+    results.forEach((r, i) => {
+      if (r) containers.push(r);
+      else vanished.push(ids[i] as string);
+    });
+    return { containers, vanished };
+  }
+
+  /** One full read of the engine: info, every container (inspected) and every network. */
+  async scan(): Promise<EngineFacts> {
+    const [{ info, apiVersion }, ids, networks] = await Promise.all([
+      this.info(),
+      this.listContainerIds(),
+      this.listNetworks(),
+    ]);
+    const { containers, vanished } = await this.inspectContainers(ids);
+    return {
+      endpoint: this.endpoint.display,
+      info,
+      apiVersion,
+      containers,
+      networks,
+      warnings: vanished.map((id) => `container ${id.slice(0, 12)} vanished during the scan`),
+    };
+  }
+
+  /**
+   * Listener tables read from inside a container (`cat /proc/net/*`), for when the host's
+   * /proc is not visible. Needs `cat` in the container and exec rights on the engine.
+   */
+  async execReadTables(containerId: string): Promise<ProcNetTables> {
+    const exec = await this.call(() =>
+      this.api.getContainer(containerId).exec({
+        Cmd: ['cat', '/proc/net/tcp', '/proc/net/tcp6', '/proc/net/udp', '/proc/net/udp6'],
+        AttachStdout: true,
+        AttachStderr: true,
+      }),
+    );
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough();
+    out.on('data', (c: Buffer) => chunks.push(c));
+    this.api.modem.demuxStream(stream, out, new PassThrough());
+    await new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('error', reject);
+      setTimeout(() => reject(new Error('exec timed out')), CALL_TIMEOUT_MS).unref();
+    });
+    return splitConcatenatedTables(Buffer.concat(chunks).toString('utf8'));
+  }
+
+  /** The raw events stream; see ./events for reconnect and parsing. */
+  async openEventStream(sinceSeconds?: number): Promise<NodeJS.ReadableStream> {
+    return this.call(() => this.stream.getEvents(sinceSeconds ? { since: sinceSeconds } : {}));
+  }
+}

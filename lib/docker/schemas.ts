@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/**
+ * The subset of the engine's answers Reachmap relies on, validated at the boundary.
+ * Unknown keys are stripped, which keeps `Config.Env` (secrets) out of everything
+ * downstream; fields older engines omit get defaults instead of crashing the scan.
+ */
+
+const Labels = z
+  .record(z.string(), z.string())
+  .nullish()
+  .transform((v) => v ?? {});
+
+const PortMap = z
+  .record(
+    z.string(),
+    z
+      .array(z.object({ HostIp: z.string().default(''), HostPort: z.string().default('') }))
+      .nullish()
+      .transform((v) => v ?? []),
+  )
+  .nullish()
+  .transform((v) => v ?? {});
+
+const StringList = z
+  .union([z.array(z.string()), z.string()])
+  .nullish()
+  .transform((v) => (v == null ? [] : Array.isArray(v) ? v : [v]));
+
+export const DockerEndpoint = z.object({
+  NetworkID: z.string().default(''),
+  IPAddress: z.string().default(''),
+  GlobalIPv6Address: z.string().default(''),
+  Gateway: z.string().default(''),
+  MacAddress: z.string().default(''),
+  Aliases: StringList,
+  DNSNames: StringList,
+});
+
+export const DockerContainer = z.object({
+  Id: z.string(),
+  Name: z.string().transform((n) => n.replace(/^\//, '')),
+  Created: z.string(),
+  Path: z.string().default(''),
+  Args: StringList,
+  Image: z.string().default(''),
+  State: z.object({
+    Status: z.string(),
+    Running: z.boolean().default(false),
+    Pid: z.number().int().default(0),
+    ExitCode: z.number().int().default(0),
+    StartedAt: z.string().default(''),
+    Health: z.object({ Status: z.string() }).nullish(),
+  }),
+  HostsPath: z.string().default(''),
+  ResolvConfPath: z.string().default(''),
+  Config: z.object({
+    Hostname: z.string().default(''),
+    Image: z.string().default(''),
+    Labels,
+    ExposedPorts: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((v) => Object.keys(v ?? {})),
+    Healthcheck: z.object({ Test: StringList }).nullish(),
+  }),
+  HostConfig: z.object({
+    NetworkMode: z.string().default('default'),
+    PortBindings: PortMap,
+  }),
+  NetworkSettings: z.object({
+    Ports: PortMap,
+    Networks: z
+      .record(z.string(), DockerEndpoint)
+      .nullish()
+      .transform((v) => v ?? {}),
+  }),
+});
+export type DockerContainer = z.infer<typeof DockerContainer>;
+
+export const DockerNetwork = z.object({
+  Id: z.string(),
+  Name: z.string(),
+  Driver: z.string().default(''),
+  Scope: z.string().default('local'),
+  Internal: z.boolean().default(false),
+  EnableIPv6: z.boolean().default(false),
+  IPAM: z
+    .object({
+      Config: z
+        .array(z.object({ Subnet: z.string().optional(), Gateway: z.string().optional() }))
+        .nullish()
+        .transform((v) => v ?? []),
+    })
+    .nullish()
+    .transform((v) => v ?? { Config: [] }),
+  Options: Labels,
+  Labels,
+});
+export type DockerNetwork = z.infer<typeof DockerNetwork>;
+
+export const DockerInfo = z.object({
+  Name: z.string().default(''),
+  ServerVersion: z.string().default(''),
+  OperatingSystem: z.string().default(''),
+  KernelVersion: z.string().default(''),
+});
+export type DockerInfo = z.infer<typeof DockerInfo>;
+
+export const DockerVersion = z.object({ ApiVersion: z.string().default('') });
+
+/** One container summary from `GET /containers/json?all=1`: enough to decide what to inspect. */
+export const DockerContainerSummary = z.object({ Id: z.string(), State: z.string().default('') });
+
+export const DockerEvent = z.object({
+  Type: z.string().default(''),
+  Action: z.string().default(''),
+  Actor: z
+    .object({
+      ID: z.string().default(''),
+      Attributes: z
+        .record(z.string(), z.string())
+        .nullish()
+        .transform((v) => v ?? {}),
+    })
+    .default({ ID: '', Attributes: {} }),
+  time: z.number().default(0),
+  timeNano: z.number().default(0),
+});
+export type DockerEvent = z.infer<typeof DockerEvent>;
+
+/** Everything one scan of the engine returns; also the shape of recorded fixtures. */
+export interface EngineFacts {
+  endpoint: string;
+  info: DockerInfo;
+  apiVersion: string;
+  containers: DockerContainer[];
+  networks: DockerNetwork[];
+  /** Containers that vanished between list and inspect, and similar partial failures. */
+  warnings: string[];
+}

@@ -1,0 +1,81 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDockerHost } from './docker/endpoint';
+
+/**
+ * Settings shared by the server and the CLI, from flags over environment over defaults.
+ * A bad value stops start-up with a message naming the setting (env name and flag).
+ */
+
+export const DEFAULT_PORT = 7391;
+
+const hostname = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:[\]_-]+$/, 'expected an IP address or host name');
+
+const SettingsSchema = z.object({
+  host: hostname,
+  port: z.coerce.number({ error: 'expected a number' }).int('expected an integer').min(1).max(65535),
+  dockerHost: z.string().superRefine((v, ctx) => {
+    try {
+      parseDockerHost(v, process.env.DOCKER_TLS_VERIFY === '1');
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  }),
+  dataDir: z.string().min(1),
+  token: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{32,256}$/, 'expected 32–256 characters of A–Z, a–z, 0–9, "_" or "-"')
+    .optional(),
+  allowedHosts: z.array(hostname),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** Which env variable and flag set each field, for error messages. */
+export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string }> = {
+  host: { env: 'REACHMAP_HOST', flag: '--host' },
+  port: { env: 'REACHMAP_PORT', flag: '--port' },
+  dockerHost: { env: 'DOCKER_HOST', flag: '--docker-host' },
+  dataDir: { env: 'REACHMAP_DATA_DIR', flag: '--data-dir' },
+  token: { env: 'REACHMAP_TOKEN' },
+  allowedHosts: { env: 'REACHMAP_ALLOWED_HOSTS' },
+};
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+export type SettingFlags = Partial<Record<'host' | 'port' | 'dockerHost' | 'dataDir', string>>;
+
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'reachmap');
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: SettingFlags = {}): Settings {
+  const raw = {
+    host: flags.host ?? env.REACHMAP_HOST ?? '127.0.0.1',
+    port: flags.port ?? env.REACHMAP_PORT ?? String(DEFAULT_PORT),
+    dockerHost: flags.dockerHost ?? env.DOCKER_HOST ?? 'unix:///var/run/docker.sock',
+    dataDir: path.resolve(flags.dataDir ?? env.REACHMAP_DATA_DIR ?? defaultDataDir(env)),
+    token: env.REACHMAP_TOKEN || undefined,
+    allowedHosts: (env.REACHMAP_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+  const parsed = SettingsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => {
+    const key = i.path[0] as keyof Settings;
+    const names = SETTING_NAMES[key];
+    const where = names ? [names.env, names.flag].filter(Boolean).join(' / ') : String(key);
+    const value = key === 'token' ? '(hidden)' : JSON.stringify(raw[key]);
+    return `invalid setting ${where}: ${i.message} (got ${value})`;
+  });
+  throw new SettingsError(lines.join('\n'));
+}

@@ -1,0 +1,38 @@
+import { defineConfig } from '@playwright/test';
+import { E2E } from './e2e/env';
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: E2E.baseURL,
+    viewport: { width: 1600, height: 1000 },
+    launchOptions: {
+      // Debian's Chromium: Playwright cannot download its own browsers here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  webServer: {
+    command: `node dist/server.js --port ${E2E.port} --data-dir ${E2E.dataDir}`,
+    url: `${E2E.baseURL}/login`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { NODE_ENV: 'production', REACHMAP_TOKEN: E2E.token, NEXT_TELEMETRY_DISABLED: '1' },
+    stdout: 'pipe',
+  },
+});

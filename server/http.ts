@@ -1,0 +1,132 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { TopologyService } from '../lib/live/topologyService';
+import { type AuthContext, hostAllowed, isAuthenticated, originAllowed, sessionCookie } from './auth';
+import { LOGIN_CSP, LOGIN_HTML } from './loginPage';
+import { safeEqual } from './token';
+
+export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+const MAX_BODY = 8 * 1024;
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const SessionRequest = z.object({ token: z.string().min(1).max(512) });
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+export interface HttpDeps {
+  auth: AuthContext;
+  live: TopologyService;
+  next: NextHandler;
+  secureCookies: boolean;
+}
+
+/**
+ * Every HTTP request goes through here before Next sees it: Host check, then the two
+ * public routes (sign-in page and token exchange), then authentication for everything else.
+ */
+export function createRequestHandler(deps: HttpDeps) {
+  const { auth, live } = deps;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (!hostAllowed(auth, req.headers.host)) {
+      send(res, 421, {
+        error: `Host "${req.headers.host ?? ''}" is not served here; add it to REACHMAP_ALLOWED_HOSTS`,
+      });
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://reachmap.invalid');
+    const pathname = url.pathname;
+
+    if (pathname === '/login' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': LOGIN_CSP,
+        'cache-control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : LOGIN_HTML);
+      return;
+    }
+    if (pathname === '/api/session' && req.method === 'POST') {
+      if (!originAllowed(req)) return send(res, 403, { error: 'cross-origin sign-in refused' });
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return send(res, 400, { error: 'expected a JSON body {"token": "..."}' });
+      }
+      const parsed = SessionRequest.safeParse(body);
+      if (!parsed.success) return send(res, 400, { error: 'expected a JSON body {"token": "..."}' });
+      if (!safeEqual(parsed.data.token, auth.token)) return send(res, 401, { error: 'token rejected' });
+      return send(res, 200, { ok: true }, { 'set-cookie': sessionCookie(auth, deps.secureCookies) });
+    }
+
+    if (!isAuthenticated(auth, req)) {
+      const wantsHtml = (req.headers.accept ?? '').includes('text/html') && req.method === 'GET';
+      if (wantsHtml && !pathname.startsWith('/api/')) {
+        res.writeHead(302, { location: '/login', 'cache-control': 'no-store' });
+        res.end();
+        return;
+      }
+      return send(res, 401, {
+        error: 'authentication required: sign in at /login or send Authorization: Bearer <token>',
+      });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req)) {
+      return send(res, 403, { error: 'cross-origin request refused' });
+    }
+
+    if (pathname === '/api/session' && req.method === 'DELETE') {
+      return send(
+        res,
+        200,
+        { ok: true },
+        { 'set-cookie': 'reachmap_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict' },
+      );
+    }
+    if (pathname === '/api/topology' && req.method === 'GET') {
+      const topology = live.current ?? (await live.refresh());
+      if (!topology) return send(res, 503, { error: 'no topology yet', engine: live.engine });
+      return send(res, 200, { version: live.version, engine: live.engine, topology });
+    }
+    if (pathname === '/api/engine' && req.method === 'GET') return send(res, 200, live.engine);
+    if (pathname.startsWith('/api/'))
+      return send(res, 404, { error: `no such API route: ${req.method} ${pathname}` });
+
+    await deps.next(req, res);
+  };
+}

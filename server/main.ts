@@ -1,0 +1,122 @@
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import next from 'next';
+import { DockerClient } from '../lib/docker/client';
+import { parseDockerHost } from '../lib/docker/endpoint';
+import { TopologyService } from '../lib/live/topologyService';
+import { SOCKET_PATH } from '../lib/model/live';
+import { loadSettings, SettingsError } from '../lib/settings';
+import { hostAllowed, isAuthenticated, makeAuthContext, originAllowed } from './auth';
+import { createRequestHandler } from './http';
+import { attachSocket } from './socket';
+import { dashboardUrl, ensureToken } from './token';
+
+const HELP = `Usage: reachmap-server [--host H] [--port P] [--docker-host URL] [--data-dir DIR]
+Environment: REACHMAP_HOST, REACHMAP_PORT, DOCKER_HOST, REACHMAP_DATA_DIR, REACHMAP_TOKEN, REACHMAP_ALLOWED_HOSTS`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'docker-host': { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const settings = loadSettings(process.env, {
+    host: values.host,
+    port: values.port,
+    dockerHost: values['docker-host'],
+    dataDir: values['data-dir'],
+  });
+  const dev = process.env.NODE_ENV === 'development';
+  const { token, created, file } = await ensureToken(settings);
+  const auth = makeAuthContext(token, settings.allowedHosts, settings.host);
+
+  const client = new DockerClient(
+    parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
+  );
+  const live = new TopologyService(client);
+
+  // The server bundle lives in dist/; Next's project root is one level up.
+  const dir = path.resolve(import.meta.dirname, '..');
+  const app = next({ dev, dir, hostname: settings.host, port: settings.port });
+  await app.prepare();
+  const nextHandler = app.getRequestHandler();
+  const nextUpgrade = dev ? app.getUpgradeHandler() : null;
+
+  const handler = createRequestHandler({
+    auth,
+    live,
+    next: (req, res) => nextHandler(req, res),
+    secureCookies: false,
+  });
+  const http = createServer((req, res) => {
+    handler(req, res).catch((e: unknown) => {
+      console.error('request failed:', e instanceof Error ? e.message : e);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'internal error' }));
+    });
+  });
+  attachSocket(http, auth, live);
+  http.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').startsWith(`${SOCKET_PATH}/`)) return; // socket.io handles and authenticates its own
+    if (
+      nextUpgrade &&
+      hostAllowed(auth, req.headers.host) &&
+      originAllowed(req) &&
+      isAuthenticated(auth, req)
+    ) {
+      void nextUpgrade(req, socket, head);
+      return;
+    }
+    socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+  });
+
+  live.start();
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(settings.port, settings.host, resolve);
+  });
+
+  console.log(
+    `Reachmap listening on http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port} (Docker: ${client.endpoint.display})`,
+  );
+  if (!['127.0.0.1', '::1', 'localhost'].includes(settings.host)) {
+    console.warn(
+      'WARNING: bound beyond loopback. Whoever reaches this port and holds the token controls what the Docker socket can do.',
+    );
+  }
+  if (created)
+    console.log(
+      `Open this URL to sign in (shown once; the token is kept in ${file}):\n  ${dashboardUrl(settings, token)}`,
+    );
+  else
+    console.log(
+      `Sign-in URL: run "npx reachmap url"${file ? ` (token in ${file})` : ' (token from REACHMAP_TOKEN)'}`,
+    );
+
+  const shutdown = () => {
+    live.stop();
+    http.close();
+    setTimeout(() => process.exit(0), 500).unref();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof SettingsError) console.error(`reachmap: ${e.message}`);
+  else if (e && typeof e === 'object' && (e as { code?: string }).code === 'EADDRINUSE') {
+    console.error(
+      `reachmap: the port is already in use (${(e as Error).message}); choose another with REACHMAP_PORT or --port`,
+    );
+  } else console.error('reachmap: failed to start:', e);
+  process.exit(1);
+});

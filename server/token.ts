@@ -1,0 +1,52 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Settings } from '../lib/settings';
+
+/**
+ * The access token: generated at first start (no claimable setup window), kept in the
+ * data directory with mode 0600, overridable by REACHMAP_TOKEN.
+ */
+
+const TOKEN_FILE = 'token';
+
+export async function readToken(dataDir: string): Promise<string | null> {
+  try {
+    const t = (await readFile(path.join(dataDir, TOKEN_FILE), 'utf8')).trim();
+    return /^[A-Za-z0-9_-]{32,256}$/.test(t) ? t : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The token to use, and whether it was created just now (then it is printed once). */
+export async function ensureToken(
+  settings: Settings,
+): Promise<{ token: string; created: boolean; file: string | null }> {
+  if (settings.token) return { token: settings.token, created: false, file: null };
+  const file = path.join(settings.dataDir, TOKEN_FILE);
+  const existing = await readToken(settings.dataDir);
+  if (existing) return { token: existing, created: false, file };
+  await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
+  const token = randomBytes(32).toString('base64url');
+  await writeFile(file, `${token}\n`, { mode: 0o600, flag: 'w' });
+  return { token, created: true, file };
+}
+
+/** The token travels in the fragment: never sent to the server, never in access logs. */
+export function dashboardUrl(settings: Pick<Settings, 'host' | 'port'>, token: string): string {
+  const h = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
+  const host = h.includes(':') ? `[${h}]` : h;
+  return `http://${host}:${settings.port}/login#token=${token}`;
+}
+
+/** The session cookie carries an HMAC of the token, not the token: rotating the token voids it. */
+export function sessionValue(token: string): string {
+  return createHmac('sha256', token).update('reachmap-session-v1').digest('base64url');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}

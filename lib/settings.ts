@@ -49,14 +49,17 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
+/** Any environment-like map (process.env, or a test's). */
+export type Env = Record<string, string | undefined>;
+
 export type SettingFlags = Partial<Record<'host' | 'port' | 'dockerHost' | 'dataDir', string>>;
 
-function defaultDataDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+function defaultDataDir(env: Env): string {
+  const base = env.XDG_DATA_HOME || path.join(env.HOME || os.homedir(), '.local', 'share');
   return path.join(base, 'reachmap');
 }
 
-export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: SettingFlags = {}): Settings {
+export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): Settings {
   const raw = {
     host: flags.host ?? env.REACHMAP_HOST ?? '127.0.0.1',
     port: flags.port ?? env.REACHMAP_PORT ?? String(DEFAULT_PORT),

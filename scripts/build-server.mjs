@@ -1,5 +1,6 @@
 // Bundles the custom server and the CLI (TypeScript, shared lib/) into dist/ with esbuild.
 // node_modules stay external: Next, socket.io and dockerode load from the install.
+import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 
 await build({
@@ -15,3 +16,20 @@ await build({
   outExtension: { '.js': '.js' },
 });
 console.log('built dist/server.js and dist/cli.js');
+
+// The netlink listener helper (native/netns-listeners.c). Optional: without a C compiler,
+// Reachmap reads /proc/<pid>/net/* instead, which is correct but slower.
+const cc = ['cc', 'gcc', 'clang'].find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+if (cc) {
+  const r = spawnSync(
+    cc,
+    ['-O2', '-Wall', '-o', 'dist/reachmap-netns-listeners', 'native/netns-listeners.c'],
+    { stdio: 'inherit' },
+  );
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  console.log('built dist/reachmap-netns-listeners');
+} else {
+  console.warn(
+    'no C compiler (cc/gcc/clang): listeners will be read from /proc (slower); apt-get install gcc for the netlink helper',
+  );
+}

@@ -9,6 +9,7 @@ import { z } from 'zod';
 export const FactSource = z.enum([
   'docker-api', // the engine's inspect/list answers
   'proc', // /proc of the host: /proc/<pid>/ns/net, /proc/<pid>/net/*
+  'netlink', // sock_diag asked inside the namespace (native/netns-listeners.c)
   'exec', // `docker exec <ctr> cat /proc/net/*` when host /proc is not visible
   'inferred', // derived from configuration (e.g. NetworkMode) because no live fact was readable
   'unavailable', // could not be read; see the accompanying error

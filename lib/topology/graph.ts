@@ -37,6 +37,8 @@ export interface ContainerData {
   image: string;
   mode: string;
   ports: string[];
+  /** "network IP" per attachment, shown in the node instead of on every edge. */
+  addresses: string[];
   worst: Severity | null;
   findingCount: number;
 }
@@ -92,7 +94,7 @@ export const G = {
   nsWidth: 300,
   nsHeader: 52,
   nsPad: 10,
-  ctrHeight: 64,
+  ctrHeight: 76,
   ctrGap: 8,
   listenerHeader: 22,
   listenerRow: 18,
@@ -118,6 +120,13 @@ export function worstOf(fs: Finding[]): Severity | null {
 export const nodeIdForNamespaceKey = (key: string) => `ns:${key}`;
 export const nodeIdForContainer = (id: string) => `ctr:${id}`;
 export const nodeIdForNetwork = (id: string) => `net:${id}`;
+
+/** Compose prefixes network names with the project; inside a project box the suffix is enough. */
+function shortNetName(name: string, project: string | undefined): string {
+  if (!project) return name;
+  for (const sep of ['_', '-']) if (name.startsWith(project + sep)) return name.slice(project.length + 1);
+  return name;
+}
 
 function fmtAddr(a: string) {
   return a.includes(':') ? `[${a}]` : a;
@@ -294,6 +303,9 @@ export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
                 ? 'bridge'
                 : c.networkModeKind,
           ports: c.ports.map((p) => `${fmtAddr(p.hostIp)}:${p.hostPort}→${p.containerPort}/${p.protocol}`),
+          addresses: c.attachments.map(
+            (a) => `${shortNetName(a.networkName, c.compose?.project)} ${a.ipv4 ?? a.ipv6 ?? '—'}`,
+          ),
           worst: worstOf(fs),
           findingCount: fs.length,
         },
@@ -379,7 +391,7 @@ export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
           sourceHandle: 'bottom',
           targetHandle: 'top',
           kind: 'attachment',
-          label: a.ipv4 ?? a.ipv6 ?? (c.state === 'running' ? '' : 'not running'),
+          label: '',
           severity: null,
         });
       }

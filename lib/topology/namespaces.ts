@@ -1,7 +1,7 @@
 import type { DockerContainer } from '../docker/schemas';
 import type { Container, FactSource, Listener, Namespace } from '../model/topology';
-import { addressScope, parseProcNetTables } from '../netns/procNet';
-import { type NetnsFacts, type TableRead, tableKeyForContainer, tableKeyForInode } from '../netns/reader';
+import { addressScope } from '../netns/procNet';
+import { type NetnsFacts, type SocketRead, tableKeyForContainer, tableKeyForInode } from '../netns/reader';
 import { networkModeKind } from './containers';
 
 /**
@@ -86,9 +86,9 @@ export function pickOwner(members: Container[]): Container | null {
   return byAge.find((c) => c.networkModeKind !== 'container') ?? byAge[0] ?? null;
 }
 
-export function toListeners(read: TableRead | undefined, owners: NetnsFacts['owners']): Listener[] {
+export function toListeners(read: SocketRead | undefined, owners: NetnsFacts['owners']): Listener[] {
   if (!read) return [];
-  return parseProcNetTables(read.tables)
+  return read.sockets
     .map((s): Listener => {
       const owner = owners[String(s.inode)] ?? null;
       const role =

@@ -43,6 +43,14 @@ function ContainerNodeView({ data, selected }: NodeProps<ContainerFlowNode>) {
         <span>· {data.mode}</span>
         {data.service && <span className="truncate">· {data.service}</span>}
       </div>
+      {data.addresses.length > 0 && (
+        <div
+          className="mt-0.5 truncate font-mono text-[10px] text-indigo-300"
+          title={data.addresses.join(', ')}
+        >
+          {data.addresses.join(' · ')}
+        </div>
+      )}
       {data.ports.length > 0 && (
         <div className="mt-0.5 truncate font-mono text-[10px] text-sky-300" title={data.ports.join(', ')}>
           ⇢ {data.ports.join(', ')}

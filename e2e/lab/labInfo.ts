@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+/** Finding the lab's containers by compose labels (names differ between compose v1 and v2). */
+
+export const LAB_PROJECT = process.env.LAB_PROJECT ?? 'reachmap-lab';
+export const LAB_SH = path.resolve(import.meta.dirname, 'lab.sh');
+
+export function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+export function labContainer(service: string): { id: string; name: string } {
+  const id = docker(
+    'ps',
+    '-aq',
+    '--no-trunc',
+    '--filter',
+    `label=com.docker.compose.project=${LAB_PROJECT}`,
+    '--filter',
+    `label=com.docker.compose.service=${service}`,
+  )
+    .split('\n')
+    .filter(Boolean)[0];
+  if (!id) throw new Error(`lab service ${service} has no container: is the lab up (npm run lab:up)?`);
+  return { id, name: docker('inspect', '-f', '{{.Name}}', id).replace(/^\//, '') };
+}
+
+/** docker compose for the lab, through lab.sh (which picks v2 or v1). */
+export function labCompose(...args: string[]): string {
+  return execFileSync('bash', [LAB_SH, 'compose', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export const LAB_CANARY = process.env.LAB_CANARY ?? 'reachmap-canary-4f1c9b7e2d';

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { EngineFacts } from '@/lib/docker/schemas';
+import type { Container, Namespace, Topology } from '@/lib/model/topology';
+import type { NetnsFacts } from '@/lib/netns/reader';
+import { buildTopology } from '@/lib/topology/build';
+
+/** Fixtures are real scans of the lab (scripts/record-fixtures.sh), not hand-written data. */
+export interface Fixture {
+  recordedAt: string;
+  engine: EngineFacts;
+  netns: NetnsFacts;
+}
+
+export function loadFixture(name: string): Fixture {
+  return JSON.parse(
+    readFileSync(path.join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'),
+  ) as Fixture;
+}
+
+export function fixtureTopology(name: string): Topology {
+  const f = loadFixture(name);
+  return buildTopology({ engine: f.engine, netns: f.netns, scannedAt: f.recordedAt, scanMs: 1 });
+}
+
+export function byService(t: Topology, service: string): Container {
+  const c =
+    t.containers.find((x) => x.compose?.service === service && x.state === 'running') ??
+    t.containers.find((x) => x.compose?.service === service);
+  if (!c) throw new Error(`no container of service ${service}`);
+  return c;
+}
+
+export function nsOf(t: Topology, c: Container): Namespace {
+  const ns = t.namespaces.find((n) => n.id === c.netns);
+  if (!ns) throw new Error(`${c.name} has no namespace`);
+  return ns;
+}

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { Topology } from '@/lib/model/topology';
+import { LAB_CANARY, labContainer } from '../../e2e/lab/labInfo';
+
+const run = promisify(execFile);
+const BIN = path.resolve(import.meta.dirname, '../../bin/reachmap.mjs');
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      maxBuffer: 32 << 20,
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+describe('reachmap CLI (built)', () => {
+  it('scan --json prints one object valid against the schema, with the lab’s facts', async () => {
+    const r = await cli(['scan', '--json']);
+    expect(r.code).toBe(0);
+    const t = Topology.parse(JSON.parse(r.stdout));
+    const gw = labContainer('gateway-loopback');
+    const sidecar = labContainer('cli-sidecar');
+    const ns = t.namespaces.find((n) => n.containers.includes(gw.name));
+    expect(ns?.kind).toBe('container');
+    expect(ns?.containers).toContain(sidecar.name);
+    expect(ns?.listeners).toContainEqual(
+      expect.objectContaining({ protocol: 'tcp', address: '127.0.0.1', port: 18789 }),
+    );
+    const c = t.containers.find((x) => x.name === gw.name);
+    expect(c).toMatchObject({ id: gw.id, netns: ns?.id, networkMode: expect.any(String) });
+    expect(c?.networks.length).toBe(1);
+    expect(t.networks[0]).toMatchObject({
+      id: expect.any(String),
+      name: expect.any(String),
+      driver: expect.any(String),
+      subnets: expect.any(Array),
+    });
+    expect(t.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'loopback-only-listener',
+        severity: 'error',
+        message: expect.any(String),
+      }),
+    );
+    expect(r.stdout).not.toContain(LAB_CANARY);
+  });
+
+  it('scan prints a readable summary', async () => {
+    const r = await cli(['scan']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('NETWORK NAMESPACES');
+    expect(r.stdout).toMatch(/loopback only/);
+  });
+
+  it('exits non-zero with a clear message when Docker is unreachable', async () => {
+    const r = await cli(['scan', '--json'], { DOCKER_HOST: 'unix:///tmp/reachmap-no-such.sock' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Docker engine unreachable at unix:\/\/\/tmp\/reachmap-no-such\.sock: ENOENT/);
+  });
+
+  it('rejects unknown commands and bad settings with exit 2 / 1', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    const bad = await cli(['scan'], { REACHMAP_PORT: 'abc' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/REACHMAP_PORT/);
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseDockerHost } from '@/lib/docker/endpoint';
+import { DEFAULT_PORT, loadSettings, SettingsError } from '@/lib/settings';
+
+describe('settings', () => {
+  it('defaults to loopback, the fixed port and the local socket', () => {
+    const s = loadSettings({ HOME: '/home/op' });
+    expect(s).toMatchObject({
+      host: '127.0.0.1',
+      port: DEFAULT_PORT,
+      dockerHost: 'unix:///var/run/docker.sock',
+    });
+    expect(s.dataDir).toBe('/home/op/.local/share/reachmap');
+  });
+
+  it('flags win over environment', () => {
+    expect(loadSettings({ REACHMAP_PORT: '9000' }, { port: '9001' }).port).toBe(9001);
+  });
+
+  it.each([
+    [{ REACHMAP_PORT: 'abc' }, /REACHMAP_PORT \/ --port/],
+    [{ REACHMAP_PORT: '70000' }, /REACHMAP_PORT/],
+    [{ DOCKER_HOST: 'ftp://x' }, /DOCKER_HOST \/ --docker-host: expected unix/],
+    [{ DOCKER_HOST: 'ssh://me@box' }, /ssh:\/\/ Docker hosts are not supported/],
+    [{ REACHMAP_TOKEN: 'short' }, /REACHMAP_TOKEN: expected 32/],
+    [{ REACHMAP_HOST: 'bad host!' }, /REACHMAP_HOST/],
+  ])('rejects %o naming the setting', (env, message) => {
+    expect(() => loadSettings(env)).toThrow(SettingsError);
+    expect(() => loadSettings(env)).toThrow(message);
+  });
+
+  it('never echoes a rejected token', () => {
+    try {
+      loadSettings({ REACHMAP_TOKEN: 'not a token' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('not a token');
+      return;
+    }
+    throw new Error('expected a SettingsError');
+  });
+
+  it('parses Docker endpoints', () => {
+    expect(parseDockerHost('unix:///run/docker.sock')).toMatchObject({
+      kind: 'unix',
+      socketPath: '/run/docker.sock',
+    });
+    expect(parseDockerHost('tcp://10.0.0.5:2375')).toMatchObject({
+      kind: 'tcp',
+      host: '10.0.0.5',
+      port: 2375,
+      tls: false,
+    });
+    expect(parseDockerHost('tcp://dockerhost', true)).toMatchObject({ kind: 'tcp', port: 2376, tls: true });
+  });
+});

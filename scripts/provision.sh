@@ -25,12 +25,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! docker info >/dev/null 2>&1; then
-  [ -S /var/run/docker.sock ] && [ -z "${DOCKER_HOST:-}" ] && log "stale docker socket; starting dockerd anyway"
+engine_up() { docker info >/dev/null 2>&1; }
+if ! engine_up && pgrep -x dockerd >/dev/null; then
+  # A dockerd is starting or shutting down: give it a moment before deciding.
+  for _ in $(seq 1 30); do engine_up && break; pgrep -x dockerd >/dev/null || break; sleep 0.5; done
+fi
+if ! engine_up; then
+  if ! pgrep -x dockerd >/dev/null; then
+    # Left behind by a dockerd that was killed (e.g. when a previous session ended).
+    rm -f /var/run/docker.pid
+    pkill -f 'containerd --config /var/run/docker/containerd/containerd.toml' 2>/dev/null || true
+  fi
   log "starting dockerd (log: $TOOLS/dockerd.log)"
   dockerd >"$TOOLS/dockerd.log" 2>&1 &
   echo "dockerd $!" >>"$TOOLS/started"
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-  docker info >/dev/null 2>&1 || { echo "dockerd did not come up; see $TOOLS/dockerd.log" >&2; tail -20 "$TOOLS/dockerd.log" >&2; exit 1; }
+  for _ in $(seq 1 60); do engine_up && break; sleep 0.5; done
+  engine_up || { echo "dockerd did not come up; see $TOOLS/dockerd.log" >&2; tail -20 "$TOOLS/dockerd.log" >&2; exit 1; }
 fi
 log "Docker $(docker version -f '{{.Server.Version}}') ready"

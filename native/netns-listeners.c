@@ -7,11 +7,14 @@
  * small program enters each namespace in turn and asks the kernel there.
  *
  * Usage: reachmap-netns-listeners PID...   (root: setns needs CAP_SYS_ADMIN)
+ * Each namespace is dumped once, through the first PID that lives in it.
  * Output, one record per line, space-separated:
- *   ns  PID NETNS_INODE              the namespace of PID was entered
- *   s   PID PROTO FAMILY ADDR PORT SOCKET_INODE   a TCP LISTEN or unconnected UDP socket
+ *   ns  PID NETNS_INODE CGID         PID lives in that netns; CGID is the container id in
+ *                                    its cgroup path, or "-"
+ *   s   PID PROTO FAMILY ADDR PORT SOCKET_INODE   a TCP LISTEN or unconnected UDP socket of
+ *                                    the namespace first entered through PID
  *   err PID ERRNO_NAME STEP          PID could not be read (the rest goes on)
- *   o   SOCKET_INODE PID             a process in one of those namespaces holds the socket
+ *   o   SOCKET_INODE PID CGID NAME   a process in one of those namespaces holds the socket
  * Exit status: 0, or 2 for a usage error.
  */
 #define _GNU_SOURCE
@@ -58,6 +61,57 @@ static const char *errname(int e) {
     case EPERM: return "EPERM";
     case EINVAL: return "EINVAL";
     default: return "EIO";
+  }
+}
+
+/* The Docker container id in /proc/PID/cgroup (v1 ".../docker/<id>", v2 ".../docker-<id>.scope"). */
+static void cgroup_id(long pid, char out[65]) {
+  char path[64], buf[4096];
+  strcpy(out, "-");
+  snprintf(path, sizeof path, "/proc/%ld/cgroup", pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return;
+  buf[n] = 0;
+  for (ssize_t i = 1; i + 64 <= n; i++) {
+    if (buf[i - 1] != '/' && buf[i - 1] != '-') continue;
+    ssize_t j = i;
+    while (j < n && j - i < 65 && ((buf[j] >= '0' && buf[j] <= '9') || (buf[j] >= 'a' && buf[j] <= 'f'))) j++;
+    if (j - i == 64 && (j == n || buf[j] == '.' || buf[j] == '/' || buf[j] == '\n')) {
+      memcpy(out, buf + i, 64);
+      out[64] = 0;
+      return;
+    }
+  }
+}
+
+/* comm, except where a runtime renamed its main thread (Node 24: "MainThread"): then the exe's name. */
+static void process_name(long pid, char *out, size_t size) {
+  char path[64], buf[256];
+  snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+  snprintf(out, size, "?");
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n > 0) {
+      while (n > 0 && (buf[n - 1] == '\n')) n--;
+      buf[n] = 0;
+      snprintf(out, size, "%s", buf);
+    }
+  }
+  if (strcmp(out, "MainThread") == 0) {
+    snprintf(path, sizeof path, "/proc/%ld/exe", pid);
+    ssize_t n = readlink(path, buf, sizeof buf - 1);
+    if (n > 0) {
+      buf[n] = 0;
+      char *del = strstr(buf, " (deleted)");
+      if (del) *del = 0;
+      char *base = strrchr(buf, '/');
+      snprintf(out, size, "%s", base ? base + 1 : buf);
+    }
   }
 }
 
@@ -133,6 +187,7 @@ static void owners(void) {
     if (!fds) continue;
     struct dirent *f;
     int seen = 0;
+    char name[256] = "", cgid[65];
     while ((f = readdir(fds)) && seen < 65536) {
       if (f->d_name[0] == '.') continue;
       seen++;
@@ -142,7 +197,13 @@ static void owners(void) {
       if (n <= 0) continue;
       link[n] = 0;
       unsigned long ino;
-      if (sscanf(link, "socket:[%lu]", &ino) == 1 && has(sock_inodes, sock_count, ino)) printf("o %lu %ld\n", ino, pid);
+      if (sscanf(link, "socket:[%lu]", &ino) == 1 && has(sock_inodes, sock_count, ino)) {
+        if (!name[0]) {
+          process_name(pid, name, sizeof name);
+          cgroup_id(pid, cgid);
+        }
+        printf("o %lu %ld %s %s\n", ino, pid, cgid, name);
+      }
     }
     closedir(fds);
   }
@@ -171,13 +232,26 @@ int main(int argc, char **argv) {
       continue;
     }
     struct stat st;
-    if (fstat(fd, &st) < 0 || setns(fd, CLONE_NEWNET) < 0) {
+    if (fstat(fd, &st) < 0) {
+      printf("err %ld %s stat\n", pid, errname(errno));
+      close(fd);
+      continue;
+    }
+    char cgid[65];
+    cgroup_id(pid, cgid);
+    printf("ns %ld %lu %s\n", pid, (unsigned long)st.st_ino, cgid);
+    int known = 0;
+    for (int k = 0; k < ns_count; k++) known |= ns_inodes[k] == st.st_ino;
+    if (known) {
+      close(fd);
+      continue;
+    }
+    if (setns(fd, CLONE_NEWNET) < 0) {
       printf("err %ld %s setns\n", pid, errname(errno));
       close(fd);
       continue;
     }
     close(fd);
-    printf("ns %ld %lu\n", pid, (unsigned long)st.st_ino);
     if (ns_count < MAX_NS) ns_inodes[ns_count++] = st.st_ino;
     for (int p = 0; p < 2; p++)
       for (int f = 0; f < 2; f++) {

@@ -20,9 +20,9 @@ describe('scan of the running lab on the real engine', () => {
   };
   const nsOf = (id: string) => t.namespaces.find((n) => n.id === ctr(id).netns);
 
-  it('finds the loopback-only listener in the gateway’s namespace, read from /proc', () => {
+  it('finds the loopback-only listener in the gateway’s namespace, read inside it over netlink', () => {
     const ns = nsOf(gw.id);
-    expect(ns?.listenerSource).toBe('proc');
+    expect(ns?.listenerSource).toBe('netlink');
     expect(ns?.listeners.filter((l) => l.role === 'workload')).toEqual([
       expect.objectContaining({
         protocol: 'tcp',

@@ -1,32 +1,73 @@
 import { describe, expect, it } from 'vitest';
 import { parseHelperOutput } from '@/lib/netns/helperOutput';
+import { factsFromHelper } from '@/lib/netns/helperReader';
+
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+const SELF = 4242;
 
 describe('netlink helper output', () => {
-  it('parses namespaces, sockets, errors and owners', () => {
-    const out = parseHelperOutput(
-      [
-        'ns 1091 4026531833',
-        's 1091 tcp 4 127.0.0.1 28789 87972',
-        's 1091 tcp 6 :: 8080 1200',
-        'ns 936 4026532270',
-        's 936 udp 4 127.0.0.11 34580 90114',
-        'err 77 ESRCH open',
-        'o 87972 899',
-        'o 87972 900',
-        'garbage line',
-        's 999 tcp 4 1.2.3.4 1 1',
-      ].join('\n'),
-    );
-    expect(out.namespaces.get(1091)?.inode).toBe(4026531833);
-    expect(out.namespaces.get(1091)?.sockets).toEqual([
+  const out = parseHelperOutput(
+    [
+      `ns ${SELF} 4026531833 -`,
+      `s ${SELF} tcp 4 127.0.0.1 28789 87972`,
+      `s ${SELF} tcp 6 :: 8080 1200`,
+      'err 1 EACCES open',
+      `ns 936 4026532270 ${A}`,
+      's 936 tcp 4 127.0.0.1 18789 89208',
+      's 936 udp 4 127.0.0.11 34580 90114',
+      `ns 937 4026532270 ${B}`,
+      'err 77 ESRCH open',
+      `o 87972 899 - docker-proxy`,
+      `o 87972 900 - docker-proxy`,
+      `o 89208 936 ${A} node`,
+      'garbage line',
+      's 999 tcp 4 1.2.3.4 1 1',
+    ].join('\n'),
+  );
+
+  it('parses pids, per-namespace sockets, errors and owners', () => {
+    expect(out.pids.get(936)).toEqual({ inode: 4026532270, containerId: A });
+    expect(out.pids.get(SELF)?.containerId).toBeNull();
+    expect(out.sockets.get(4026531833)).toEqual([
       { protocol: 'tcp', family: 4, address: '127.0.0.1', port: 28789, state: 0x0a, inode: 87972 },
       { protocol: 'tcp', family: 6, address: '::', port: 8080, state: 0x0a, inode: 1200 },
     ]);
-    expect(out.namespaces.get(936)?.sockets[0]).toMatchObject({ protocol: 'udp', state: 0x07 });
+    expect(out.sockets.get(4026532270)?.[1]).toMatchObject({ protocol: 'udp', state: 0x07 });
     expect(out.errors.get(77)).toBe('ESRCH (open)');
     // The first holder wins (a forked worker shares its parent's socket).
-    expect(out.owners.get(87972)).toBe(899);
-    // A socket line for a namespace never announced is ignored.
-    expect(out.namespaces.has(999)).toBe(false);
+    expect(out.owners.get(87972)).toEqual({ pid: 899, name: 'docker-proxy', containerId: null });
+    expect(out.sockets.size).toBe(2);
+  });
+
+  it('turns output into facts: shared namespaces, vanished pids, pid-namespace mismatches', () => {
+    const facts = factsFromHelper(
+      [
+        { id: A, pid: 936, hostMode: false },
+        { id: 'c'.repeat(64), pid: 937, hostMode: false }, // /proc/937 is B's process, not this one
+        { id: 'd'.repeat(64), pid: 77, hostMode: false },
+        { id: 'e'.repeat(64), pid: null, hostMode: false },
+      ],
+      out,
+      SELF,
+    );
+    expect(facts.host).toEqual({ inode: 4026531833, source: 'proc' });
+    expect(facts.containers[A]).toEqual({ inode: 4026532270, source: 'proc' });
+    expect(facts.containers['c'.repeat(64)]?.error).toMatch(/another process/);
+    expect(facts.containers['d'.repeat(64)]?.error).toMatch(/ESRCH/);
+    expect(facts.containers['e'.repeat(64)]?.error).toBe('not running');
+    expect(facts.tables['inode:4026532270']?.source).toBe('netlink');
+    expect(facts.tables['inode:4026532270']?.sockets).toHaveLength(2);
+    expect(facts.owners['89208']).toEqual({ pid: 936, name: 'node', containerId: A });
+    expect(facts.procVisible).toBe(true);
+  });
+
+  it('when Reachmap runs inside a container, the host netns is pid 1’s, or unknown', () => {
+    const inContainer = parseHelperOutput(
+      [`ns ${SELF} 4026532270 ${A}`, `ns 936 4026532270 ${A}`].join('\n'),
+    );
+    const facts = factsFromHelper([{ id: A, pid: 936, hostMode: false }], inContainer, SELF);
+    expect(facts.host.inode).toBeNull();
+    expect(facts.host.error).toMatch(/pid: host/);
   });
 });

@@ -1,0 +1,88 @@
+import type { FactSource } from '../model/topology';
+import type { ProcNetTables, RawSocket } from './procNet';
+
+/** What the namespace readers return: raw facts, turned into the model by lib/topology. */
+
+export interface NetnsTarget {
+  id: string;
+  pid: number | null;
+  /** network_mode: host — shares the host's netns by design. */
+  hostMode: boolean;
+}
+
+export interface NsIdentity {
+  inode: number | null;
+  source: FactSource;
+  error?: string;
+}
+
+export interface SocketRead {
+  sockets: RawSocket[];
+  source: FactSource;
+  error?: string;
+}
+
+export interface SocketOwner {
+  pid: number;
+  name: string;
+  containerId: string | null;
+}
+
+export interface NetnsFacts {
+  host: NsIdentity;
+  /** Whether container processes were visible in our /proc (host PID namespace). */
+  procVisible: boolean;
+  containers: Record<string, NsIdentity>;
+  /** Keyed by tableKeyForInode()/tableKeyForContainer(): one read per namespace. */
+  tables: Record<string, SocketRead>;
+  /** Socket inode → owning process. */
+  owners: Record<string, SocketOwner>;
+}
+
+/** Reads a container's tables from inside it when host /proc is not visible (docker exec). */
+export type ExecTableReader = (containerId: string) => Promise<ProcNetTables>;
+
+export const tableKeyForInode = (inode: number) => `inode:${inode}`;
+export const tableKeyForContainer = (id: string) => `exec:${id}`;
+
+export const NOT_RUNNING: NsIdentity = { inode: null, source: 'unavailable', error: 'not running' };
+
+/**
+ * Which netns is the host's. When Reachmap runs on the host, its own; a host-network
+ * container shares it, any other container does not. When Reachmap runs in a container,
+ * its own netns is that container's and the host's is pid 1's (visible only with
+ * `pid: host`).
+ */
+export function pickHost(
+  selfInode: number | null,
+  pid1Inode: number | null,
+  targets: NetnsTarget[],
+  containers: Record<string, NsIdentity>,
+): { host: NsIdentity; hostPid: number | null } {
+  const selfIsContainer =
+    selfInode !== null && targets.some((t) => !t.hostMode && containers[t.id]?.inode === selfInode);
+  if (!selfIsContainer) {
+    return selfInode === null
+      ? {
+          host: { inode: null, source: 'unavailable', error: 'cannot read /proc/self/ns/net' },
+          hostPid: null,
+        }
+      : { host: { inode: selfInode, source: 'proc' }, hostPid: process.pid };
+  }
+  if (pid1Inode === null || pid1Inode === selfInode) {
+    return {
+      host: {
+        inode: null,
+        source: 'unavailable',
+        error: 'Reachmap runs in a container without pid: host; the host netns is not visible',
+      },
+      hostPid: null,
+    };
+  }
+  return { host: { inode: pid1Inode, source: 'proc' }, hostPid: 1 };
+}
+
+export function isProcVisible(targets: NetnsTarget[], containers: Record<string, NsIdentity>): boolean {
+  const running = targets.filter((t) => t.pid);
+  return running.length === 0 || running.some((t) => containers[t.id]?.inode != null);
+}

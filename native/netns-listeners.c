@@ -53,6 +53,14 @@ static int has(unsigned long *set, int n, unsigned long v) {
   return bsearch(&v, set, n, sizeof v, cmp_ul) != NULL;
 }
 
+/* Index of v in a sorted set, or -1. */
+static long find(unsigned long *set, int n, unsigned long v) {
+  unsigned long *p = bsearch(&v, set, n, sizeof v, cmp_ul);
+  return p ? p - set : -1;
+}
+
+static unsigned char sock_owned[MAX_SOCKS];
+
 static const char *errname(int e) {
   switch (e) {
     case ENOENT: return "ENOENT";
@@ -171,11 +179,13 @@ static int dump(long pid, int proto, int family) {
 static void owners(void) {
   qsort(ns_inodes, ns_count, sizeof *ns_inodes, cmp_ul);
   qsort(sock_inodes, sock_count, sizeof *sock_inodes, cmp_ul);
+  /* Stop walking as soon as every socket has a holder: the walk is the expensive part. */
+  int remaining = sock_count;
   DIR *proc = opendir("/proc");
   if (!proc) return;
   struct dirent *d;
   char path[64], link[64];
-  while ((d = readdir(proc))) {
+  while (remaining > 0 && (d = readdir(proc))) {
     char *end;
     long pid = strtol(d->d_name, &end, 10);
     if (*end || pid <= 0) continue;
@@ -197,7 +207,12 @@ static void owners(void) {
       if (n <= 0) continue;
       link[n] = 0;
       unsigned long ino;
-      if (sscanf(link, "socket:[%lu]", &ino) == 1 && has(sock_inodes, sock_count, ino)) {
+      long idx;
+      if (sscanf(link, "socket:[%lu]", &ino) == 1 && (idx = find(sock_inodes, sock_count, ino)) >= 0) {
+        if (!sock_owned[idx]) {
+          sock_owned[idx] = 1;
+          remaining--;
+        }
         if (!name[0]) {
           process_name(pid, name, sizeof name);
           cgroup_id(pid, cgid);

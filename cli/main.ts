@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DockerClient, DockerUnreachableError } from '../lib/docker/client';
 import { parseDockerHost } from '../lib/docker/endpoint';
+import { formatProbe } from '../lib/format/probe';
 import { formatSummary } from '../lib/format/summary';
 import { Topology } from '../lib/model/topology';
+import { ProbeError, ProbeService, TargetError } from '../lib/probe/service';
 import { scanOnce } from '../lib/scanner';
 import { loadSettings, SettingsError } from '../lib/settings';
 import { dashboardUrl, readToken } from '../server/token';
@@ -11,6 +13,11 @@ const USAGE = `Usage: reachmap <command> [options]
 
 Commands:
   scan [--json]        Scan the Docker host: networks, namespaces, listeners, findings
+  probe --from <host|container> --to <url|host:port> [--ws] [--origin O] [--paired]
+       [--header 'Name: value']... [--timeout MS] [--json]
+                       Try the target from inside the initiator's network namespace
+                       (DNS its way, TCP, TLS, HTTP, WebSocket upgrade); --paired also
+                       from the host. Exit 0 when the probe ran, whatever its verdict.
   url                  Print the dashboard's sign-in URL (reads the token from the data directory)
 
 Options:
@@ -29,6 +36,13 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        ws: { type: 'boolean', default: false },
+        origin: { type: 'string' },
+        paired: { type: 'boolean', default: false },
+        header: { type: 'string', multiple: true },
+        timeout: { type: 'string' },
         'docker-host': { type: 'string' },
         'data-dir': { type: 'string' },
         host: { type: 'string' },
@@ -64,6 +78,50 @@ async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
+    case 'probe': {
+      if (!values.from || !values.to)
+        throw new UsageError('probe needs --from <host|container> and --to <url|host:port>');
+      const headers: Record<string, string> = {};
+      for (const h of (values.header as string[] | undefined) ?? []) {
+        const i = h.indexOf(':');
+        if (i <= 0) throw new UsageError(`--header expects "Name: value", got "${h}"`);
+        headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+      }
+      const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+      if (timeoutMs !== undefined && !Number.isInteger(timeoutMs))
+        throw new UsageError(`--timeout expects milliseconds, got "${values.timeout}"`);
+      const client = new DockerClient(
+        parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
+      );
+      const probes = new ProbeService({
+        topology: () => scanOnce(client, { owners: false }),
+        allow: { entries: settings.probeAllow },
+      });
+      try {
+        const r = await probes.run(
+          {
+            from: values.from as string,
+            to: values.to as string,
+            ws: values.ws as boolean,
+            origin: values.origin as string | undefined,
+            headers,
+            timeoutMs,
+          },
+          { paired: values.paired as boolean },
+        );
+        if (values.json)
+          process.stdout.write(
+            `${JSON.stringify({ ...r.initiator, ...(r.host ? { paired: r.host } : {}) }, null, 2)}\n`,
+          );
+        else {
+          process.stdout.write(`${formatProbe(r.initiator)}\n`);
+          if (r.host) process.stdout.write(`\n${formatProbe(r.host, 'Paired')}\n`);
+        }
+      } finally {
+        probes.close();
+      }
+      return 0;
+    }
     case 'url': {
       const token = settings.token ?? (await readToken(settings.dataDir));
       if (!token) {
@@ -88,7 +146,12 @@ main(process.argv.slice(2)).then(
     if (e instanceof UsageError) {
       process.stderr.write(`reachmap: ${e.message}\n\n${USAGE}`);
       process.exitCode = 2;
-    } else if (e instanceof SettingsError || e instanceof DockerUnreachableError) {
+    } else if (
+      e instanceof SettingsError ||
+      e instanceof DockerUnreachableError ||
+      e instanceof ProbeError ||
+      e instanceof TargetError
+    ) {
       process.stderr.write(`reachmap: ${e.message}\n`);
       process.exitCode = 1;
     } else {

@@ -1,18 +1,54 @@
 'use client';
 import { useEffect } from 'react';
 import { connectLive } from '@/lib/client/socket';
+import { dashboardStore } from '@/lib/client/store';
 import { TopologyGraph } from './graph/TopologyGraph';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { FindingsList } from './panels/FindingsList';
+import { ProbePanel } from './probe/ProbePanel';
 import { StatusBanner } from './StatusBanner';
 import { TopBar } from './TopBar';
 import { useDashboard } from './useDashboard';
 
-function SidePanel() {
-  const hasSelection = useDashboard((s) => s.selection !== null);
+function Tabs() {
+  const tab = useDashboard((s) => s.tab);
+  const findings = useDashboard((s) => s.topology?.findings.length ?? 0);
+  const item = (id: 'probe' | 'findings', label: string) => (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={tab === id}
+      data-testid={`tab-${id}`}
+      onClick={() => dashboardStore.getState().setTab(id)}
+      className={`px-3 py-1.5 text-xs font-semibold ${tab === id ? 'border-b-2 border-sky-400 text-slate-100' : 'text-slate-400 hover:text-slate-200'}`}
+    >
+      {label}
+    </button>
+  );
   return (
-    <aside className="w-[400px] shrink-0 overflow-y-auto border-l border-slate-800 bg-slate-950 p-3">
-      {hasSelection ? <DetailsPanel /> : <FindingsList />}
+    <div role="tablist" className="mb-3 flex border-b border-slate-800">
+      {item('findings', `Findings (${findings})`)}
+      {item('probe', 'Probe')}
+    </div>
+  );
+}
+
+function SidePanel() {
+  const selection = useDashboard((s) => s.selection);
+  const tab = useDashboard((s) => s.tab);
+  const wide = selection?.kind === 'probe';
+  return (
+    <aside
+      className={`${wide ? 'w-[760px]' : 'w-[420px]'} shrink-0 overflow-y-auto border-l border-slate-800 bg-slate-950 p-3`}
+    >
+      {selection ? (
+        <DetailsPanel />
+      ) : (
+        <>
+          <Tabs />
+          {tab === 'probe' ? <ProbePanel /> : <FindingsList />}
+        </>
+      )}
     </aside>
   );
 }

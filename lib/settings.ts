@@ -32,6 +32,8 @@ const SettingsSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{32,256}$/, 'expected 32–256 characters of A–Z, a–z, 0–9, "_" or "-"')
     .optional(),
   allowedHosts: z.array(hostname),
+  /** Extra probe targets beyond the topology: CIDRs, addresses, names, or "*". */
+  probeAllow: z.array(z.string().regex(/^(\*|[A-Za-z0-9.:_/-]+)$/, 'expected CIDRs, addresses, names or *')),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -43,6 +45,7 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   dataDir: { env: 'REACHMAP_DATA_DIR', flag: '--data-dir' },
   token: { env: 'REACHMAP_TOKEN' },
   allowedHosts: { env: 'REACHMAP_ALLOWED_HOSTS' },
+  probeAllow: { env: 'REACHMAP_PROBE_ALLOW' },
 };
 
 export class SettingsError extends Error {
@@ -53,6 +56,12 @@ export class SettingsError extends Error {
 export type Env = Record<string, string | undefined>;
 
 export type SettingFlags = Partial<Record<'host' | 'port' | 'dockerHost' | 'dataDir', string>>;
+
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function defaultDataDir(env: Env): string {
   const base = env.XDG_DATA_HOME || path.join(env.HOME || os.homedir(), '.local', 'share');
@@ -66,10 +75,8 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     dockerHost: flags.dockerHost ?? env.DOCKER_HOST ?? 'unix:///var/run/docker.sock',
     dataDir: path.resolve(flags.dataDir ?? env.REACHMAP_DATA_DIR ?? defaultDataDir(env)),
     token: env.REACHMAP_TOKEN || undefined,
-    allowedHosts: (env.REACHMAP_ALLOWED_HOSTS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    allowedHosts: list(env.REACHMAP_ALLOWED_HOSTS),
+    probeAllow: list(env.REACHMAP_PROBE_ALLOW),
   };
   const parsed = SettingsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;

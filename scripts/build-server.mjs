@@ -15,7 +15,17 @@ await build({
   logLevel: 'warning',
   outExtension: { '.js': '.js' },
 });
-console.log('built dist/server.js and dist/cli.js');
+// The in-namespace probe agent: one self-contained file that only needs `node`.
+await build({
+  entryPoints: ['lib/probe/agent/main.ts'],
+  outfile: 'dist/probe-agent.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node18',
+  logLevel: 'warning',
+});
+console.log('built dist/server.js, dist/cli.js and dist/probe-agent.mjs');
 
 // The netlink listener helper (native/netns-listeners.c). Optional: without a C compiler,
 // Reachmap reads /proc/<pid>/net/* instead, which is correct but slower.

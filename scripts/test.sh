@@ -28,7 +28,7 @@ bash scripts/provision.sh
 ensure_deps
 
 log "lint and types"
-npx biome check .
+npx biome check --error-on-warnings .
 npx tsc --noEmit
 
 log "unit tests"

@@ -4,8 +4,10 @@ import { parseArgs } from 'node:util';
 import next from 'next';
 import { DockerClient } from '../lib/docker/client';
 import { parseDockerHost } from '../lib/docker/endpoint';
+import { ProbeHub } from '../lib/live/probeHub';
 import { TopologyService } from '../lib/live/topologyService';
 import { SOCKET_PATH } from '../lib/model/live';
+import { ProbeService } from '../lib/probe/service';
 import { loadSettings, SettingsError } from '../lib/settings';
 import { hostAllowed, isAuthenticated, makeAuthContext, originAllowed } from './auth';
 import { createRequestHandler } from './http';
@@ -43,6 +45,15 @@ async function main(): Promise<void> {
     parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
   );
   const live = new TopologyService(client);
+  const probes = new ProbeService({
+    topology: async () => {
+      const t = live.current ?? (await live.refresh());
+      if (!t) throw new Error('no topology yet: is the Docker engine reachable?');
+      return t;
+    },
+    allow: { entries: settings.probeAllow },
+  });
+  const hub = new ProbeHub(probes);
 
   // The server bundle lives in dist/; Next's project root is one level up.
   const dir = path.resolve(import.meta.dirname, '..');
@@ -64,7 +75,7 @@ async function main(): Promise<void> {
       res.end(JSON.stringify({ error: 'internal error' }));
     });
   });
-  attachSocket(http, auth, live);
+  attachSocket(http, auth, live, hub);
   http.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').startsWith(`${SOCKET_PATH}/`)) return; // socket.io handles and authenticates its own
     if (
@@ -104,6 +115,7 @@ async function main(): Promise<void> {
 
   const shutdown = () => {
     live.stop();
+    probes.close();
     http.close();
     setTimeout(() => process.exit(0), 500).unref();
   };

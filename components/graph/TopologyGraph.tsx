@@ -2,6 +2,7 @@
 import {
   Background,
   Controls,
+  type EdgeMouseHandler,
   MiniMap,
   type NodeMouseHandler,
   ReactFlow,
@@ -14,7 +15,7 @@ import { useDashboard } from '../useDashboard';
 import { ContainerNode } from './nodes/ContainerNode';
 import { NamespaceNode } from './nodes/NamespaceNode';
 import { NetworkNode } from './nodes/NetworkNode';
-import { toFlowEdges, toFlowNodes } from './toFlow';
+import { absoluteX, PROBE_EDGE_PREFIX, probeFlowEdges, toFlowEdges, toFlowNodes } from './toFlow';
 
 // Module constant: React Flow re-mounts every node if nodeTypes changes identity (error002).
 const nodeTypes = { namespace: NamespaceNode, container: ContainerNode, network: NetworkNode };
@@ -37,7 +38,20 @@ function Graph() {
   );
   const selectedId = selectionNodeId(selection);
   const nodes = useMemo(() => toFlowNodes(graph, selectedId), [graph, selectedId]);
-  const edges = useMemo(() => toFlowEdges(graph), [graph]);
+  const probes = useDashboard((s) => s.probes);
+  const selectedProbe = selection?.kind === 'probe' ? selection.id : null;
+  const staticEdges = useMemo(() => toFlowEdges(graph), [graph]);
+  const edges = useMemo(() => {
+    if (!topology) return staticEdges;
+    return [
+      ...staticEdges,
+      ...probeFlowEdges(topology, Object.values(probes), absoluteX(graph), selectedProbe),
+    ];
+  }, [staticEdges, topology, graph, probes, selectedProbe]);
+  const onEdgeClick = useCallback<EdgeMouseHandler>((_e, edge) => {
+    if (edge.id.startsWith(PROBE_EDGE_PREFIX))
+      dashboardStore.getState().select({ kind: 'probe', id: edge.id.slice(PROBE_EDGE_PREFIX.length) });
+  }, []);
 
   const onNodeClick = useCallback<NodeMouseHandler>((_e, node) => {
     const d = node.data as { kind: string; containerId?: string; networkId?: string; nsKey?: string };
@@ -53,6 +67,7 @@ function Graph() {
       edges={edges}
       nodeTypes={nodeTypes}
       onNodeClick={onNodeClick}
+      onEdgeClick={onEdgeClick}
       onPaneClick={() => dashboardStore.getState().select(null)}
       nodesDraggable={false}
       nodesConnectable={false}

@@ -1,4 +1,8 @@
 import { type Edge, MarkerType, type Node } from '@xyflow/react';
+import type { ProbeRecord } from '@/lib/model/live';
+import type { ProbeVerdict } from '@/lib/model/probe';
+import type { Topology } from '@/lib/model/topology';
+import { probeEndpoints, probePathKey } from '@/lib/probe/edges';
 import type { Graph, GraphEdge } from '@/lib/topology/graph';
 
 /** The framework-free graph (lib/topology/graph) → React Flow's nodes and edges. */
@@ -49,4 +53,60 @@ export function toFlowEdges(g: Graph): Edge[] {
       focusable: false,
     };
   });
+}
+
+/** Probe verdicts by colour, line style and glyph: readable without colour too. */
+const PROBE_STYLE: Record<ProbeVerdict, { stroke: string; strokeDasharray?: string; glyph: string }> = {
+  pass: { stroke: '#22c55e', glyph: '✔' },
+  fail: { stroke: '#ef4444', strokeDasharray: '8 5', glyph: '✖' },
+  partial: { stroke: '#f59e0b', strokeDasharray: '10 4 2 4', glyph: '▲' },
+};
+
+export const PROBE_EDGE_PREFIX = 'probe:';
+
+/** Absolute x of every node (children are positioned relative to their namespace). */
+export function absoluteX(g: Graph): Map<string, number> {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  return new Map(
+    g.nodes.map((n) => [n.id, n.position.x + (n.parentId ? (byId.get(n.parentId)?.position.x ?? 0) : 0)]),
+  );
+}
+
+export function probeFlowEdges(
+  t: Topology,
+  records: ProbeRecord[],
+  xs: Map<string, number>,
+  selectedKey: string | null,
+): Edge[] {
+  const out: Edge[] = [];
+  for (const rec of records) {
+    const r = rec.initiator;
+    const { source, target } = probeEndpoints(t, r);
+    const sx = xs.get(source);
+    const tx = target ? xs.get(target) : undefined;
+    if (!target || source === target || sx === undefined || tx === undefined) continue;
+    // Within one lane, arc out to the right and back instead of crossing the boxes.
+    const sameLane = Math.abs(sx - tx) < 100;
+    const key = probePathKey(r);
+    const st = PROBE_STYLE[r.verdict];
+    const selected = key === selectedKey;
+    out.push({
+      id: `${PROBE_EDGE_PREFIX}${key}`,
+      source,
+      target,
+      sourceHandle: source.startsWith('ns:') ? 'right' : 'probe-out',
+      targetHandle: target.startsWith('ns:') ? 'left' : sameLane ? 'probe-in-right' : 'probe-in',
+      type: 'default',
+      label: `${st.glyph} ${r.decisive ?? `${r.target.port} ok`}`,
+      style: { stroke: st.stroke, strokeWidth: selected ? 4 : 2.5, strokeDasharray: st.strokeDasharray },
+      labelStyle: { fill: st.stroke, fontWeight: 700 },
+      labelBgPadding: [4, 2] as [number, number],
+      labelShowBg: true,
+      markerEnd: { type: MarkerType.ArrowClosed, color: st.stroke },
+      data: { kind: 'probe', verdict: r.verdict, key },
+      zIndex: 20,
+      interactionWidth: 16,
+    });
+  }
+  return out;
 }

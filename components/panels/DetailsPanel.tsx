@@ -1,6 +1,7 @@
 'use client';
 import { dashboardStore } from '@/lib/client/store';
 import type { Container, Namespace, Network, Topology } from '@/lib/model/topology';
+import { EvidencePanel } from '../probe/EvidencePanel';
 import { useDashboard } from '../useDashboard';
 import { Facts, Section } from './Facts';
 import { FindingCard } from './FindingCard';
@@ -12,6 +13,23 @@ function findingsAbout(t: Topology, id: string) {
   return t.findings.filter((f) => f.subject.id === id || f.related.some((r) => r.id === id));
 }
 
+function ProbeFromHere({ from }: { from: string }) {
+  return (
+    <button
+      type="button"
+      data-testid="probe-from-here"
+      className="mt-2 rounded bg-sky-700 px-2 py-1 text-xs font-semibold text-white hover:bg-sky-600"
+      onClick={() => {
+        const s = dashboardStore.getState();
+        s.setForm({ from });
+        s.setTab('probe');
+      }}
+    >
+      Probe from here
+    </button>
+  );
+}
+
 function ContainerDetails({ c, t }: { c: Container; t: Topology }) {
   const ns = t.namespaces.find((n) => n.id === c.netns);
   const fs = findingsAbout(t, c.id);
@@ -19,6 +37,7 @@ function ContainerDetails({ c, t }: { c: Container; t: Topology }) {
     <div data-testid="details-container">
       <h2 className="break-all text-sm font-semibold text-slate-100">{c.name}</h2>
       <p className="font-mono text-[10px] text-slate-500">{c.id}</p>
+      {c.state === 'running' && <ProbeFromHere from={c.name} />}
       <Section title="Container">
         <Facts
           rows={[
@@ -180,6 +199,8 @@ export function DetailsPanel() {
     ) : (
       <p className="text-xs text-slate-400">This namespace no longer exists (its container stopped).</p>
     );
+  } else if (selection.kind === 'probe') {
+    body = <EvidencePanel pathKey={selection.id} />;
   } else if (selection.kind === 'network') {
     const n = t.networks.find((x) => x.id === selection.id);
     body = n ? (
@@ -195,7 +216,7 @@ export function DetailsPanel() {
         className="mb-2 text-xs text-sky-300 hover:underline"
         onClick={() => dashboardStore.getState().select(null)}
       >
-        ← all findings
+        ← back
       </button>
       {body}
     </div>

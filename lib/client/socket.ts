@@ -1,25 +1,45 @@
 import { io, type Socket } from 'socket.io-client';
 import {
+  type AckResult,
   type ClientToServerEvents,
   EngineState,
+  type ProbeAllRequest,
+  ProbeFailedMessage,
+  ProbeProgress,
+  ProbeRecord,
+  type ProbeRunRequest,
+  ProbeStepMessage,
   type ServerToClientEvents,
   SOCKET_PATH,
   TopologyMessage,
 } from '../model/live';
-import { dashboardStore } from './store';
+import { dashboardStore, probeReducers } from './store';
 
 /**
  * The dashboard's only socket. The session cookie authenticates the handshake; every
  * message is validated before it reaches the store. Reconnects by itself; the server
- * pushes a full topology on every (re)connect, so nothing needs replaying.
+ * pushes a full topology and the probe history on every (re)connect.
  */
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+let current: ClientSocket | null = null;
+
+function on<T>(
+  schema: { safeParse: (x: unknown) => { success: true; data: T } | { success: false } },
+  apply: (data: T) => void,
+) {
+  return (raw: unknown) => {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) apply(parsed.data);
+    else console.error('reachmap: ignored an invalid message from the server');
+  };
+}
+
 export function connectLive(): () => void {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-    path: SOCKET_PATH,
-    withCredentials: true,
-    reconnectionDelayMax: 3000,
-  });
+  const socket: ClientSocket = io({ path: SOCKET_PATH, withCredentials: true, reconnectionDelayMax: 3000 });
+  current = socket;
   const set = dashboardStore.setState;
+  const get = dashboardStore.getState;
 
   socket.on('connect', () => set({ link: 'live', linkError: null }));
   socket.on('disconnect', (reason) => set({ link: 'disconnected', linkError: reason }));
@@ -28,19 +48,52 @@ export function connectLive(): () => void {
     set({ link: unauthorized ? 'unauthorized' : 'disconnected', linkError: err.message });
     if (unauthorized) socket.disconnect();
   });
-  socket.on('topology', (raw) => {
-    const parsed = TopologyMessage.safeParse(raw);
-    if (!parsed.success) {
-      console.error('reachmap: invalid topology message', parsed.error.issues.slice(0, 3));
-      return;
-    }
-    set({ topology: parsed.data.topology, version: parsed.data.version, receivedAt: Date.now() });
-  });
-  socket.on('engine', (raw) => {
-    const parsed = EngineState.safeParse(raw);
-    if (parsed.success) set({ engine: parsed.data });
+  socket.on(
+    'topology',
+    on(TopologyMessage, (m) => set({ topology: m.topology, version: m.version, receivedAt: Date.now() })),
+  );
+  socket.on(
+    'engine',
+    on(EngineState, (engine) => set({ engine })),
+  );
+  socket.on(
+    'probe:step',
+    on(ProbeStepMessage, (m) => set(probeReducers.step(get(), m))),
+  );
+  socket.on(
+    'probe:done',
+    on(ProbeRecord, (r) => set(probeReducers.done(get(), r))),
+  );
+  socket.on(
+    'probe:failed',
+    on(ProbeFailedMessage, (f) => set(probeReducers.failed(get(), f))),
+  );
+  socket.on(
+    'probe:progress',
+    on(ProbeProgress, (p) => set(probeReducers.progress(get(), p))),
+  );
+  socket.on('probe:history', (raw) => {
+    const records = Array.isArray((raw as { records?: unknown })?.records)
+      ? (raw as { records: unknown[] }).records
+      : [];
+    const valid = records.map((r) => ProbeRecord.safeParse(r)).flatMap((p) => (p.success ? [p.data] : []));
+    set(probeReducers.history(get(), valid));
   });
   return () => {
     socket.disconnect();
+    if (current === socket) current = null;
   };
 }
+
+function emitWithAck(event: 'probe:run' | 'probe:all', payload: unknown): Promise<AckResult> {
+  const s = current;
+  if (!s?.connected) return Promise.resolve({ ok: false, error: 'not connected to the Reachmap server' });
+  return new Promise((resolve) => {
+    s.timeout(15_000).emit(event, payload, (err: Error | null, r: AckResult) =>
+      resolve(err ? { ok: false, error: 'the server did not answer' } : r),
+    );
+  });
+}
+
+export const runProbe = (req: ProbeRunRequest) => emitWithAck('probe:run', req);
+export const runProbeAll = (req: ProbeAllRequest) => emitWithAck('probe:all', req);

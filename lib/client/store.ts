@@ -1,15 +1,39 @@
 import { createStore } from 'zustand/vanilla';
-import type { EngineState } from '../model/live';
+import type { EngineState, ProbeProgress, ProbeRecord } from '../model/live';
+import type { ProbeStep } from '../model/probe';
 import type { Topology } from '../model/topology';
+import { probePathKey } from '../probe/edges';
 
 /** What the dashboard knows. Components read it through narrow selectors. */
 
-export type Selection =
-  | { kind: 'container' | 'namespace' | 'network'; id: string }
-  | { kind: 'finding'; id: string }
-  | null;
+export type Selection = { kind: 'container' | 'namespace' | 'network' | 'probe'; id: string } | null;
 
 export type Link = 'connecting' | 'live' | 'disconnected' | 'unauthorized';
+
+export type SideTab = 'probe' | 'findings';
+
+export interface ProbeForm {
+  from: string;
+  to: string;
+  ws: boolean;
+  origin: string;
+  paired: boolean;
+}
+
+export interface RunningProbe {
+  pairId: string;
+  from: string;
+  to: string;
+  steps: { initiator: ProbeStep[]; host: ProbeStep[] };
+}
+
+export interface ProbeFailure {
+  pairId: string;
+  from: string;
+  to: string;
+  error: string;
+  at: number;
+}
 
 export interface DashboardState {
   topology: Topology | null;
@@ -20,8 +44,17 @@ export interface DashboardState {
   linkError: string | null;
   selection: Selection;
   project: string | null;
+  tab: SideTab;
+  form: ProbeForm;
+  /** Latest finished probe per path (initiator → target → origin). */
+  probes: Record<string, ProbeRecord>;
+  running: Record<string, RunningProbe>;
+  failures: ProbeFailure[];
+  batches: Record<string, ProbeProgress>;
   select: (s: Selection) => void;
   setProject: (p: string | null) => void;
+  setTab: (t: SideTab) => void;
+  setForm: (f: Partial<ProbeForm>) => void;
 }
 
 export const dashboardStore = createStore<DashboardState>()((set) => ({
@@ -33,6 +66,51 @@ export const dashboardStore = createStore<DashboardState>()((set) => ({
   linkError: null,
   selection: null,
   project: null,
+  tab: 'findings',
+  form: { from: 'host', to: '', ws: false, origin: '', paired: true },
+  probes: {},
+  running: {},
+  failures: [],
+  batches: {},
   select: (selection) => set({ selection }),
   setProject: (project) => set({ project }),
+  setTab: (tab) => set({ tab, selection: null }),
+  setForm: (f) => set((s) => ({ form: { ...s.form, ...f } })),
 }));
+
+/** Reducers for probe messages: pure functions of state, so the socket layer stays thin. */
+export const probeReducers = {
+  step(
+    s: DashboardState,
+    m: { pairId: string; side: 'initiator' | 'host'; from: string; to: string; step: ProbeStep },
+  ): Partial<DashboardState> {
+    const cur = s.running[m.pairId] ?? {
+      pairId: m.pairId,
+      from: m.from,
+      to: m.to,
+      steps: { initiator: [], host: [] },
+    };
+    return {
+      running: {
+        ...s.running,
+        [m.pairId]: { ...cur, steps: { ...cur.steps, [m.side]: [...cur.steps[m.side], m.step] } },
+      },
+    };
+  },
+  done(s: DashboardState, r: ProbeRecord): Partial<DashboardState> {
+    const { [r.pairId]: _gone, ...running } = s.running;
+    return { running, probes: { ...s.probes, [probePathKey(r.initiator)]: r } };
+  },
+  history(s: DashboardState, records: ProbeRecord[]): Partial<DashboardState> {
+    const probes = { ...s.probes };
+    for (const r of records) probes[probePathKey(r.initiator)] = r;
+    return { probes };
+  },
+  failed(s: DashboardState, f: Omit<ProbeFailure, 'at'>): Partial<DashboardState> {
+    const { [f.pairId]: _gone, ...running } = s.running;
+    return { running, failures: [{ ...f, at: Date.now() }, ...s.failures].slice(0, 20) };
+  },
+  progress(s: DashboardState, p: ProbeProgress): Partial<DashboardState> {
+    return { batches: { ...s.batches, [p.batchId]: p } };
+  },
+};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PairedProbe, ProbeSpec, ProbeStep } from './probe';
 import { Topology } from './topology';
 
 /** What travels over socket.io between the server and the dashboard. */
@@ -14,11 +15,54 @@ export type EngineState = z.infer<typeof EngineState>;
 export const TopologyMessage = z.object({ version: z.number().int(), topology: Topology });
 export type TopologyMessage = z.infer<typeof TopologyMessage>;
 
-export const Ack = z.union([
-  z.object({ ok: z.literal(true) }),
-  z.object({ ok: z.literal(false), error: z.string() }),
-]);
-export type Ack = z.infer<typeof Ack>;
+export const ProbeRunRequest = z.object({ spec: ProbeSpec, paired: z.boolean().default(false) });
+export type ProbeRunRequest = z.input<typeof ProbeRunRequest>;
+
+export const ProbeAllRequest = z.object({
+  from: z.string().min(1).max(256),
+  /** tcp: connect only (any service); http: GET / on each listener. */
+  mode: z.enum(['tcp', 'http']).default('tcp'),
+  timeoutMs: z.number().int().min(500).max(30_000).default(3000),
+});
+export type ProbeAllRequest = z.input<typeof ProbeAllRequest>;
+
+/** A finished probe action: the initiator's result and, when paired, the host's. */
+export const ProbeRecord = PairedProbe.extend({
+  pairId: z.string(),
+  batchId: z.string().nullable(),
+  at: z.string(),
+});
+export type ProbeRecord = z.infer<typeof ProbeRecord>;
+
+export const ProbeStepMessage = z.object({
+  pairId: z.string(),
+  side: z.enum(['initiator', 'host']),
+  from: z.string(),
+  to: z.string(),
+  step: ProbeStep,
+});
+export type ProbeStepMessage = z.infer<typeof ProbeStepMessage>;
+
+export const ProbeFailedMessage = z.object({
+  pairId: z.string(),
+  batchId: z.string().nullable(),
+  from: z.string(),
+  to: z.string(),
+  error: z.string(),
+});
+export type ProbeFailedMessage = z.infer<typeof ProbeFailedMessage>;
+
+export const ProbeProgress = z.object({
+  batchId: z.string(),
+  from: z.string(),
+  done: z.number().int(),
+  total: z.number().int(),
+  failed: z.number().int(),
+  finished: z.boolean(),
+});
+export type ProbeProgress = z.infer<typeof ProbeProgress>;
+
+export type AckResult = { ok: true; id: string } | { ok: false; error: string };
 
 /** Client → server. Every payload is validated with zod on arrival. */
 export interface ClientToServerEvents {
@@ -26,12 +70,19 @@ export interface ClientToServerEvents {
     payload: unknown,
     ack: (r: TopologyMessage | { ok: false; error: string }) => void,
   ) => void;
+  'probe:run': (payload: unknown, ack: (r: AckResult) => void) => void;
+  'probe:all': (payload: unknown, ack: (r: AckResult) => void) => void;
 }
 
 /** Server → client. */
 export interface ServerToClientEvents {
   topology: (m: TopologyMessage) => void;
   engine: (s: EngineState) => void;
+  'probe:step': (m: ProbeStepMessage) => void;
+  'probe:done': (m: ProbeRecord) => void;
+  'probe:failed': (m: ProbeFailedMessage) => void;
+  'probe:progress': (m: ProbeProgress) => void;
+  'probe:history': (m: { records: ProbeRecord[] }) => void;
 }
 
 export const SOCKET_PATH = '/socket.io';

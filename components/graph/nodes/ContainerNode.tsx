@@ -1,5 +1,5 @@
 'use client';
-import type { Node, NodeProps } from '@xyflow/react';
+import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import type { ContainerData } from '@/lib/topology/graph';
 import { SeverityBadge } from '../SeverityBadge';
@@ -28,6 +28,24 @@ function ContainerNodeView({ data, selected }: NodeProps<ContainerFlowNode>) {
       } ${down ? 'bg-slate-900/70 text-slate-400' : 'bg-slate-800 text-slate-100'}`}
       title={`${data.name} — ${data.image}`}
     >
+      <Handle
+        type="target"
+        id="probe-in"
+        position={Position.Left}
+        className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-500"
+      />
+      <Handle
+        type="source"
+        id="probe-out"
+        position={Position.Right}
+        className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-500"
+      />
+      <Handle
+        type="target"
+        id="probe-in-right"
+        position={Position.Right}
+        className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-500"
+      />
       <div className="flex items-center gap-1.5">
         <span
           className={`inline-block h-2 w-2 shrink-0 rounded-full ${STATE_STYLE[data.state] ?? 'bg-slate-500'}`}

@@ -15,7 +15,7 @@ const ALLOWED = (process.env.ALLOWED_ORIGINS ?? '')
   .split(',')
   .map((s) => s.trim())
   .filter(Boolean);
-const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B65';
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 const log = (msg) => process.stdout.write(`${new Date().toISOString()} ${NAME} ${msg}\n`);
 const peer = (req) => `${req.socket.remoteAddress}:${req.socket.remotePort}`;

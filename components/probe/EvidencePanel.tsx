@@ -1,0 +1,69 @@
+'use client';
+import { dashboardStore } from '@/lib/client/store';
+import type { ProbeResult } from '@/lib/model/probe';
+import { useDashboard } from '../useDashboard';
+import { StepDetails } from './StepDetails';
+import { VerdictBadge } from './VerdictBadge';
+
+function Side({ r, title }: { r: ProbeResult; title: string }) {
+  return (
+    <section
+      data-testid={`evidence-${title === 'from the host' ? 'host' : 'initiator'}`}
+      className="min-w-0 flex-1"
+    >
+      <h3 className="mb-1 flex items-center gap-2 text-[11px] font-semibold uppercase tracking-wide text-slate-400">
+        {title} <VerdictBadge verdict={r.verdict} />
+      </h3>
+      <div className="mb-1 text-[10.5px] text-slate-400">
+        {r.initiator.name} · {r.initiator.netns ?? 'netns ?'} · hostname {r.initiator.hostname}
+        <br />
+        {r.initiator.routes.join('; ')}
+        <br />
+        runner: {r.runner.kind} — {r.runner.detail} · {r.ms} ms · started{' '}
+        {new Date(r.startedAt).toLocaleTimeString()}
+      </div>
+      <ol className="space-y-1">
+        {r.steps.map((s) => (
+          <StepDetails key={`${s.kind}-${s.at}`} s={s} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export function EvidencePanel({ pathKey }: { pathKey: string }) {
+  const record = useDashboard((s) => s.probes[pathKey]);
+  if (!record) return <p className="text-xs text-slate-400">This probe result is no longer kept.</p>;
+  const r = record.initiator;
+  return (
+    <div data-testid="evidence-panel">
+      <h2 className="flex items-center gap-2 text-sm font-semibold text-slate-100">
+        <VerdictBadge verdict={r.verdict} />
+        <span className="break-all">{r.decisive ?? 'reachable'}</span>
+      </h2>
+      <p className="mt-1 break-all text-xs text-slate-300">
+        {r.initiator.name} → {r.target.input}
+        {r.origin ? ` with Origin ${r.origin}` : ''}
+      </p>
+      <button
+        type="button"
+        className="mt-1 text-xs text-sky-300 hover:underline"
+        onClick={() => {
+          const s = dashboardStore.getState();
+          s.setForm({
+            from: r.initiator.kind === 'host' ? 'host' : r.initiator.name,
+            to: r.target.input,
+            origin: r.origin ?? '',
+          });
+          s.setTab('probe');
+        }}
+      >
+        probe again
+      </button>
+      <div className="mt-3 flex gap-3">
+        <Side r={r} title={r.initiator.kind === 'host' ? 'from the host' : 'from the initiator'} />
+        {record.host && <Side r={record.host} title="from the host" />}
+      </div>
+    </div>
+  );
+}

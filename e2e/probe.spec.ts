@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { E2E } from './env';
+import { labContainer } from './lab/labInfo';
+
+async function signIn(page: Page) {
+  await page.goto(`${E2E.baseURL}/login#token=${E2E.token}`);
+  await page.waitForURL(`${E2E.baseURL}/`);
+}
+
+test('an operator picks an initiator, probes, sees the red edge and opens its evidence', async ({ page }) => {
+  const client = labContainer('client');
+  await signIn(page);
+  // Choose the initiator from its node.
+  await page.locator(`[data-testid="container-node"][data-name="${client.name}"]`).click();
+  await page.getByTestId('probe-from-here').click();
+  await expect(page.getByTestId('probe-from')).toHaveValue(client.name);
+  await page.getByTestId('probe-to').fill('http://gateway-loopback:18789/healthz');
+  await page.getByTestId('probe-run').click();
+
+  const result = page.getByTestId('probe-result').filter({ hasText: 'gateway-loopback:18789' });
+  await expect(result).toContainText('ECONNREFUSED');
+  await expect(result.getByTestId('verdict')).toHaveAttribute('data-verdict', 'fail');
+
+  // The edge on the graph: red, labelled with the decisive error, with a glyph.
+  const label = page.locator('.react-flow__edge-text', { hasText: '✖ ECONNREFUSED' });
+  await expect(label).toBeVisible();
+  await page.screenshot({ path: path.join(E2E.screenshots, 'probe-red-edge.png') });
+
+  // Its evidence: every step, paired with the host's view of the same URL.
+  await label.click({ force: true });
+  const evidence = page.getByTestId('evidence-panel');
+  await expect(evidence).toBeVisible();
+  const initiatorSide = page.getByTestId('evidence-initiator');
+  await expect(initiatorSide.locator('[data-testid="probe-step"][data-kind="dns"]')).toHaveAttribute(
+    'data-ok',
+    'true',
+  );
+  await expect(initiatorSide.locator('[data-testid="probe-step"][data-kind="dns"]')).toContainText(
+    '127.0.0.11',
+  );
+  await expect(initiatorSide.locator('[data-testid="probe-step"][data-kind="tcp"]')).toHaveAttribute(
+    'data-ok',
+    'false',
+  );
+  await expect(initiatorSide).toContainText('runner: nsenter');
+  await expect(
+    page.getByTestId('evidence-host').locator('[data-testid="probe-step"][data-kind="dns"]'),
+  ).toHaveAttribute('data-ok', 'false');
+  await page.screenshot({ path: path.join(E2E.screenshots, 'probe-evidence.png') });
+});
+
+test('a WebSocket through the proxy without Upgrade forwarding is amber with its reason', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.getByTestId('tab-probe').click();
+  await page.getByTestId('probe-from').selectOption(labContainer('client').name);
+  await page.getByTestId('probe-to').fill('http://proxy-plain/');
+  await page.getByTestId('probe-ws').check();
+  await page.getByTestId('probe-run').click();
+  const result = page.getByTestId('probe-result').filter({ hasText: 'http://proxy-plain/' });
+  await expect(result.getByTestId('verdict')).toHaveAttribute('data-verdict', 'partial');
+  await expect(result).toContainText('WS 200');
+  await expect(page.locator('.react-flow__edge-text', { hasText: '▲ WS 200' })).toBeVisible();
+});
+
+test('probe all from one initiator shows progress and colours every path', async ({ page }) => {
+  await signIn(page);
+  await page.getByTestId('tab-probe').click();
+  await page.getByTestId('probe-from').selectOption(labContainer('client').name);
+  await page.getByTestId('probe-all').click();
+  const progress = page.getByTestId('probe-all-progress').last();
+  await expect(progress).toHaveAttribute('data-finished', 'true', { timeout: 30_000 });
+  await expect(progress).toContainText(/1 red/);
+  await expect(page.locator('.react-flow__edge-text', { hasText: '✔' }).first()).toBeVisible();
+  await page.screenshot({ path: path.join(E2E.screenshots, 'probe-all.png') });
+});
+
+test('a probe that cannot run says why', async ({ page }) => {
+  await signIn(page);
+  await page.getByTestId('tab-probe').click();
+  await page.getByTestId('probe-to').fill('http://example.com/');
+  await page.getByTestId('probe-run').click();
+  await expect(page.getByTestId('probe-form-error')).toContainText('not a name in this Docker host');
+});

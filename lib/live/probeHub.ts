@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type {
+  ProbeAllRequest,
+  ProbeFailedMessage,
+  ProbeProgress,
+  ProbeRecord,
+  ProbeStepMessage,
+} from '../model/live';
+import type { ProbeSpecInput } from '../model/probe';
+import { probePathKey } from '../probe/edges';
+import { resolveInitiator } from '../probe/initiator';
+import { probeAllTargets } from '../probe/probeAll';
+import type { ProbeService } from '../probe/service';
+import { mapLimit } from '../util/concurrency';
+
+/**
+ * The dashboard's probe coordinator: runs single and probe-all actions with bounded
+ * concurrency, streams steps as they finish, and keeps the latest result of each path
+ * (initiator → target → origin) so a reload or a second viewer sees the same edges.
+ */
+
+const MAX_IN_FLIGHT = 32;
+const BATCH_CONCURRENCY = 6;
+const MAX_BATCHES = 2;
+const HISTORY = 400;
+
+interface HubEvents {
+  step: [ProbeStepMessage];
+  done: [ProbeRecord];
+  failed: [ProbeFailedMessage];
+  progress: [ProbeProgress];
+}
+
+const newId = () => randomBytes(6).toString('hex');
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export class ProbeHub extends EventEmitter<HubEvents> {
+  private inFlight = 0;
+  private batches = 0;
+  private latest = new Map<string, ProbeRecord>();
+
+  constructor(private readonly probes: ProbeService) {
+    super();
+  }
+
+  history(): ProbeRecord[] {
+    return [...this.latest.values()];
+  }
+
+  private remember(r: ProbeRecord): void {
+    const key = probePathKey(r.initiator);
+    this.latest.delete(key);
+    this.latest.set(key, r);
+    while (this.latest.size > HISTORY) this.latest.delete(this.latest.keys().next().value as string);
+  }
+
+  /** Validates, then runs in the background; the id comes back at once. */
+  async run(req: { spec: ProbeSpecInput; paired: boolean }, batchId: string | null = null): Promise<string> {
+    if (this.inFlight >= MAX_IN_FLIGHT)
+      throw new Error(`too many probes in flight (${MAX_IN_FLIGHT}); wait for some to finish`);
+    await this.probes.validate(req.spec);
+    const pairId = newId();
+    void this.execute(pairId, req, batchId);
+    return pairId;
+  }
+
+  private async execute(
+    pairId: string,
+    req: { spec: ProbeSpecInput; paired: boolean },
+    batchId: string | null,
+  ): Promise<boolean> {
+    const { from, to } = req.spec;
+    this.inFlight++;
+    try {
+      const r = await this.probes.run(req.spec, {
+        paired: req.paired,
+        onStep: (side, _id, step) => this.emit('step', { pairId, side, from, to, step }),
+      });
+      const record: ProbeRecord = { ...r, pairId, batchId, at: new Date().toISOString() };
+      this.remember(record);
+      this.emit('done', record);
+      return r.initiator.ok;
+    } catch (e) {
+      this.emit('failed', { pairId, batchId, from, to, error: message(e) });
+      return false;
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Probe every discovered listener from one initiator, with progress. */
+  async runAll(
+    req: ProbeAllRequest & { mode: 'tcp' | 'http'; timeoutMs: number },
+    topology: Parameters<typeof resolveInitiator>[0],
+  ): Promise<string> {
+    if (this.batches >= MAX_BATCHES)
+      throw new Error('a probe-all is already running twice; wait for one to finish');
+    const init = resolveInitiator(topology, req.from);
+    const targets = probeAllTargets(topology, init, req.mode);
+    if (targets.length === 0)
+      throw new Error(
+        `no listeners reachable in principle from ${init.container?.name ?? 'the host'} (no shared network with any listening namespace)`,
+      );
+    const batchId = newId();
+    const from = req.from;
+    this.batches++;
+    let done = 0;
+    let failed = 0;
+    const progress = (finished: boolean) =>
+      this.emit('progress', { batchId, from, done, total: targets.length, failed, finished });
+    progress(false);
+    void mapLimit(targets, BATCH_CONCURRENCY, async (tg) => {
+      const ok = await this.execute(
+        newId(),
+        { spec: { from, to: tg.to, timeoutMs: req.timeoutMs }, paired: false },
+        batchId,
+      );
+      done++;
+      if (!ok) failed++;
+      progress(false);
+    }).finally(() => {
+      this.batches--;
+      progress(true);
+    });
+    return batchId;
+  }
+}

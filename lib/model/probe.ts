@@ -1,0 +1,178 @@
+import { z } from 'zod';
+
+/** Probes: what to try from which namespace, and what each step saw. */
+
+export const ProbeKind = z.enum(['dns', 'tcp', 'tls', 'http', 'ws']);
+export type ProbeKind = z.infer<typeof ProbeKind>;
+
+const HeaderName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'header names are letters, digits and "-"');
+/** Headers a probe may not override: they define the request it is. */
+const RESERVED =
+  /^(host|upgrade|connection|sec-websocket-.*|content-length|transfer-encoding|x-reachmap-probe)$/i;
+
+export const ProbeSpec = z.object({
+  /** "host", or a container id, id prefix or name. */
+  from: z.string().min(1).max(256),
+  /** http(s):// or ws(s):// URL, or host:port. */
+  to: z.string().min(1).max(2048),
+  /** For http(s) targets: also try the WebSocket upgrade on the same URL. */
+  ws: z.boolean().default(false),
+  origin: z
+    .string()
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'Origin must be printable ASCII without spaces')
+    .optional(),
+  headers: z
+    .record(
+      HeaderName,
+      z
+        .string()
+        .max(1024)
+        .regex(/^[^\r\n]*$/, 'header values cannot contain line breaks'),
+    )
+    .refine((h) => Object.keys(h).length <= 20, 'at most 20 extra headers')
+    .refine(
+      (h) => !Object.keys(h).some((k) => RESERVED.test(k)),
+      'Host, Upgrade, Connection and Sec-WebSocket-* are set by the probe',
+    )
+    .default({}),
+  timeoutMs: z.number().int().min(500).max(30_000).default(5000),
+});
+export type ProbeSpec = z.infer<typeof ProbeSpec>;
+export type ProbeSpecInput = z.input<typeof ProbeSpec>;
+
+export const ProbeTarget = z.object({
+  input: z.string(),
+  scheme: z.enum(['http', 'https', 'ws', 'wss', 'tcp']),
+  host: z.string(),
+  port: z.number().int().min(1).max(65535),
+  path: z.string(),
+  /** Whether host is an IP literal (no DNS step needed). */
+  literal: z.boolean(),
+});
+export type ProbeTarget = z.infer<typeof ProbeTarget>;
+
+const StepBase = z.object({
+  ok: z.boolean(),
+  ms: z.number(),
+  /** Milliseconds since the probe started, for lining steps up with logs. */
+  at: z.number(),
+  /** A short code or reason when the step failed: ECONNREFUSED, NXDOMAIN, HTTP 502, close 1008 … */
+  error: z.string().optional(),
+  /** One sentence for a human. */
+  note: z.string().optional(),
+});
+
+export const DnsStep = StepBase.extend({
+  kind: z.literal('dns'),
+  query: z.string(),
+  /** Names tried in order (search domains applied as the initiator's resolver would). */
+  tried: z.array(z.string()),
+  /** Who answered: the literal itself, the initiator's /etc/hosts, or a nameserver. */
+  source: z.enum(['literal', 'hosts', 'dns', 'none']),
+  server: z.string().optional(),
+  addresses: z.array(z.string()),
+  nameservers: z.array(z.string()),
+});
+
+export const TcpAttempt = z.object({
+  address: z.string(),
+  ok: z.boolean(),
+  ms: z.number(),
+  error: z.string().optional(),
+});
+
+export const TcpStep = StepBase.extend({
+  kind: z.literal('tcp'),
+  port: z.number(),
+  attempts: z.array(TcpAttempt),
+  connected: z
+    .object({ address: z.string(), port: z.number(), localAddress: z.string(), localPort: z.number() })
+    .optional(),
+});
+
+export const TlsStep = StepBase.extend({
+  kind: z.literal('tls'),
+  servername: z.string().optional(),
+  protocol: z.string().optional(),
+  cipher: z.string().optional(),
+  alpn: z.string().optional(),
+  subject: z.string().optional(),
+  issuer: z.string().optional(),
+  sans: z.array(z.string()),
+  validTo: z.string().optional(),
+  verified: z.boolean(),
+  verifyError: z.string().optional(),
+});
+
+export const HttpStep = StepBase.extend({
+  kind: z.literal('http'),
+  request: z.object({ method: z.string(), path: z.string(), headers: z.record(z.string(), z.string()) }),
+  status: z.number().optional(),
+  statusText: z.string().optional(),
+  headers: z.record(z.string(), z.string()),
+  bodyPrefix: z.string().optional(),
+  bytes: z.number(),
+});
+
+export const WsFrame = z.object({ at: z.number(), opcode: z.number(), text: z.string().optional() });
+
+export const WsStep = StepBase.extend({
+  kind: z.literal('ws'),
+  request: z.object({ path: z.string(), headers: z.record(z.string(), z.string()) }),
+  status: z.number().optional(),
+  statusLine: z.string().optional(),
+  headers: z.record(z.string(), z.string()),
+  acceptValid: z.boolean().optional(),
+  frames: z.array(WsFrame),
+  closeCode: z.number().optional(),
+  closeReason: z.string().optional(),
+  /** open: upgraded and still open at the end of the window (or the app said hello); the rest fail. */
+  outcome: z.enum(['open', 'rejected', 'closed', 'no-upgrade', 'bad-handshake', 'error']),
+  bodyPrefix: z.string().optional(),
+});
+
+export const ProbeStep = z.discriminatedUnion('kind', [DnsStep, TcpStep, TlsStep, HttpStep, WsStep]);
+export type ProbeStep = z.infer<typeof ProbeStep>;
+export type DnsStep = z.infer<typeof DnsStep>;
+export type TcpStep = z.infer<typeof TcpStep>;
+export type TlsStep = z.infer<typeof TlsStep>;
+export type HttpStep = z.infer<typeof HttpStep>;
+export type WsStep = z.infer<typeof WsStep>;
+
+export const RunnerKind = z.enum(['in-process', 'nsenter', 'exec', 'helper-container']);
+
+export const Initiator = z.object({
+  kind: z.enum(['host', 'container']),
+  id: z.string(),
+  name: z.string(),
+  /** Namespace id at probe time (see Namespace.id). */
+  netns: z.string().nullable(),
+  hostname: z.string(),
+  /** Short route summary: interfaces and addresses the initiator has. */
+  routes: z.array(z.string()),
+});
+export type Initiator = z.infer<typeof Initiator>;
+
+export const ProbeVerdict = z.enum(['pass', 'fail', 'partial']);
+export type ProbeVerdict = z.infer<typeof ProbeVerdict>;
+
+export const ProbeResult = z.object({
+  id: z.string(),
+  ok: z.boolean(),
+  /** pass: every step passed; partial: HTTP passed but the WebSocket failed; fail: otherwise. */
+  verdict: ProbeVerdict,
+  /** The label of the first failing step, e.g. "ECONNREFUSED", "NXDOMAIN", "WS 200", "close 1008 origin not allowed". */
+  decisive: z.string().nullable(),
+  initiator: Initiator,
+  target: ProbeTarget,
+  origin: z.string().nullable(),
+  runner: z.object({ kind: RunnerKind, detail: z.string() }),
+  startedAt: z.string(),
+  ms: z.number(),
+  steps: z.array(ProbeStep),
+});
+export type ProbeResult = z.infer<typeof ProbeResult>;
+
+export const PairedProbe = z.object({ initiator: ProbeResult, host: ProbeResult.nullable() });
+export type PairedProbe = z.infer<typeof PairedProbe>;

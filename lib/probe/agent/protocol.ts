@@ -1,0 +1,43 @@
+import type { ProbeKind, ProbeStep, ProbeTarget } from '../../model/probe';
+
+/**
+ * The agent runs inside the initiator's network namespace (lib/probe/runners). It gets
+ * everything it needs in the request — the initiator's /etc/hosts and resolv.conf, the
+ * addresses it may connect to — because `nsenter -n` changes only the network namespace.
+ * One JSON request per line on stdin; JSON messages per line on stdout.
+ */
+
+export interface ResolverConfig {
+  /** Content of the initiator's /etc/hosts. */
+  hosts: string;
+  nameservers: string[];
+  search: string[];
+  ndots: number;
+}
+
+export interface AllowPolicy {
+  /** Allow any address (an explicit operator setting). */
+  all: boolean;
+  addresses: string[];
+  cidrs: string[];
+}
+
+export interface AgentRequest {
+  id: string;
+  target: ProbeTarget;
+  kinds: ProbeKind[];
+  origin: string | null;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  /** How long to watch a WebSocket after the upgrade for an application verdict. */
+  wsWindowMs: number;
+  resolver: ResolverConfig;
+  allow: AllowPolicy;
+  userAgent: string;
+}
+
+export type AgentMessage =
+  | { id: string; type: 'step'; step: ProbeStep }
+  | { id: string; type: 'done' }
+  | { id: string; type: 'error'; error: string }
+  | { id: string; type: 'ready' };

@@ -1,0 +1,170 @@
+import type net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { ProbeStep, TcpStep } from '../../model/probe';
+import { addressAllowed } from '../cidr';
+import { resolveLikeInitiator } from './dns';
+import { httpGet } from './http';
+import type { AgentRequest } from './protocol';
+import { connectTcp, errorCode } from './tcp';
+import { startTls } from './tls';
+import { wsHandshake } from './ws';
+
+/**
+ * One probe, step by step, from whatever network namespace this code runs in. Stops at
+ * the first failing step but reports every step it ran. Connections go only to addresses
+ * the request allows, checked on the address actually dialled.
+ */
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+function hostHeader(req: AgentRequest): string {
+  const { host, port, scheme } = req.target;
+  const h = host.includes(':') ? `[${host}]` : host;
+  const dflt = scheme === 'https' || scheme === 'wss' ? 443 : 80;
+  return port === dflt ? h : `${h}:${port}`;
+}
+
+export async function runProbe(req: AgentRequest, emit: (s: ProbeStep) => void): Promise<ProbeStep[]> {
+  const t0 = performance.now();
+  const steps: ProbeStep[] = [];
+  const push = (s: ProbeStep) => {
+    steps.push(s);
+    emit(s);
+    return s.ok;
+  };
+  const clock = () => ({ start: performance.now(), at: round(performance.now() - t0) });
+  const deadline = t0 + req.timeoutMs;
+  const left = () => Math.max(200, Math.round(deadline - performance.now()));
+  const { target } = req;
+  const tls = target.scheme === 'https' || target.scheme === 'wss';
+
+  // 1. dns
+  let c = clock();
+  const dns = await resolveLikeInitiator(target.host, req.resolver, Math.min(left(), 4000));
+  if (!push({ kind: 'dns', ...dns, ms: round(performance.now() - c.start), at: c.at })) return steps;
+
+  // 2. tcp: each address in turn, as a client would, refusing any the policy does not allow.
+  c = clock();
+  const attempts: TcpStep['attempts'] = [];
+  let socket: net.Socket | null = null;
+  for (const address of dns.addresses) {
+    const a0 = performance.now();
+    if (!addressAllowed(address, req.allow)) {
+      attempts.push({ address, ok: false, ms: 0, error: 'NOT_ALLOWED' });
+      continue;
+    }
+    try {
+      socket = await connectTcp(address, target.port, Math.min(left(), req.timeoutMs));
+      attempts.push({ address, ok: true, ms: round(performance.now() - a0) });
+      break;
+    } catch (e) {
+      attempts.push({ address, ok: false, ms: round(performance.now() - a0), error: errorCode(e) });
+    }
+  }
+  const tcpMs = round(performance.now() - c.start);
+  if (!socket) {
+    const firstReal = attempts.find((a) => a.error !== 'NOT_ALLOWED');
+    const error = firstReal?.error ?? 'NOT_ALLOWED';
+    push({
+      kind: 'tcp',
+      ok: false,
+      ms: tcpMs,
+      at: c.at,
+      port: target.port,
+      attempts,
+      error,
+      note:
+        error === 'NOT_ALLOWED'
+          ? 'not probed: the address is not in the current topology or the probe allow-list'
+          : error === 'ECONNREFUSED'
+            ? 'nothing listens on that address and port in the target namespace (or it listens on 127.0.0.1 only)'
+            : undefined,
+    });
+    return steps;
+  }
+  const connected = {
+    address: socket.remoteAddress ?? '',
+    port: socket.remotePort ?? target.port,
+    localAddress: socket.localAddress ?? '',
+    localPort: socket.localPort ?? 0,
+  };
+  push({ kind: 'tcp', ok: true, ms: tcpMs, at: c.at, port: target.port, attempts, connected });
+  if (target.scheme === 'tcp') {
+    socket.destroy();
+    return steps;
+  }
+
+  // 3. tls
+  let stream: Duplex = socket;
+  const openStream = async (): Promise<{ stream: Duplex | null; error?: string }> => {
+    // A second connection (HTTP then WebSocket) goes to the same pinned address.
+    try {
+      const s = await connectTcp(connected.address, connected.port, left());
+      if (!tls) return { stream: s };
+      const t = await startTls(s, target.host, left());
+      return t.socket ? { stream: t.socket } : { stream: null, error: t.step.error ?? 'TLS failed' };
+    } catch (e) {
+      return { stream: null, error: errorCode(e) };
+    }
+  };
+  if (tls) {
+    c = clock();
+    const t = await startTls(socket, target.host, left());
+    if (!push({ kind: 'tls', ...t.step, ms: round(performance.now() - c.start), at: c.at }) || !t.socket)
+      return steps;
+    stream = t.socket;
+  }
+
+  const baseHeaders = { 'User-Agent': req.userAgent, 'X-Reachmap-Probe': req.id, ...req.headers };
+  const path = target.path || '/';
+
+  // 4. http
+  if (req.kinds.includes('http')) {
+    c = clock();
+    const h = await httpGet(stream, {
+      hostHeader: hostHeader(req),
+      path,
+      headers: req.origin ? { Origin: req.origin, ...baseHeaders } : baseHeaders,
+      timeoutMs: left(),
+    });
+    const okHttp = push({ kind: 'http', ...h, ms: round(performance.now() - c.start), at: c.at });
+    if (!req.kinds.includes('ws')) return steps;
+    // An HTTP failure stops here unless the WebSocket is the point (then both are evidence).
+    if (!okHttp && h.status === undefined) return steps;
+    c = clock();
+    const next = await openStream();
+    if (!next.stream) {
+      push({
+        kind: 'ws',
+        ok: false,
+        ms: round(performance.now() - c.start),
+        at: c.at,
+        request: { path, headers: {} },
+        headers: {},
+        frames: [],
+        outcome: 'error',
+        error: next.error ?? 'connect failed',
+      });
+      return steps;
+    }
+    stream = next.stream;
+  } else {
+    c = clock();
+  }
+
+  // 5. ws
+  if (req.kinds.includes('ws')) {
+    const w = await wsHandshake(stream, {
+      hostHeader: hostHeader(req),
+      path,
+      origin: req.origin,
+      headers: baseHeaders,
+      timeoutMs: left(),
+      windowMs: req.wsWindowMs,
+    });
+    push({ kind: 'ws', ...w, ms: round(performance.now() - c.start), at: c.at });
+  } else {
+    stream.destroy();
+  }
+  return steps;
+}

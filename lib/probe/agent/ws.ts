@@ -1,0 +1,303 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import type { WsStep } from '../../model/probe';
+import { redactText } from '../../redact';
+import { printable, safeHeaders } from './http';
+
+/**
+ * A WebSocket handshake on a connection the probe made, then a short watch of what the
+ * application does: a 101 alone is not success (OpenClaw accepts the upgrade, sends a
+ * challenge, and closes 1008 "origin not allowed" only after the client's `connect`).
+ * When the server sends OpenClaw's connect.challenge, the probe answers with the minimal
+ * well-formed `connect` the gateway accepts from probes — no credentials — so origin
+ * rejections are told apart from "needs a token" (shared/docs/openclaw.md).
+ */
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const HEAD_CAP = 32 * 1024;
+const MAX_FRAMES = 20;
+
+export function expectedAccept(key: string): string {
+  return createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
+}
+
+/** A masked client frame (clients must mask, RFC 6455 §5.3). */
+export function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const mask = randomBytes(4);
+  const len = payload.length;
+  const head =
+    len < 126
+      ? Buffer.from([0x80 | opcode, 0x80 | len])
+      : Buffer.from([0x80 | opcode, 0x80 | 126, len >> 8, len & 0xff]);
+  const body = Buffer.from(payload);
+  for (let i = 0; i < body.length; i++) body[i] = (body[i] as number) ^ (mask[i % 4] as number);
+  return Buffer.concat([head, mask, body]);
+}
+
+export interface ServerFrame {
+  opcode: number;
+  payload: Buffer;
+}
+
+/** Parse server frames from a buffer; returns the frames and the unparsed rest. */
+export function parseServerFrames(buf: Buffer): { frames: ServerFrame[]; rest: Buffer } {
+  const frames: ServerFrame[] = [];
+  let off = 0;
+  while (buf.length - off >= 2) {
+    const b0 = buf[off] as number;
+    const b1 = buf[off + 1] as number;
+    let len = b1 & 0x7f;
+    let p = off + 2;
+    if (len === 126) {
+      if (buf.length - p < 2) break;
+      len = buf.readUInt16BE(p);
+      p += 2;
+    } else if (len === 127) {
+      if (buf.length - p < 8) break;
+      len = Number(buf.readBigUInt64BE(p));
+      p += 8;
+    }
+    const masked = (b1 & 0x80) !== 0;
+    if (masked) p += 4;
+    if (buf.length - p < len) break;
+    let payload = buf.subarray(p, p + len);
+    if (masked) {
+      const mask = buf.subarray(p - 4, p);
+      payload = Buffer.from(payload.map((x, i) => x ^ (mask[i % 4] as number)));
+    }
+    frames.push({ opcode: b0 & 0x0f, payload: Buffer.from(payload) });
+    off = p + len;
+  }
+  return { frames, rest: buf.subarray(off) };
+}
+
+const OPENCLAW_CONNECT = {
+  type: 'req',
+  id: 'reachmap-probe-1',
+  method: 'connect',
+  params: {
+    minProtocol: 1,
+    maxProtocol: 99,
+    client: { id: 'openclaw-probe', version: 'reachmap', platform: 'linux', mode: 'probe' },
+  },
+};
+
+/** "origin not allowed (open the Control UI …)" → "origin not allowed" */
+export function shortReason(reason: string): string {
+  const s = reason.replace(/\s*\(.*$/, '').trim();
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
+
+export function wsHandshake(
+  socket: Duplex,
+  opts: {
+    hostHeader: string;
+    path: string;
+    origin: string | null;
+    headers: Record<string, string>;
+    timeoutMs: number;
+    windowMs: number;
+  },
+): Promise<Omit<WsStep, 'ms' | 'at' | 'kind'>> {
+  const key = randomBytes(16).toString('base64');
+  const reqHeaders: Record<string, string> = {
+    Host: opts.hostHeader,
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Key': key,
+    'Sec-WebSocket-Version': '13',
+    ...(opts.origin ? { Origin: opts.origin } : {}),
+    ...opts.headers,
+  };
+  const request = { path: opts.path, headers: safeHeaders(reqHeaders) };
+  const t0 = performance.now();
+  const elapsed = () => Math.round((performance.now() - t0) * 10) / 10;
+
+  return new Promise((resolve) => {
+    let buf: Buffer = Buffer.alloc(0);
+    let upgraded = false;
+    let status: number | undefined;
+    let statusLine: string | undefined;
+    let headers: Record<string, string> = {};
+    let acceptValid: boolean | undefined;
+    const frames: WsStep['frames'] = [];
+    let appVerdict: { ok: boolean; note: string } | null = null;
+    let settled = false;
+    let windowTimer: NodeJS.Timeout | null = null;
+    let contentType = '';
+
+    const noUpgrade = () =>
+      finish({
+        outcome: 'no-upgrade',
+        error: `WS ${status ?? 'no status'}`,
+        bodyPrefix: printable(buf),
+        note:
+          status === 200
+            ? `answered as plain HTTP (${contentType || 'no content-type'}) instead of 101: Upgrade/Connection headers were not forwarded to the application${contentType.includes('text/html') ? ' — it served its page' : ''}`
+            : `the upgrade was refused with HTTP ${status}`,
+      });
+
+    const finish = (r: Partial<Omit<WsStep, 'ms' | 'at' | 'kind'>> & { outcome: WsStep['outcome'] }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (windowTimer) clearTimeout(windowTimer);
+      if (upgraded && !socket.destroyed) {
+        socket.end(clientFrame(0x8, Buffer.from([0x03, 0xe8]))); // close 1000
+        setTimeout(() => socket.destroy(), 200).unref();
+      } else socket.destroy();
+      resolve({ ok: r.outcome === 'open', request, status, statusLine, headers, acceptValid, frames, ...r });
+    };
+    const timer = setTimeout(
+      () =>
+        finish(
+          upgraded
+            ? { outcome: 'open' }
+            : {
+                outcome: 'error',
+                error: 'ETIMEDOUT',
+                note: 'no response to the upgrade request within the timeout',
+              },
+        ),
+      opts.timeoutMs + (upgraded ? opts.windowMs : 0),
+    );
+
+    const onFrames = () => {
+      const { frames: got, rest } = parseServerFrames(buf);
+      buf = rest;
+      for (const f of got) {
+        const text = f.opcode === 0x1 ? f.payload.toString('utf8') : undefined;
+        if (frames.length < MAX_FRAMES)
+          frames.push({
+            at: elapsed(),
+            opcode: f.opcode,
+            ...(text !== undefined ? { text: redactText(text).slice(0, 300) } : {}),
+          });
+        if (f.opcode === 0x8) {
+          const code = f.payload.length >= 2 ? f.payload.readUInt16BE(0) : 1005;
+          const reason = f.payload.subarray(2).toString('utf8');
+          const label = `close ${code}${reason ? ` ${shortReason(reason)}` : ''}`;
+          finish({
+            outcome: code === 1000 ? 'closed' : 'rejected',
+            closeCode: code,
+            closeReason: reason,
+            error: label,
+            note:
+              appVerdict?.note ??
+              (code === 1000
+                ? 'the server closed the connection normally right after the upgrade'
+                : `the application rejected the session after the upgrade: ${reason || `code ${code}`}`),
+          });
+          return;
+        }
+        if (f.opcode === 0x9) socket.write(clientFrame(0xa, f.payload)); // ping → pong
+        if (text === undefined) continue;
+        let msg: {
+          type?: string;
+          event?: string;
+          ok?: boolean;
+          error?: { code?: string; message?: string; details?: { code?: string } };
+          payload?: { type?: string };
+        };
+        try {
+          msg = JSON.parse(text);
+        } catch {
+          continue;
+        }
+        if (msg.type === 'event' && msg.event === 'connect.challenge') {
+          socket.write(clientFrame(0x1, Buffer.from(JSON.stringify(OPENCLAW_CONNECT))));
+        } else if (msg.type === 'res' && msg.ok === false) {
+          appVerdict = {
+            ok: false,
+            note: `the application answered connect with ${msg.error?.details?.code ?? msg.error?.code ?? 'an error'}: ${msg.error?.message ?? ''}`.trim(),
+          };
+        } else if (msg.type === 'res' && msg.ok === true) {
+          finish({
+            outcome: 'open',
+            note: `the application accepted the session (${msg.payload?.type ?? 'ok'})`,
+          });
+          return;
+        }
+      }
+    };
+
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (upgraded) return onFrames();
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (buf.length > HEAD_CAP) finish({ outcome: 'error', error: 'HEADERS_TOO_LARGE' });
+        return;
+      }
+      const head = buf.subarray(0, end).toString('latin1').split('\r\n');
+      statusLine = head[0];
+      status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine ?? '')?.[1] ?? 0) || undefined;
+      const h: Record<string, string> = {};
+      for (const line of head.slice(1)) {
+        const i = line.indexOf(':');
+        if (i > 0) h[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      headers = safeHeaders(h);
+      buf = buf.subarray(end + 4);
+      if (status !== 101) {
+        // Keep a little of the body: a 200 text/html here is a proxy that did not forward Upgrade.
+        contentType = h['content-type'] ?? '';
+        setTimeout(noUpgrade, 150);
+        return;
+      }
+      upgraded = true;
+      const upgradeOk =
+        (h.upgrade ?? '').toLowerCase() === 'websocket' && /\bupgrade\b/i.test(h.connection ?? '');
+      acceptValid = h['sec-websocket-accept'] === expectedAccept(key);
+      if (!acceptValid || !upgradeOk) {
+        finish({
+          outcome: 'bad-handshake',
+          error: 'WS bad handshake',
+          note: !acceptValid
+            ? 'Sec-WebSocket-Accept does not match the key sent'
+            : 'Upgrade/Connection headers missing from the 101',
+        });
+        return;
+      }
+      windowTimer = setTimeout(
+        () =>
+          finish(
+            appVerdict
+              ? { outcome: 'rejected', error: 'connect rejected', note: appVerdict.note }
+              : { outcome: 'open', note: 'upgraded and still open at the end of the watch window' },
+          ),
+        opts.windowMs,
+      );
+      if (buf.length) onFrames();
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      finish({ outcome: 'error', error: e.code ?? e.message }),
+    );
+    socket.on('close', () => {
+      if (upgraded)
+        finish({
+          outcome: 'closed',
+          closeCode: 1006,
+          error: 'close 1006',
+          note: 'the connection dropped after the upgrade without a close frame',
+        });
+      else if (status) noUpgrade();
+      else
+        finish({
+          outcome: 'error',
+          error: 'EMPTY_REPLY',
+          note: 'the connection closed before any response to the upgrade request',
+        });
+    });
+
+    const lines = [
+      `GET ${opts.path} HTTP/1.1`,
+      ...Object.entries(reqHeaders).map(([k, v]) => `${k}: ${v}`),
+      '',
+      '',
+    ];
+    socket.write(lines.join('\r\n'));
+  });
+}

@@ -1,0 +1,70 @@
+import type { ProbeResult } from '../model/probe';
+import type { Container, Topology } from '../model/topology';
+import { normalizeAddress } from './address';
+
+/**
+ * Where a probe's edge starts and ends on the graph: the initiator's node, and the node of
+ * whatever answered (or should have): the container owning the address dialled, the
+ * container behind a published port, or the host. Pure; used by the UI.
+ */
+
+export interface ProbeEndpoints {
+  source: string;
+  target: string | null;
+}
+
+const isLoopback = (a: string) => a.startsWith('127.') || a === '::1';
+
+function containerByAddress(t: Topology, address: string): Container | undefined {
+  const a = normalizeAddress(address);
+  return t.containers.find((c) => c.attachments.some((x) => x.ipv4 === a || x.ipv6 === a));
+}
+
+function containerByName(t: Topology, name: string): Container | undefined {
+  const n = name.toLowerCase();
+  return (
+    t.containers.find((c) => c.name.toLowerCase() === n) ??
+    t.containers.find((c) => c.compose?.service.toLowerCase() === n && c.state === 'running') ??
+    t.containers.find((c) => c.attachments.some((a) => a.aliases.some((al) => al.toLowerCase() === n)))
+  );
+}
+
+const node = (c: Container) => `ctr:${c.id}`;
+
+export function probeEndpoints(t: Topology, r: ProbeResult): ProbeEndpoints {
+  const source = r.initiator.kind === 'host' ? 'ns:host' : `ctr:${r.initiator.id}`;
+  const tcp = r.steps.find((s) => s.kind === 'tcp');
+  const dns = r.steps.find((s) => s.kind === 'dns');
+  const address =
+    (tcp?.kind === 'tcp' ? (tcp.connected?.address ?? tcp.attempts[0]?.address) : undefined) ??
+    (dns?.kind === 'dns' ? dns.addresses[0] : undefined) ??
+    (r.target.literal ? r.target.host : undefined);
+  if (!address) {
+    const c = containerByName(t, r.target.host);
+    return { source, target: c ? node(c) : null };
+  }
+  const a = normalizeAddress(address);
+  if (isLoopback(a)) {
+    if (r.initiator.kind === 'host') {
+      const c = t.containers.find((x) => x.ports.some((p) => p.hostPort === r.target.port));
+      if (c) return { source, target: node(c) };
+      const hn = t.containers.find(
+        (x) => x.networkModeKind === 'host' && x.exposedPorts.some((p) => p.port === r.target.port),
+      );
+      return { source, target: hn ? node(hn) : 'ns:host' };
+    }
+    // Loopback inside a container: whoever in its own namespace listens there.
+    const ns = t.namespaces.find((n) => n.id === r.initiator.netns);
+    const l = ns?.listeners.find((x) => x.port === r.target.port && x.role === 'workload');
+    const holder = l?.containerId ?? ns?.ownerId ?? null;
+    return { source, target: holder ? `ctr:${holder}` : ns ? `ns:${ns.key}` : null };
+  }
+  const c = containerByAddress(t, a);
+  if (c) return { source, target: node(c) };
+  if (t.networks.some((n) => n.gateways.includes(a))) return { source, target: 'ns:host' };
+  return { source, target: null };
+}
+
+/** The key under which the latest result of "this path" is kept: re-probing replaces it. */
+export const probePathKey = (r: Pick<ProbeResult, 'initiator' | 'target' | 'origin'>) =>
+  `${r.initiator.id}→${r.target.input}${r.origin ? ` @${r.origin}` : ''}`;

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { readlink } from 'node:fs/promises';
+import os from 'node:os';
+import {
+  type PairedProbe,
+  type ProbeResult,
+  ProbeSpec,
+  type ProbeSpecInput,
+  type ProbeStep,
+} from '../model/probe';
+import type { Topology } from '../model/topology';
+import { parseNsLink } from '../netns/procNet';
+import type { AgentRequest } from './agent/protocol';
+import { runProbe } from './agent/run';
+import { ProbeError, type ResolvedInitiator, resolveInitiator, routeSummary } from './initiator';
+import { allowPolicy, type ProbeAllowSetting, targetAllowed } from './policy';
+import { readResolverConfig } from './resolverConfig';
+import { AgentPool } from './runners/agentProcess';
+import { findAgent, which } from './runners/locate';
+import { kindsFor, parseTarget, TargetError } from './target';
+import { verdictOf } from './verdict';
+
+/**
+ * Runs probes: validates the spec, resolves the initiator in the current topology, applies
+ * the allow policy, picks a runner that executes inside the initiator's namespace, and
+ * assembles the result. Paired probes run the same target from the host too.
+ */
+
+export const USER_AGENT = 'reachmap-probe/0.1';
+const WS_WINDOW_MS = 1500;
+
+export type Side = 'initiator' | 'host';
+
+export interface ProbeOptions {
+  paired?: boolean;
+  onStep?: (side: Side, probeId: string, step: ProbeStep) => void;
+  /** Called once per side when the probe id is known, before any step. */
+  onStart?: (side: Side, probeId: string) => void;
+}
+
+export interface ProbeServiceDeps {
+  topology: () => Promise<Topology>;
+  allow?: ProbeAllowSetting;
+}
+
+export { ProbeError, TargetError };
+
+function hostAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i): i is os.NetworkInterfaceInfo => !!i)
+    .map((i) => i.address);
+}
+
+export class ProbeService {
+  private readonly pool = new AgentPool();
+  private selfInode: number | null | undefined;
+
+  constructor(private readonly deps: ProbeServiceDeps) {}
+
+  close(): void {
+    this.pool.close();
+  }
+
+  private async ownInode(): Promise<number | null> {
+    if (this.selfInode === undefined)
+      this.selfInode = parseNsLink(await readlink('/proc/self/ns/net').catch(() => ''));
+    return this.selfInode;
+  }
+
+  /** Every check that can refuse a probe before it runs; throws ProbeError/TargetError. */
+  async validate(input: ProbeSpecInput) {
+    const parsed = ProbeSpec.safeParse(input);
+    if (!parsed.success)
+      throw new ProbeError(
+        `invalid probe: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`).join('; ')}`,
+      );
+    const spec = parsed.data;
+    const target = parseTarget(spec.to);
+    const t = await this.deps.topology();
+    const init = resolveInitiator(t, spec.from);
+    const policy = allowPolicy(t, hostAddresses(), this.deps.allow);
+    const refused = targetAllowed(target.host, t, policy, os.hostname(), this.deps.allow);
+    if (refused) throw new ProbeError(refused);
+    return { spec, target, t, init, policy };
+  }
+
+  async run(input: ProbeSpecInput, opts: ProbeOptions = {}): Promise<PairedProbe> {
+    const { spec, target, t, init, policy } = await this.validate(input);
+
+    const runSide = (side: Side, who: ResolvedInitiator) =>
+      this.runOne(side, who, t, spec, target, policy, opts);
+    const hostInit = resolveInitiator(t, 'host');
+    if (!opts.paired || init.kind === 'host')
+      return { initiator: await runSide('initiator', init), host: null };
+    const [a, b] = await Promise.all([runSide('initiator', init), runSide('host', hostInit)]);
+    return { initiator: a, host: b };
+  }
+
+  private async runOne(
+    side: Side,
+    init: ResolvedInitiator,
+    t: Topology,
+    spec: ProbeSpec,
+    target: ReturnType<typeof parseTarget>,
+    allow: AgentRequest['allow'],
+    opts: ProbeOptions,
+  ): Promise<ProbeResult> {
+    const id = randomBytes(6).toString('hex');
+    opts.onStart?.(side, id);
+    const own = await this.ownInode();
+    const c = init.container;
+    const nsInode = init.namespace?.inode ?? null;
+    const pid = c?.pid ?? null;
+    const procRoot =
+      init.kind === 'host'
+        ? nsInode !== null && nsInode === own
+          ? ''
+          : '/proc/1/root'
+        : pid
+          ? `/proc/${pid}/root`
+          : null;
+    if (procRoot === null)
+      throw new ProbeError(
+        `cannot read ${c?.name ?? 'the initiator'}'s resolver configuration: its process is not visible`,
+      );
+    const { config: resolver } = await readResolverConfig(procRoot);
+
+    const req: AgentRequest = {
+      id,
+      target,
+      kinds: kindsFor(target, spec.ws),
+      origin: spec.origin ?? null,
+      headers: spec.headers,
+      timeoutMs: spec.timeoutMs,
+      wsWindowMs: WS_WINDOW_MS,
+      resolver,
+      allow,
+      userAgent: USER_AGENT,
+    };
+    const onStep = (s: ProbeStep) => opts.onStep?.(side, id, s);
+    const startedAt = new Date();
+    const t0 = performance.now();
+    let runner: ProbeResult['runner'];
+    let steps: ProbeStep[];
+    if (nsInode !== null && nsInode === own) {
+      // Reachmap already lives in this namespace (the host, or a host-network container).
+      runner = {
+        kind: 'in-process',
+        detail: 'Reachmap’s own process, which lives in this network namespace',
+      };
+      steps = await runProbe(req, onStep);
+    } else {
+      const nsPid = init.kind === 'host' ? 1 : pid;
+      const agent = findAgent();
+      const nsenter = which('nsenter');
+      if (!nsPid || !agent || !nsenter) {
+        throw new ProbeError(
+          `no way into ${c?.name ?? 'the host'}'s namespace here: ${!agent ? 'the probe agent is not built (npm run build)' : !nsenter ? 'nsenter is missing (apt-get install util-linux)' : 'its process is not visible'}`,
+        );
+      }
+      const argv = [nsenter, `--net=/proc/${nsPid}/ns/net`, '--', process.execPath, agent];
+      runner = { kind: 'nsenter', detail: `nsenter --net=/proc/${nsPid}/ns/net, a pooled Node agent` };
+      steps = await this.pool.get(`nsenter:${nsPid}:${nsInode}`, argv, c?.name ?? 'host').run(req, onStep);
+    }
+    const v = verdictOf(steps);
+    return {
+      id,
+      ...v,
+      initiator: {
+        kind: init.kind,
+        id: c?.id ?? 'host',
+        name: c?.name ?? 'host',
+        netns: init.namespace?.id ?? null,
+        hostname: c?.hostname ?? os.hostname(),
+        routes: routeSummary(t, init),
+      },
+      target,
+      origin: spec.origin ?? null,
+      runner,
+      startedAt: startedAt.toISOString(),
+      ms: Math.round((performance.now() - t0) * 10) / 10,
+      steps,
+    };
+  }
+}

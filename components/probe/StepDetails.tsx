@@ -29,7 +29,7 @@ function Body({ s }: { s: ProbeStep }) {
                   ? 'initiator’s /etc/hosts'
                   : s.source === 'dns'
                     ? `nameserver ${s.server}`
-                    : 'no answer'}
+                    : (s.error ?? 'no answer')}
                 )
               </div>
               <div className="text-slate-500">

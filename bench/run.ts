@@ -1,4 +1,4 @@
-// npm run bench — scan timings against the docker CLI baseline, measured in the same run.
+// npm run bench — scan and probe timings against docker CLI baselines, measured in the same run.
 //   1. the lab as it is; 2. the lab plus 100 small containers on five networks (10 % of them
 //   sharing another's namespace, as in shared/docs/performance-facts.md).
 // Reports medians and ratios; writes bench/results/<date>.json. Everything it creates is removed.
@@ -11,6 +11,7 @@ import { parseDockerHost } from '../lib/docker/endpoint';
 import { readNetnsFacts } from '../lib/netns/reader';
 import { netnsTargets, scanOnce } from '../lib/scanner';
 import { mapLimit } from '../lib/util/concurrency';
+import { probeBench } from './probe';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -152,7 +153,8 @@ function removeFleet() {
 async function main() {
   console.log(`Reachmap bench — ${RUNS} runs each, medians (${new Date().toISOString()})`);
   removeFleet();
-  const results = [await scenario('lab')];
+  const results: unknown[] = [await scenario('lab')];
+  const probes = await probeBench(client, RUNS, measure);
   try {
     await createFleet(EXTRA);
     results.push(await scenario(`lab + ${EXTRA}`));
@@ -162,7 +164,7 @@ async function main() {
   const out = path.join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   const file = path.join(out, `scan-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ runs: RUNS, results }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ runs: RUNS, scans: results, probes }, null, 2)}\n`);
   console.log(`\nwritten ${path.relative(ROOT, file)}`);
 }
 

@@ -33,6 +33,13 @@ const SettingsSchema = z.object({
     .optional(),
   allowedHosts: z.array(hostname),
   /** Extra probe targets beyond the topology: CIDRs, addresses, names, or "*". */
+  probeRunner: z.enum(['auto', 'in-process', 'nsenter', 'exec', 'helper-container'], {
+    error: 'expected auto, nsenter, exec, helper-container or in-process',
+  }),
+  helperImage: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._/:@-]{0,254}$/, 'expected an image reference')
+    .nullable(),
   probeAllow: z.array(z.string().regex(/^(\*|[A-Za-z0-9.:_/-]+)$/, 'expected CIDRs, addresses, names or *')),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -46,6 +53,8 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   token: { env: 'REACHMAP_TOKEN' },
   allowedHosts: { env: 'REACHMAP_ALLOWED_HOSTS' },
   probeAllow: { env: 'REACHMAP_PROBE_ALLOW' },
+  probeRunner: { env: 'REACHMAP_PROBE_RUNNER' },
+  helperImage: { env: 'REACHMAP_HELPER_IMAGE' },
 };
 
 export class SettingsError extends Error {
@@ -77,6 +86,8 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     token: env.REACHMAP_TOKEN || undefined,
     allowedHosts: list(env.REACHMAP_ALLOWED_HOSTS),
     probeAllow: list(env.REACHMAP_PROBE_ALLOW),
+    probeRunner: env.REACHMAP_PROBE_RUNNER || 'auto',
+    helperImage: env.REACHMAP_HELPER_IMAGE || null,
   };
   const parsed = SettingsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;

@@ -52,6 +52,9 @@ async function main(): Promise<void> {
       return t;
     },
     allow: { entries: settings.probeAllow },
+    docker: client,
+    runner: settings.probeRunner,
+    helperImage: settings.helperImage,
   });
   const hub = new ProbeHub(probes);
 

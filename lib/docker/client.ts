@@ -13,6 +13,7 @@ import {
   DockerVersion,
   type EngineFacts,
 } from './schemas';
+import { commandWorks, execSession, type HelperOptions, helperSession, type StdioSession } from './stdio';
 
 /** dockerd on two cores gains nothing beyond ~8 requests in flight (performance-facts.md). */
 const INSPECT_CONCURRENCY = 8;
@@ -187,6 +188,20 @@ export class DockerClient {
       setTimeout(() => reject(new Error('exec timed out')), CALL_TIMEOUT_MS).unref();
     });
     return splitConcatenatedTables(Buffer.concat(chunks).toString('utf8'));
+  }
+
+  /** `docker exec -i` with stdio attached (the probe agent's exec runner). */
+  execStdio(containerId: string, cmd: string[]): Promise<StdioSession> {
+    return this.call(() => execSession(this.stream, containerId, cmd));
+  }
+
+  /** A helper container joined to a namespace, stdio attached (the helper runner). */
+  helperStdio(opts: HelperOptions): Promise<StdioSession> {
+    return this.call(() => helperSession(this.stream, opts));
+  }
+
+  commandWorks(containerId: string, cmd: string[]): Promise<boolean> {
+    return commandWorks(this.api, containerId, cmd);
   }
 
   /** The raw events stream; see ./events for reconnect and parsing. */

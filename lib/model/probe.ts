@@ -141,6 +141,7 @@ export type HttpStep = z.infer<typeof HttpStep>;
 export type WsStep = z.infer<typeof WsStep>;
 
 export const RunnerKind = z.enum(['in-process', 'nsenter', 'exec', 'helper-container']);
+export type RunnerKind = z.infer<typeof RunnerKind>;
 
 export const Initiator = z.object({
   kind: z.enum(['host', 'container']),

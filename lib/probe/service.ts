@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import os from 'node:os';
+import type { DockerClient } from '../docker/client';
 import {
   type PairedProbe,
   type ProbeResult,
@@ -16,7 +18,9 @@ import { ProbeError, type ResolvedInitiator, resolveInitiator, routeSummary } fr
 import { allowPolicy, type ProbeAllowSetting, targetAllowed } from './policy';
 import { readResolverConfig } from './resolverConfig';
 import { AgentPool } from './runners/agentProcess';
+import { chooseRunner, type RunnerSetting } from './runners/choose';
 import { findAgent, which } from './runners/locate';
+import { spawnTransport } from './runners/transport';
 import { kindsFor, parseTarget, TargetError } from './target';
 import { verdictOf } from './verdict';
 
@@ -41,7 +45,15 @@ export interface ProbeOptions {
 export interface ProbeServiceDeps {
   topology: () => Promise<Topology>;
   allow?: ProbeAllowSetting;
+  /** For the exec and helper-container runners. */
+  docker?: DockerClient;
+  runner?: RunnerSetting;
+  /** An image with `node`, for helper containers (REACHMAP_HELPER_IMAGE). */
+  helperImage?: string | null;
 }
+
+/** Where the agent lives inside a helper container (bind-mounted from this install). */
+const HELPER_AGENT_PATH = '/reachmap/probe-agent.mjs';
 
 export { ProbeError, TargetError };
 
@@ -141,27 +153,89 @@ export class ProbeService {
     const onStep = (s: ProbeStep) => opts.onStep?.(side, id, s);
     const startedAt = new Date();
     const t0 = performance.now();
+    const agent = findAgent();
+    const nsPid = init.kind === 'host' ? (nsInode !== null && nsInode === own ? process.pid : 1) : pid;
+    const docker = this.deps.docker;
+    const choice = await chooseRunner({
+      setting: this.deps.runner ?? 'auto',
+      initiator: init.kind,
+      sameNamespace: nsInode !== null && nsInode === own,
+      pid: init.namespace?.identitySource === 'proc' ? nsPid : null,
+      root: process.getuid?.() === 0,
+      nsenter: which('nsenter') !== null,
+      agentBuilt: agent !== null,
+      docker: !!docker,
+      helperImage: this.deps.helperImage ?? null,
+      containerHasNode: () =>
+        c && docker ? docker.commandWorks(c.id, ['node', '-e', '0']) : Promise.resolve(false),
+    });
+    if (choice.kind === null)
+      throw new ProbeError(
+        `no way to run a probe inside ${c?.name ?? 'the host'}'s namespace here: ${choice.why}`,
+      );
     let runner: ProbeResult['runner'];
     let steps: ProbeStep[];
-    if (nsInode !== null && nsInode === own) {
-      // Reachmap already lives in this namespace (the host, or a host-network container).
-      runner = {
-        kind: 'in-process',
-        detail: 'Reachmap’s own process, which lives in this network namespace',
-      };
-      steps = await runProbe(req, onStep);
-    } else {
-      const nsPid = init.kind === 'host' ? 1 : pid;
-      const agent = findAgent();
-      const nsenter = which('nsenter');
-      if (!nsPid || !agent || !nsenter) {
-        throw new ProbeError(
-          `no way into ${c?.name ?? 'the host'}'s namespace here: ${!agent ? 'the probe agent is not built (npm run build)' : !nsenter ? 'nsenter is missing (apt-get install util-linux)' : 'its process is not visible'}`,
-        );
+    const who = c?.name ?? 'host';
+    const key = `${choice.kind}:${c?.id ?? 'host'}:${nsInode}:${nsPid}`;
+    switch (choice.kind) {
+      case 'in-process':
+        runner = {
+          kind: 'in-process',
+          detail: 'Reachmap’s own process, which lives in this network namespace',
+        };
+        steps = await runProbe(req, onStep);
+        break;
+      case 'nsenter': {
+        const argv = [
+          which('nsenter') as string,
+          `--net=/proc/${nsPid}/ns/net`,
+          '--',
+          process.execPath,
+          agent as string,
+        ];
+        runner = { kind: 'nsenter', detail: `nsenter --net=/proc/${nsPid}/ns/net, a pooled Node agent` };
+        steps = await this.pool.get(key, async () => spawnTransport(argv), who).run(req, onStep);
+        break;
       }
-      const argv = [nsenter, `--net=/proc/${nsPid}/ns/net`, '--', process.execPath, agent];
-      runner = { kind: 'nsenter', detail: `nsenter --net=/proc/${nsPid}/ns/net, a pooled Node agent` };
-      steps = await this.pool.get(`nsenter:${nsPid}:${nsInode}`, argv, c?.name ?? 'host').run(req, onStep);
+      case 'exec': {
+        const source = readFileSync(agent as string, 'utf8');
+        runner = {
+          kind: 'exec',
+          detail: `docker exec -i ${who} node (the container's own node, agent sent on the command line)`,
+        };
+        const d = docker as DockerClient;
+        steps = await this.pool
+          .get(
+            key,
+            () => d.execStdio((c as NonNullable<typeof c>).id, ['node', '--input-type=module', '-e', source]),
+            who,
+          )
+          .run(req, onStep);
+        break;
+      }
+      case 'helper-container': {
+        const image = this.deps.helperImage as string;
+        const networkMode = c ? `container:${c.id}` : 'host';
+        runner = {
+          kind: 'helper-container',
+          detail: `docker run -i --network ${networkMode} ${image} (agent bind-mounted read-only)`,
+        };
+        const d = docker as DockerClient;
+        steps = await this.pool
+          .get(
+            key,
+            () =>
+              d.helperStdio({
+                image,
+                networkMode,
+                cmd: ['node', HELPER_AGENT_PATH],
+                binds: [`${agent}:${HELPER_AGENT_PATH}:ro`],
+              }),
+            who,
+          )
+          .run(req, onStep);
+        break;
+      }
     }
     const v = verdictOf(steps);
     return {

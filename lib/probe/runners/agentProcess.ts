@@ -1,7 +1,7 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ProbeStep } from '../../model/probe';
 import type { AgentMessage, AgentRequest } from '../agent/protocol';
+import type { AgentTransport } from './transport';
 
 /**
  * A long-lived probe agent inside one namespace: started once (~80 ms for node), then each
@@ -20,7 +20,7 @@ interface Pending {
 }
 
 export class AgentProcess {
-  private child: ChildProcessWithoutNullStreams | null = null;
+  private transport: AgentTransport | null = null;
   private ready: Promise<void> | null = null;
   private pending = new Map<string, Pending>();
   private idle: NodeJS.Timeout | null = null;
@@ -28,7 +28,7 @@ export class AgentProcess {
   exited = false;
 
   constructor(
-    private readonly argv: string[],
+    private readonly open: () => Promise<AgentTransport>,
     readonly label: string,
     private readonly onExit: () => void,
   ) {}
@@ -36,63 +36,71 @@ export class AgentProcess {
   private start(): Promise<void> {
     if (this.ready) return this.ready;
     this.ready = new Promise<void>((resolve, reject) => {
-      const [cmd, ...args] = this.argv as [string, ...string[]];
-      const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-      this.child = child;
-      const timer = setTimeout(() => {
-        reject(
-          new Error(
-            `probe agent (${this.label}) did not start within ${READY_TIMEOUT_MS} ms: ${this.stderr.trim() || 'no output'}`,
-          ),
-        );
-        child.kill('SIGKILL');
-      }, READY_TIMEOUT_MS);
-      child.stderr.on('data', (d: Buffer) => {
-        this.stderr = (this.stderr + d.toString()).slice(-2000);
-      });
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(new Error(`cannot start probe agent (${this.label}): ${e.message}`));
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
+      let timer: NodeJS.Timeout | null = null;
+      const exited = (why: string) => {
+        if (timer) clearTimeout(timer);
+        if (this.exited) return;
         this.exited = true;
-        const why = new Error(
-          `probe agent (${this.label}) exited (${signal ?? code}): ${this.stderr.trim().split('\n').slice(-2).join(' ') || 'no output'}`,
+        const err = new Error(
+          `probe agent (${this.label}) ${why}: ${this.stderr.trim().split('\n').slice(-2).join(' ') || 'no output'}`,
         );
-        reject(why);
-        for (const p of this.pending.values()) p.reject(why);
+        reject(err);
+        for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
         this.onExit();
-      });
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        let m: AgentMessage;
-        try {
-          m = JSON.parse(line) as AgentMessage;
-        } catch {
-          return;
-        }
-        if (m.type === 'ready') {
-          clearTimeout(timer);
-          resolve();
-          return;
-        }
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        if (m.type === 'step') {
-          p.steps.push(m.step);
-          p.onStep(m.step);
-        } else if (m.type === 'done') {
-          this.pending.delete(m.id);
-          p.resolve(p.steps);
-        } else if (m.type === 'error') {
-          this.pending.delete(m.id);
-          p.reject(new Error(m.error));
-        }
-        this.touch();
-      });
+      };
+      this.open().then(
+        (t) => {
+          this.transport = t;
+          timer = setTimeout(() => {
+            reject(
+              new Error(
+                `probe agent (${this.label}) did not start within ${READY_TIMEOUT_MS} ms: ${this.stderr.trim() || 'no output'}`,
+              ),
+            );
+            t.kill();
+          }, READY_TIMEOUT_MS);
+          t.stderr?.on('data', (d: Buffer) => {
+            this.stderr = (this.stderr + d.toString()).slice(-2000);
+          });
+          t.onExit(exited);
+          t.stdin.on('error', () => {}); // a dead agent surfaces through onExit
+          createInterface({ input: t.stdout }).on('line', (line) => {
+            let m: AgentMessage;
+            try {
+              m = JSON.parse(line) as AgentMessage;
+            } catch {
+              return;
+            }
+            if (m.type === 'ready') {
+              if (timer) clearTimeout(timer);
+              resolve();
+              return;
+            }
+            this.dispatch(m);
+          });
+        },
+        (e: unknown) => exited(`could not start (${e instanceof Error ? e.message : String(e)})`),
+      );
     });
     return this.ready;
+  }
+
+  private dispatch(m: AgentMessage): void {
+    if (m.type === 'ready') return;
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'step') {
+      p.steps.push(m.step);
+      p.onStep(m.step);
+    } else if (m.type === 'done') {
+      this.pending.delete(m.id);
+      p.resolve(p.steps);
+    } else if (m.type === 'error') {
+      this.pending.delete(m.id);
+      p.reject(new Error(m.error));
+    }
+    this.touch();
   }
 
   private touch(): void {
@@ -109,15 +117,15 @@ export class AgentProcess {
     this.touch();
     return new Promise((resolve, reject) => {
       this.pending.set(req.id, { steps: [], onStep, resolve, reject });
-      this.child?.stdin.write(`${JSON.stringify(req)}\n`);
+      this.transport?.stdin.write(`${JSON.stringify(req)}\n`);
     });
   }
 
   stop(): void {
     if (this.idle) clearTimeout(this.idle);
-    this.child?.stdin.end();
-    const c = this.child;
-    setTimeout(() => c?.kill('SIGKILL'), 1000).unref();
+    const t = this.transport;
+    t?.stdin.end();
+    setTimeout(() => t?.kill(), 1000).unref();
   }
 }
 
@@ -125,10 +133,10 @@ export class AgentProcess {
 export class AgentPool {
   private agents = new Map<string, AgentProcess>();
 
-  get(key: string, argv: string[], label: string): AgentProcess {
+  get(key: string, open: () => Promise<AgentTransport>, label: string): AgentProcess {
     const existing = this.agents.get(key);
     if (existing && !existing.exited) return existing;
-    const a = new AgentProcess(argv, label, () => {
+    const a = new AgentProcess(open, label, () => {
       if (this.agents.get(key) === a) this.agents.delete(key);
     });
     this.agents.set(key, a);

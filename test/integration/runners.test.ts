@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeResult } from '@/lib/model/probe';
+import type { Topology } from '@/lib/model/topology';
+import { ProbeService } from '@/lib/probe/service';
+import { scanOnce } from '@/lib/scanner';
+import { realClient } from './client';
+
+/** The other runners give the same verdicts as nsenter, on the same real paths. */
+
+const docker = realClient();
+let topology: Topology;
+const services: ProbeService[] = [];
+const make = (runner: 'exec' | 'helper-container' | 'nsenter') => {
+  const s = new ProbeService({
+    topology: async () => topology,
+    docker,
+    runner,
+    helperImage: 'reachmap-lab/node:local',
+  });
+  services.push(s);
+  return s;
+};
+const summary = (r: ProbeResult) => r.steps.map((s) => `${s.kind}:${s.ok ? 'ok' : s.error}`).join(' ');
+
+beforeAll(async () => {
+  topology = await scanOnce(docker);
+});
+afterAll(() => {
+  for (const s of services) s.close();
+});
+
+describe('probe runners on the real engine', () => {
+  it('docker exec uses the container’s own node and agrees with nsenter', async () => {
+    const via = await make('exec').run({ from: 'gateway', to: 'http://gateway-loopback:18789/healthz' });
+    const ref = await make('nsenter').run({ from: 'gateway', to: 'http://gateway-loopback:18789/healthz' });
+    expect(via.initiator.runner.kind).toBe('exec');
+    expect(summary(via.initiator)).toBe(summary(ref.initiator));
+    expect(via.initiator.decisive).toBe('ECONNREFUSED');
+  });
+
+  it('exec refuses a container without node, saying so', async () => {
+    await expect(make('exec').run({ from: 'client', to: 'http://gateway:18789/' })).rejects.toThrow(
+      /the container has no `node`/,
+    );
+  });
+
+  it('a helper container joined to the initiator’s namespace agrees with nsenter', async () => {
+    const via = await make('helper-container').run({
+      from: 'client',
+      to: 'ws://gateway:18789/',
+      origin: 'https://evil.example',
+    });
+    expect(via.initiator.runner.kind).toBe('helper-container');
+    expect(via.initiator.decisive).toBe('close 1008 origin not allowed');
+    const ok = await make('helper-container').run({
+      from: 'cli-sidecar',
+      to: 'http://127.0.0.1:18789/healthz',
+    });
+    expect(ok.initiator.verdict).toBe('pass');
+  });
+});

@@ -250,3 +250,36 @@ describe('probe-all targets and edge endpoints', () => {
     expect(probeEndpoints(t, fromHost)).toEqual({ source: 'ns:host', target: `ctr:${gw.id}` });
   });
 });
+
+describe('runner choice', () => {
+  const base = {
+    setting: 'auto' as const,
+    initiator: 'container' as const,
+    sameNamespace: false,
+    pid: 1234,
+    root: true,
+    nsenter: true,
+    agentBuilt: true,
+    docker: true,
+    helperImage: null,
+    containerHasNode: async () => true,
+  };
+  it('prefers in-process, then nsenter, then exec, then a helper container', async () => {
+    const { chooseRunner } = await import('@/lib/probe/runners/choose');
+    expect(await chooseRunner({ ...base, sameNamespace: true })).toEqual({ kind: 'in-process' });
+    expect(await chooseRunner(base)).toEqual({ kind: 'nsenter' });
+    expect(await chooseRunner({ ...base, pid: null })).toEqual({ kind: 'exec' });
+    expect(
+      await chooseRunner({ ...base, pid: null, containerHasNode: async () => false, helperImage: 'node:24' }),
+    ).toEqual({ kind: 'helper-container' });
+  });
+  it('says what each runner lacked when none fits', async () => {
+    const { chooseRunner } = await import('@/lib/probe/runners/choose');
+    const r = await chooseRunner({ ...base, pid: null, root: false, containerHasNode: async () => false });
+    expect(r.kind).toBeNull();
+    expect(r.kind === null && r.why).toMatch(
+      /nsenter: no visible process.*not root.*exec: the container has no `node`.*REACHMAP_HELPER_IMAGE is not set/,
+    );
+    expect(await chooseRunner({ ...base, setting: 'exec', initiator: 'host' })).toMatchObject({ kind: null });
+  });
+});

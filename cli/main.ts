@@ -5,6 +5,9 @@ import { formatProbe } from '../lib/format/probe';
 import { formatSummary } from '../lib/format/summary';
 import { Topology } from '../lib/model/topology';
 import { ProbeError, ProbeService, TargetError } from '../lib/probe/service';
+import { runbookMarkdown } from '../lib/runbook/markdown';
+import { readNginxLocations } from '../lib/runbook/proxyConfigReader';
+import { runRunbook } from '../lib/runbook/run';
 import { scanOnce } from '../lib/scanner';
 import { loadSettings, SettingsError } from '../lib/settings';
 import { dashboardUrl, readToken } from '../server/token';
@@ -18,6 +21,9 @@ Commands:
                        Try the target from inside the initiator's network namespace
                        (DNS its way, TCP, TLS, HTTP, WebSocket upgrade); --paired also
                        from the host. Exit 0 when the probe ran, whatever its verdict.
+  runbook --from <host|container> --to <url> [--origin O] [--json|--md]
+                       The six-step runbook (label, HTTP, WebSocket, listen matrix, proxy
+                       quadruple, origins checklist) as an incident note; Markdown by default
   url                  Print the dashboard's sign-in URL (reads the token from the data directory)
 
 Options:
@@ -43,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         paired: { type: 'boolean', default: false },
         header: { type: 'string', multiple: true },
         timeout: { type: 'string' },
+        md: { type: 'boolean', default: false },
         'docker-host': { type: 'string' },
         'data-dir': { type: 'string' },
         host: { type: 'string' },
@@ -117,6 +124,35 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write(`${formatProbe(r.initiator)}\n`);
           if (r.host) process.stdout.write(`\n${formatProbe(r.host, 'Paired')}\n`);
         }
+      } finally {
+        probes.close();
+      }
+      return 0;
+    }
+    case 'runbook': {
+      if (!values.from || !values.to)
+        throw new UsageError('runbook needs --from <host|container> and --to <url>');
+      const client = new DockerClient(
+        parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
+      );
+      const topology = await scanOnce(client);
+      const probes = new ProbeService({
+        topology: async () => topology,
+        allow: { entries: settings.probeAllow },
+        docker: client,
+        runner: settings.probeRunner,
+        helperImage: settings.helperImage,
+      });
+      try {
+        const report = await runRunbook(
+          {
+            from: values.from as string,
+            to: values.to as string,
+            origin: values.origin as string | undefined,
+          },
+          { probes, topology: async () => topology, readNginx: readNginxLocations },
+        );
+        process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : runbookMarkdown(report));
       } finally {
         probes.close();
       }

@@ -9,10 +9,11 @@ import { ProbePanel } from './probe/ProbePanel';
 import { StatusBanner } from './StatusBanner';
 import { TopBar } from './TopBar';
 import { useDashboard } from './useDashboard';
+import { useAllFindings } from './useFindings';
 
 function Tabs() {
   const tab = useDashboard((s) => s.tab);
-  const findings = useDashboard((s) => s.topology?.findings.length ?? 0);
+  const findings = useAllFindings().length;
   const item = (id: 'probe' | 'findings', label: string) => (
     <button
       type="button"
@@ -36,7 +37,7 @@ function Tabs() {
 function SidePanel() {
   const selection = useDashboard((s) => s.selection);
   const tab = useDashboard((s) => s.tab);
-  const wide = selection?.kind === 'probe';
+  const wide = selection?.kind === 'probe' || selection?.kind === 'runbook';
   return (
     <aside
       className={`${wide ? 'w-[760px]' : 'w-[420px]'} shrink-0 overflow-y-auto border-l border-slate-800 bg-slate-950 p-3`}

@@ -84,3 +84,36 @@ test('a probe that cannot run says why', async ({ page }) => {
   await page.getByTestId('probe-run').click();
   await expect(page.getByTestId('probe-form-error')).toContainText('not a name in this Docker host');
 });
+
+test('the runbook on a red edge shows the finding with its fix', async ({ page }) => {
+  await signIn(page);
+  await page.getByTestId('tab-probe').click();
+  await page.getByTestId('probe-from').selectOption(labContainer('client').name);
+  await page.getByTestId('probe-to').fill('http://gateway-loopback:18789/');
+  await page.getByTestId('probe-run').click();
+  // This path's own edge (the server keeps earlier probes' edges too).
+  const edge = page.getByTestId(`rf__edge-probe:${labContainer('client').id}→http://gateway-loopback:18789/`);
+  const label = edge.locator('.react-flow__edge-text', { hasText: '✖ ECONNREFUSED' });
+  await expect(label).toBeVisible();
+  await label.click({ force: true });
+  // The evidence already carries the diagnosis…
+  await expect(
+    page.getByTestId('evidence-findings').locator('[data-rule="probe-loopback-bind"]'),
+  ).toBeVisible();
+  // …and the runbook walks the six steps.
+  await page.getByTestId('run-runbook').click();
+  const report = page.getByTestId('runbook-report');
+  await expect(report).toBeVisible({ timeout: 30_000 });
+  await expect(report.locator('[data-testid="runbook-step"][data-n="2"]')).toHaveAttribute(
+    'data-status',
+    'fail',
+  );
+  await expect(report.locator('[data-testid="runbook-step"][data-n="4"]')).toHaveAttribute(
+    'data-status',
+    'skipped',
+  );
+  const finding = report.locator('[data-testid="finding"][data-rule="probe-loopback-bind"]');
+  await expect(finding.getByTestId('finding-fix')).toContainText('gateway.bind: "lan"');
+  await expect(report.getByTestId('connection-table')).toContainText('ECONNREFUSED');
+  await page.screenshot({ path: path.join(E2E.screenshots, 'runbook.png') });
+});

@@ -1,7 +1,9 @@
 import type { DockerClient } from './docker/client';
 import type { DockerContainer, EngineFacts } from './docker/schemas';
 import type { Topology } from './model/topology';
+import { readUplink } from './netns/hostLinks';
 import { readNetnsFacts } from './netns/reader';
+import { readOpenclawFacts } from './openclaw/reader';
 import { buildTopology } from './topology/build';
 
 export interface ScanOptions {
@@ -24,13 +26,19 @@ export async function topologyFromEngine(
   startedAt: number,
   opts: ScanOptions = {},
 ): Promise<Topology> {
-  const netns = await readNetnsFacts(netnsTargets(engine.containers), {
-    execTables: (id) => client.execReadTables(id),
-    owners: opts.owners ?? true,
-  });
+  const [netns, openclaw, uplink] = await Promise.all([
+    readNetnsFacts(netnsTargets(engine.containers), {
+      execTables: (id) => client.execReadTables(id),
+      owners: opts.owners ?? true,
+    }),
+    readOpenclawFacts(engine.containers),
+    readUplink(),
+  ]);
   return buildTopology({
     engine,
     netns,
+    openclaw,
+    uplink,
     scannedAt: new Date().toISOString(),
     scanMs: performance.now() - startedAt,
   });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DockerClient } from '../lib/docker/client';
 import { parseDockerHost } from '../lib/docker/endpoint';
 import { readNetnsFacts, readTables } from '../lib/netns/reader';
+import { readOpenclawFacts } from '../lib/openclaw/reader';
 import { netnsTargets } from '../lib/scanner';
 
 const [name, flag, project] = process.argv.slice(2);
@@ -25,6 +26,7 @@ if (flag === '--project' && project) {
 const netns = await readNetnsFacts(netnsTargets(engine.containers), {
   execTables: (id) => client.execReadTables(id),
 });
+const openclaw = await readOpenclawFacts(engine.containers);
 const file = path.resolve(import.meta.dirname, '..', 'test', 'fixtures', `${name}.json`);
 if (name === 'lab') {
   // The raw /proc text of every lab namespace, for the parser's tests (cross-checked there
@@ -38,7 +40,10 @@ if (name === 'lab') {
   const rawFile = path.resolve(import.meta.dirname, '..', 'test', 'fixtures', 'lab-proc-tables.json');
   writeFileSync(rawFile, `${JSON.stringify(raw, null, 1)}\n`);
 }
-writeFileSync(file, `${JSON.stringify({ recordedAt: new Date().toISOString(), engine, netns }, null, 1)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ recordedAt: new Date().toISOString(), engine, netns, openclaw }, null, 1)}\n`,
+);
 console.log(
   `recorded ${engine.containers.length} containers, ${Object.keys(netns.tables).length} socket tables → ${path.relative(process.cwd(), file)}`,
 );

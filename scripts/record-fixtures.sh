@@ -45,4 +45,8 @@ rec host-port-collision
 docker rm -f reachmap-fixture-hostclash >/dev/null
 
 lab up >/dev/null
+# Runbooks for the Markdown golden tests (test/unit/runbook.test.ts; UPDATE_GOLDEN=1 rewrites the .md).
+npx tsx scripts/record-runbook.ts runbook-origin client ws://gateway:18789/ https://evil.example
+npx tsx scripts/record-runbook.ts runbook-loopback client http://gateway-loopback:18789/
+npx tsx scripts/record-runbook.ts runbook-proxy client http://proxy-upgrade/ https://gateway.example.test
 echo "fixtures recorded in test/fixtures/"

@@ -8,6 +8,8 @@ import { ProbeHub } from '../lib/live/probeHub';
 import { TopologyService } from '../lib/live/topologyService';
 import { SOCKET_PATH } from '../lib/model/live';
 import { ProbeService } from '../lib/probe/service';
+import { readNginxLocations } from '../lib/runbook/proxyConfigReader';
+import { runRunbook } from '../lib/runbook/run';
 import { loadSettings, SettingsError } from '../lib/settings';
 import { hostAllowed, isAuthenticated, makeAuthContext, originAllowed } from './auth';
 import { createRequestHandler } from './http';
@@ -45,12 +47,13 @@ async function main(): Promise<void> {
     parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
   );
   const live = new TopologyService(client);
+  const topologyNow = async () => {
+    const t = live.current ?? (await live.refresh());
+    if (!t) throw new Error('no topology yet: is the Docker engine reachable?');
+    return t;
+  };
   const probes = new ProbeService({
-    topology: async () => {
-      const t = live.current ?? (await live.refresh());
-      if (!t) throw new Error('no topology yet: is the Docker engine reachable?');
-      return t;
-    },
+    topology: topologyNow,
     allow: { entries: settings.probeAllow },
     docker: client,
     runner: settings.probeRunner,
@@ -78,7 +81,9 @@ async function main(): Promise<void> {
       res.end(JSON.stringify({ error: 'internal error' }));
     });
   });
-  attachSocket(http, auth, live, hub);
+  attachSocket(http, auth, live, hub, (req) =>
+    runRunbook(req, { probes, topology: topologyNow, readNginx: readNginxLocations }),
+  );
   http.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').startsWith(`${SOCKET_PATH}/`)) return; // socket.io handles and authenticates its own
     if (

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { ProbeHub } from '../lib/live/probeHub';
@@ -7,9 +8,11 @@ import {
   type ClientToServerEvents,
   ProbeAllRequest,
   ProbeRunRequest,
+  RunbookRequest,
   type ServerToClientEvents,
   SOCKET_PATH,
 } from '../lib/model/live';
+import type { RunbookReport } from '../lib/model/runbook';
 import { type AuthContext, hostAllowed, isAuthenticated, originAllowed } from './auth';
 
 /**
@@ -27,7 +30,14 @@ function invalid(issues: { path: PropertyKey[]; message: string }[]): AckResult 
   };
 }
 
-export function attachSocket(http: HttpServer, auth: AuthContext, live: TopologyService, hub: ProbeHub) {
+export function attachSocket(
+  http: HttpServer,
+  auth: AuthContext,
+  live: TopologyService,
+  hub: ProbeHub,
+  runbook: (req: { from: string; to: string; origin?: string }) => Promise<RunbookReport>,
+) {
+  let runbooks = 0;
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     path: SOCKET_PATH,
     serveClient: false,
@@ -46,6 +56,7 @@ export function attachSocket(http: HttpServer, auth: AuthContext, live: Topology
     socket.emit('engine', live.engine);
     if (live.current) socket.emit('topology', { version: live.version, topology: live.current });
     socket.emit('probe:history', { records: hub.history() });
+    socket.emit('findings:probes', { findings: hub.findings(live.current) });
 
     socket.on('probe:run', async (payload, ack) => {
       if (typeof ack !== 'function') return;
@@ -71,6 +82,38 @@ export function attachSocket(http: HttpServer, auth: AuthContext, live: Topology
       }
     });
 
+    socket.on('runbook:run', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const req = RunbookRequest.safeParse(payload);
+      if (!req.success) return ack(invalid(req.error.issues));
+      if (runbooks >= 2)
+        return ack({ ok: false, error: 'two runbooks are already running; wait for one to finish' });
+      const id = randomBytes(6).toString('hex');
+      ack({ ok: true, id });
+      runbooks++;
+      try {
+        const report = { ...(await runbook(req.data)), id };
+        // Steps 2 and 3 are ordinary paired probes: they become edges with their findings.
+        const byId = new Map(report.probes.map((p) => [p.id, p]));
+        for (const step of report.steps.filter((x) => x.n === 2 || x.n === 3)) {
+          const [mine, hosts] = step.probeIds.map((id) => byId.get(id));
+          if (mine)
+            hub.adopt({
+              initiator: mine,
+              host: hosts ?? null,
+              pairId: mine.id,
+              batchId: null,
+              at: report.createdAt,
+            });
+        }
+        io.emit('runbook:done', report);
+      } catch (e) {
+        io.emit('runbook:failed', { id, from: req.data.from, to: req.data.to, error: errorText(e) });
+      } finally {
+        runbooks--;
+      }
+    });
+
     socket.on('topology:get', (_payload, ack) => {
       if (typeof ack !== 'function') return;
       if (live.current) ack({ version: live.version, topology: live.current });
@@ -81,7 +124,20 @@ export function attachSocket(http: HttpServer, auth: AuthContext, live: Topology
   live.on('topology', (topology, version) => io.emit('topology', { version, topology }));
   live.on('engine', (s) => io.emit('engine', s));
   hub.on('step', (m) => io.emit('probe:step', m));
-  hub.on('done', (m) => io.emit('probe:done', m));
+  // Probe findings depend on both the results and the topology: recompute on either, batched.
+  let findingsTimer: NodeJS.Timeout | null = null;
+  const publishFindings = () => {
+    if (findingsTimer) return;
+    findingsTimer = setTimeout(() => {
+      findingsTimer = null;
+      io.emit('findings:probes', { findings: hub.findings(live.current) });
+    }, 100);
+  };
+  live.on('topology', publishFindings);
+  hub.on('done', (m) => {
+    io.emit('probe:done', m);
+    publishFindings();
+  });
   hub.on('failed', (m) => io.emit('probe:failed', m));
   hub.on('progress', (m) => io.emit('probe:progress', m));
   return io;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EngineFacts } from '@/lib/docker/schemas';
 import type { Container, Namespace, Topology } from '@/lib/model/topology';
 import type { NetnsFacts } from '@/lib/netns/reader';
+import type { OpenclawFacts } from '@/lib/openclaw/config';
 import { buildTopology } from '@/lib/topology/build';
 
 /** Fixtures are real scans of the lab (scripts/record-fixtures.sh), not hand-written data. */
@@ -10,6 +11,7 @@ export interface Fixture {
   recordedAt: string;
   engine: EngineFacts;
   netns: NetnsFacts;
+  openclaw?: Record<string, OpenclawFacts>;
 }
 
 export function loadFixture(name: string): Fixture {
@@ -20,7 +22,13 @@ export function loadFixture(name: string): Fixture {
 
 export function fixtureTopology(name: string): Topology {
   const f = loadFixture(name);
-  return buildTopology({ engine: f.engine, netns: f.netns, scannedAt: f.recordedAt, scanMs: 1 });
+  return buildTopology({
+    engine: f.engine,
+    netns: f.netns,
+    openclaw: f.openclaw,
+    scannedAt: f.recordedAt,
+    scanMs: 1,
+  });
 }
 
 export function byService(t: Topology, service: string): Container {

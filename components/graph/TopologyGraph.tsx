@@ -32,9 +32,13 @@ function Graph() {
   const topology = useDashboard((s) => s.topology);
   const project = useDashboard((s) => s.project);
   const selection = useDashboard((s) => s.selection);
+  const probeFindings = useDashboard((s) => s.probeFindings);
   const graph = useMemo(
-    () => (topology ? buildGraph(topology, { project }) : { nodes: [], edges: [] }),
-    [topology, project],
+    () =>
+      topology
+        ? buildGraph({ ...topology, findings: [...topology.findings, ...probeFindings] }, { project })
+        : { nodes: [], edges: [] },
+    [topology, project, probeFindings],
   );
   const selectedId = selectionNodeId(selection);
   const nodes = useMemo(() => toFlowNodes(graph, selectedId), [graph, selectedId]);

@@ -2,6 +2,7 @@
 import { dashboardStore } from '@/lib/client/store';
 import type { Container, Namespace, Network, Topology } from '@/lib/model/topology';
 import { EvidencePanel } from '../probe/EvidencePanel';
+import { RunbookPanel } from '../runbook/RunbookPanel';
 import { useDashboard } from '../useDashboard';
 import { Facts, Section } from './Facts';
 import { FindingCard } from './FindingCard';
@@ -199,6 +200,8 @@ export function DetailsPanel() {
     ) : (
       <p className="text-xs text-slate-400">This namespace no longer exists (its container stopped).</p>
     );
+  } else if (selection.kind === 'runbook') {
+    body = <RunbookPanel id={selection.id} />;
   } else if (selection.kind === 'probe') {
     body = <EvidencePanel pathKey={selection.id} />;
   } else if (selection.kind === 'network') {

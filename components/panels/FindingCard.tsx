@@ -19,7 +19,10 @@ export function FindingCard({ f, onSelect }: { f: Finding; onSelect?: () => void
         </button>
         <SeverityBadge severity={f.severity} />
       </header>
-      <div className="mt-0.5 font-mono text-[10px] text-slate-500">{f.rule}</div>
+      <div className="mt-0.5 font-mono text-[10px] text-slate-500">
+        {f.rule} · pattern {f.pattern} · confidence {f.confidence}
+        {f.subject.kind === 'probe' ? ` · path ${f.subject.name}` : ''}
+      </div>
       <p className="mt-1.5 text-slate-300">{f.message}</p>
       <ul className="mt-1.5 space-y-0.5">
         {f.evidence.map((e) => (
@@ -29,7 +32,10 @@ export function FindingCard({ f, onSelect }: { f: Finding; onSelect?: () => void
           </li>
         ))}
       </ul>
-      <p className="mt-1.5 rounded bg-emerald-950/50 p-1.5 text-emerald-200">
+      <p
+        data-testid="finding-fix"
+        className="mt-1.5 whitespace-pre-wrap rounded bg-emerald-950/50 p-1.5 text-emerald-200"
+      >
         <span className="font-semibold">Fix: </span>
         {f.fix}
       </p>

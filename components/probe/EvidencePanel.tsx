@@ -1,7 +1,11 @@
 'use client';
+import { startRunbook } from '@/lib/client/socket';
 import { dashboardStore } from '@/lib/client/store';
 import type { ProbeResult } from '@/lib/model/probe';
+import { probePathKey } from '@/lib/probe/edges';
+import { FindingCard } from '../panels/FindingCard';
 import { useDashboard } from '../useDashboard';
+import { useAllFindings } from '../useFindings';
 import { StepDetails } from './StepDetails';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -33,6 +37,9 @@ function Side({ r, title }: { r: ProbeResult; title: string }) {
 
 export function EvidencePanel({ pathKey }: { pathKey: string }) {
   const record = useDashboard((s) => s.probes[pathKey]);
+  const all = useAllFindings();
+  const keys = new Set([pathKey, ...(record?.host ? [probePathKey(record.host)] : [])]);
+  const findings = all.filter((f) => f.subject.kind === 'probe' && keys.has(f.subject.id));
   if (!record) return <p className="text-xs text-slate-400">This probe result is no longer kept.</p>;
   const r = record.initiator;
   return (
@@ -45,6 +52,20 @@ export function EvidencePanel({ pathKey }: { pathKey: string }) {
         {r.initiator.name} → {r.target.input}
         {r.origin ? ` with Origin ${r.origin}` : ''}
       </p>
+      <button
+        type="button"
+        data-testid="run-runbook"
+        className="mt-1 mr-3 rounded bg-sky-700 px-2 py-0.5 text-xs font-semibold text-white hover:bg-sky-600"
+        onClick={() =>
+          void startRunbook({
+            from: r.initiator.kind === 'host' ? 'host' : r.initiator.name,
+            to: r.target.input,
+            ...(r.origin ? { origin: r.origin } : {}),
+          })
+        }
+      >
+        Run the six-step runbook
+      </button>
       <button
         type="button"
         className="mt-1 text-xs text-sky-300 hover:underline"
@@ -60,6 +81,13 @@ export function EvidencePanel({ pathKey }: { pathKey: string }) {
       >
         probe again
       </button>
+      {findings.length > 0 && (
+        <div className="mt-3 space-y-2" data-testid="evidence-findings">
+          {findings.map((f) => (
+            <FindingCard key={f.id} f={f} />
+          ))}
+        </div>
+      )}
       <div className="mt-3 flex gap-3">
         <Side r={r} title={r.initiator.kind === 'host' ? 'from the host' : 'from the initiator'} />
         {record.host && <Side r={record.host} title="from the host" />}

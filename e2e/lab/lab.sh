@@ -17,9 +17,12 @@ case "${1:-}" in
   up)
     "$here/images/build.sh"
     compose up -d --remove-orphans --force-recreate
-    # Wait until every gateway answers on its own loopback (process health).
-    for i in $(seq 1 60); do
-      if [ "$(compose ps -q | xargs docker inspect -f '{{.State.Running}}' | grep -c true)" -ge 9 ]; then break; fi
+    # Ready = every container running and every healthcheck reported healthy (the tests
+    # assert on health, so "starting" is not good enough).
+    ids=$(compose ps -q)
+    for _ in $(seq 1 120); do
+      states=$(echo "$ids" | xargs docker inspect -f '{{.State.Running}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}')
+      if ! echo "$states" | grep -qv '^true \(healthy\|none\)$'; then break; fi
       sleep 0.5
     done
     compose ps

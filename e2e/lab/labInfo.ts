@@ -35,3 +35,20 @@ export function labCompose(...args: string[]): string {
 }
 
 export const LAB_CANARY = process.env.LAB_CANARY ?? 'reachmap-canary-4f1c9b7e2d';
+
+/** Wait until a lab service's container runs and, if it has a healthcheck, reports healthy. */
+export async function waitHealthy(service: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { id } = labContainer(service);
+    const state = docker(
+      'inspect',
+      '-f',
+      '{{.State.Running}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}',
+      id,
+    );
+    if (state === 'true healthy' || state === 'true none') return;
+    if (Date.now() > deadline) throw new Error(`${service} not healthy after ${timeoutMs} ms (${state})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

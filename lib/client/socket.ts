@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { z } from 'zod';
 import {
   type AckResult,
   type ClientToServerEvents,
@@ -9,11 +10,17 @@ import {
   ProbeRecord,
   type ProbeRunRequest,
   ProbeStepMessage,
+  RunbookFailed,
+  type RunbookRequest,
   type ServerToClientEvents,
   SOCKET_PATH,
   TopologyMessage,
 } from '../model/live';
+import { RunbookReport } from '../model/runbook';
+import { Finding } from '../model/topology';
 import { dashboardStore, probeReducers } from './store';
+
+const FindingsMessage = z.object({ findings: z.array(Finding) });
 
 /**
  * The dashboard's only socket. The session cookie authenticates the handshake; every
@@ -72,6 +79,25 @@ export function connectLive(): () => void {
     'probe:progress',
     on(ProbeProgress, (p) => set(probeReducers.progress(get(), p))),
   );
+  socket.on(
+    'findings:probes',
+    on(FindingsMessage, (m) => set({ probeFindings: m.findings })),
+  );
+  socket.on(
+    'runbook:done',
+    on(RunbookReport, (r) => {
+      const { [r.id]: _done, ...running } = get().runbooksRunning;
+      set({ runbooks: { ...get().runbooks, [r.id]: r }, runbooksRunning: running });
+    }),
+  );
+  socket.on(
+    'runbook:failed',
+    on(RunbookFailed, (f) =>
+      set({
+        runbooksRunning: { ...get().runbooksRunning, [f.id]: { from: f.from, to: f.to, error: f.error } },
+      }),
+    ),
+  );
   socket.on('probe:history', (raw) => {
     const records = Array.isArray((raw as { records?: unknown })?.records)
       ? (raw as { records: unknown[] }).records
@@ -85,7 +111,7 @@ export function connectLive(): () => void {
   };
 }
 
-function emitWithAck(event: 'probe:run' | 'probe:all', payload: unknown): Promise<AckResult> {
+function emitWithAck(event: 'probe:run' | 'probe:all' | 'runbook:run', payload: unknown): Promise<AckResult> {
   const s = current;
   if (!s?.connected) return Promise.resolve({ ok: false, error: 'not connected to the Reachmap server' });
   return new Promise((resolve) => {
@@ -97,3 +123,15 @@ function emitWithAck(event: 'probe:run' | 'probe:all', payload: unknown): Promis
 
 export const runProbe = (req: ProbeRunRequest) => emitWithAck('probe:run', req);
 export const runProbeAll = (req: ProbeAllRequest) => emitWithAck('probe:all', req);
+
+/** Starts a runbook; the report arrives as runbook:done and is selected when it does. */
+export async function startRunbook(req: RunbookRequest): Promise<AckResult> {
+  const r = await emitWithAck('runbook:run', req);
+  if (r.ok) {
+    dashboardStore.setState((s) => ({
+      runbooksRunning: { ...s.runbooksRunning, [r.id]: { from: req.from, to: req.to } },
+      selection: { kind: 'runbook', id: r.id },
+    }));
+  }
+  return r;
+}

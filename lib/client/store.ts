@@ -1,12 +1,16 @@
 import { createStore } from 'zustand/vanilla';
 import type { EngineState, ProbeProgress, ProbeRecord } from '../model/live';
 import type { ProbeStep } from '../model/probe';
-import type { Topology } from '../model/topology';
+import type { RunbookReport } from '../model/runbook';
+import type { Finding, Topology } from '../model/topology';
 import { probePathKey } from '../probe/edges';
 
 /** What the dashboard knows. Components read it through narrow selectors. */
 
-export type Selection = { kind: 'container' | 'namespace' | 'network' | 'probe'; id: string } | null;
+export type Selection = {
+  kind: 'container' | 'namespace' | 'network' | 'probe' | 'runbook';
+  id: string;
+} | null;
 
 export type Link = 'connecting' | 'live' | 'disconnected' | 'unauthorized';
 
@@ -51,6 +55,11 @@ export interface DashboardState {
   running: Record<string, RunningProbe>;
   failures: ProbeFailure[];
   batches: Record<string, ProbeProgress>;
+  /** Findings derived from probe results (the topology carries the static ones). */
+  probeFindings: Finding[];
+  /** Finished runbooks by id, and the ones still running (id → what). */
+  runbooks: Record<string, RunbookReport>;
+  runbooksRunning: Record<string, { from: string; to: string; error?: string }>;
   select: (s: Selection) => void;
   setProject: (p: string | null) => void;
   setTab: (t: SideTab) => void;
@@ -72,6 +81,9 @@ export const dashboardStore = createStore<DashboardState>()((set) => ({
   running: {},
   failures: [],
   batches: {},
+  probeFindings: [],
+  runbooks: {},
+  runbooksRunning: {},
   select: (selection) => set({ selection }),
   setProject: (project) => set({ project }),
   setTab: (tab) => set({ tab, selection: null }),

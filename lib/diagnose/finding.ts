@@ -1,4 +1,12 @@
-import type { Container, Finding, Namespace, Severity, SubjectRef, Topology } from '../model/topology';
+import type {
+  Confidence,
+  Container,
+  Finding,
+  Namespace,
+  Severity,
+  SubjectRef,
+  Topology,
+} from '../model/topology';
 
 /** Helpers shared by the rules: stable ids, subject references, lookups. */
 
@@ -9,20 +17,34 @@ export const namespaceRef = (n: Namespace): SubjectRef => ({
   name: n.kind === 'host' ? 'host' : n.containers.join(', ') || n.id,
 });
 
+/** A short stable hash (FNV-1a, 32 bit) for ids. */
+export function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
 export function makeFinding(
   rule: string,
   severity: Severity,
   subject: SubjectRef,
-  parts: Omit<Finding, 'id' | 'rule' | 'severity' | 'subject' | 'related'> & {
+  parts: Omit<Finding, 'id' | 'rule' | 'severity' | 'subject' | 'related' | 'confidence'> & {
     related?: SubjectRef[];
     discriminator?: string;
+    /** Default high: the rule read it from the kernel, the engine or a probe. */
+    confidence?: Confidence;
   },
 ): Finding {
-  const { discriminator, related, ...rest } = parts;
+  const { discriminator, related, confidence, ...rest } = parts;
   return {
-    id: `${rule}:${subject.id.slice(0, 24)}${discriminator ? `:${discriminator}` : ''}`,
+    // Probe subjects are long path keys that share the initiator's id as prefix: hash them whole.
+    id: `${rule}:${subject.kind === 'probe' ? fnv1a(subject.id) : subject.id.slice(0, 24)}${discriminator ? `:${discriminator}` : ''}`,
     rule,
     severity,
+    confidence: confidence ?? 'high',
     subject,
     related: related ?? [],
     ...rest,

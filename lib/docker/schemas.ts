@@ -27,6 +27,35 @@ const StringList = z
   .nullish()
   .transform((v) => (v == null ? [] : Array.isArray(v) ? v : [v]));
 
+/** The only environment variables Reachmap keeps: they change where a client connects. */
+const PROXY_VARS = new Set([
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'all_proxy',
+]);
+
+/**
+ * Config.Env → the proxy variables only, credentials in their URLs removed. Every other
+ * value is dropped here, at the boundary, and never reaches the model.
+ */
+const ProxyEnv = z
+  .array(z.string())
+  .nullish()
+  .transform((env) =>
+    (env ?? []).flatMap((kv) => {
+      const eq = kv.indexOf('=');
+      const name = eq > 0 ? kv.slice(0, eq) : '';
+      if (!PROXY_VARS.has(name)) return [];
+      const value = kv.slice(eq + 1).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/i, '$1‹credentials›@');
+      return [{ name, value }];
+    }),
+  );
+
 export const DockerEndpoint = z.object({
   NetworkID: z.string().default(''),
   IPAddress: z.string().default(''),
@@ -63,7 +92,18 @@ export const DockerContainer = z.object({
       .nullish()
       .transform((v) => Object.keys(v ?? {})),
     Healthcheck: z.object({ Test: StringList }).nullish(),
+    Env: ProxyEnv,
   }),
+  Mounts: z
+    .array(
+      z.object({
+        Type: z.string().default(''),
+        Source: z.string().default(''),
+        Destination: z.string().default(''),
+      }),
+    )
+    .nullish()
+    .transform((v) => v ?? []),
   HostConfig: z.object({
     NetworkMode: z.string().default('default'),
     PortBindings: PortMap,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { diagnoseProbes } from '../diagnose/probe';
 import type {
   ProbeAllRequest,
   ProbeFailedMessage,
@@ -8,6 +9,7 @@ import type {
   ProbeStepMessage,
 } from '../model/live';
 import type { ProbeSpecInput } from '../model/probe';
+import type { Finding, Topology } from '../model/topology';
 import { probePathKey } from '../probe/edges';
 import { resolveInitiator } from '../probe/initiator';
 import { probeAllTargets } from '../probe/probeAll';
@@ -48,11 +50,26 @@ export class ProbeHub extends EventEmitter<HubEvents> {
     return [...this.latest.values()];
   }
 
+  /** Why the kept results look as they do: probe-informed findings over the current topology. */
+  findings(t: Topology | null): Finding[] {
+    if (!t) return [];
+    return diagnoseProbes(
+      t,
+      this.history().flatMap((r) => (r.host ? [r.initiator, r.host] : [r.initiator])),
+    );
+  }
+
   private remember(r: ProbeRecord): void {
     const key = probePathKey(r.initiator);
     this.latest.delete(key);
     this.latest.set(key, r);
     while (this.latest.size > HISTORY) this.latest.delete(this.latest.keys().next().value as string);
+  }
+
+  /** Results produced elsewhere (a runbook) become edges and findings like any probe. */
+  adopt(r: ProbeRecord): void {
+    this.remember(r);
+    this.emit('done', r);
   }
 
   /** Validates, then runs in the background; the id comes back at once. */

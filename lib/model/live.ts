@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PairedProbe, ProbeSpec, ProbeStep } from './probe';
-import { Topology } from './topology';
+import type { RunbookReport } from './runbook';
+import { type Finding, Topology } from './topology';
 
 /** What travels over socket.io between the server and the dashboard. */
 
@@ -62,6 +63,21 @@ export const ProbeProgress = z.object({
 });
 export type ProbeProgress = z.infer<typeof ProbeProgress>;
 
+export const RunbookRequest = z.object({
+  from: z.string().min(1).max(256),
+  to: z.string().min(1).max(2048),
+  origin: z.string().max(512).optional(),
+});
+export type RunbookRequest = z.input<typeof RunbookRequest>;
+
+export const RunbookFailed = z.object({
+  id: z.string(),
+  from: z.string(),
+  to: z.string(),
+  error: z.string(),
+});
+export type RunbookFailed = z.infer<typeof RunbookFailed>;
+
 export type AckResult = { ok: true; id: string } | { ok: false; error: string };
 
 /** Client → server. Every payload is validated with zod on arrival. */
@@ -72,6 +88,7 @@ export interface ClientToServerEvents {
   ) => void;
   'probe:run': (payload: unknown, ack: (r: AckResult) => void) => void;
   'probe:all': (payload: unknown, ack: (r: AckResult) => void) => void;
+  'runbook:run': (payload: unknown, ack: (r: AckResult) => void) => void;
 }
 
 /** Server → client. */
@@ -83,6 +100,10 @@ export interface ServerToClientEvents {
   'probe:failed': (m: ProbeFailedMessage) => void;
   'probe:progress': (m: ProbeProgress) => void;
   'probe:history': (m: { records: ProbeRecord[] }) => void;
+  /** Findings that come from probe results (the topology carries the static ones). */
+  'findings:probes': (m: { findings: Finding[] }) => void;
+  'runbook:done': (m: RunbookReport) => void;
+  'runbook:failed': (m: RunbookFailed) => void;
 }
 
 export const SOCKET_PATH = '/socket.io';

@@ -11,6 +11,7 @@ export const FactSource = z.enum([
   'proc', // /proc of the host: /proc/<pid>/ns/net, /proc/<pid>/net/*
   'netlink', // sock_diag asked inside the namespace (native/netns-listeners.c)
   'exec', // `docker exec <ctr> cat /proc/net/*` when host /proc is not visible
+  'probe', // observed by a probe run inside the initiator's network namespace
   'inferred', // derived from configuration (e.g. NetworkMode) because no live fact was readable
   'unavailable', // could not be read; see the accompanying error
 ]);
@@ -100,6 +101,22 @@ export const Container = z.object({
   /** Live published ports (NetworkSettings.Ports). */
   ports: z.array(PortBinding),
   exposedPorts: z.array(ExposedPort),
+  /** The healthcheck command (redacted); it runs inside the container's own namespace. */
+  healthcheck: z.string().nullable(),
+  /** HTTP(S)_PROXY / NO_PROXY as set for the container, credentials removed. No other env is read. */
+  proxyEnv: z.array(z.object({ name: z.string(), value: z.string() })),
+  mounts: z.array(z.object({ type: z.string(), source: z.string(), destination: z.string() })),
+  /** Set when the container is recognised as an OpenClaw Gateway (see lib/openclaw). */
+  openclaw: z
+    .object({
+      /** Where its config was read, or why it could not be. */
+      configSource: z.string(),
+      bind: z.string().nullable(),
+      port: z.number().int().nullable(),
+      allowedOrigins: z.array(z.string()).nullable(),
+      trustedProxies: z.array(z.string()).nullable(),
+    })
+    .nullable(),
 });
 export type Container = z.infer<typeof Container>;
 
@@ -173,6 +190,8 @@ export const Host = z.object({
   netns: z.string().nullable(),
   /** Whether Reachmap could read /proc of the containers' processes (host PID visibility). */
   procVisible: z.boolean(),
+  /** The host's default-route interface and its MTU, when readable. */
+  uplink: z.object({ interface: z.string(), mtu: z.number().int() }).nullable(),
 });
 export type Host = z.infer<typeof Host>;
 
@@ -180,7 +199,8 @@ export const Severity = z.enum(['error', 'warning', 'info']);
 export type Severity = z.infer<typeof Severity>;
 
 export const SubjectRef = z.object({
-  kind: z.enum(['container', 'namespace', 'network', 'host']),
+  /** probe: a probed path (id = its path key, initiator → target → origin). */
+  kind: z.enum(['container', 'namespace', 'network', 'host', 'probe']),
   id: z.string(),
   name: z.string(),
 });
@@ -189,11 +209,36 @@ export type SubjectRef = z.infer<typeof SubjectRef>;
 export const Evidence = z.object({ label: z.string(), value: z.string(), source: FactSource });
 export type Evidence = z.infer<typeof Evidence>;
 
+/** The failure patterns of the domain (shared/docs/domain.md) a finding belongs to. */
+export const Pattern = z.enum([
+  'loopback-bind',
+  'unresolvable-name',
+  'loopback-misuse',
+  'proxy-no-upgrade',
+  'origin-not-allowed',
+  'app-rejected',
+  'stale-namespace',
+  'rolling-update',
+  'proxy-env',
+  'mtu-mismatch',
+  'health-not-reachability',
+  'public-exposure',
+  'port-collision',
+  'no-listener',
+]);
+export type Pattern = z.infer<typeof Pattern>;
+
+export const Confidence = z.enum(['high', 'medium', 'low']);
+export type Confidence = z.infer<typeof Confidence>;
+
 export const Finding = z.object({
   /** Stable across scans for the same rule and subject, so the UI can keep selection. */
   id: z.string(),
   rule: z.string(),
+  pattern: Pattern,
   severity: Severity,
+  /** high: observed directly (a probe, the kernel's tables); medium/low: inferred from configuration. */
+  confidence: Confidence,
   subject: SubjectRef,
   /** Other nodes involved (the namespace shared, the colliding container…). */
   related: z.array(SubjectRef),

@@ -1,13 +1,18 @@
 import { diagnoseTopology } from '../diagnose';
 import type { DockerNetwork, EngineFacts } from '../docker/schemas';
 import type { Container, Network, Topology } from '../model/topology';
+import type { Uplink } from '../netns/hostLinks';
 import type { NetnsFacts } from '../netns/reader';
+import type { OpenclawFacts } from '../openclaw/config';
 import { toContainer } from './containers';
 import { assignNamespaces, buildNamespaces } from './namespaces';
 
 export interface ScanFacts {
   engine: EngineFacts;
   netns: NetnsFacts;
+  /** OpenClaw Gateway settings by container id (lib/openclaw). */
+  openclaw?: Record<string, OpenclawFacts>;
+  uplink?: Uplink | null;
   scannedAt: string;
   scanMs: number;
 }
@@ -52,7 +57,8 @@ export function buildTopology(facts: ScanFacts): Topology {
     .map((c) => {
       const ns = assignment.byContainer.get(c.Id) ?? null;
       const group = ns ? assignment.groups.get(ns) : undefined;
-      return toContainer(c, byName, { netns: ns, source: group ? group.source : 'unavailable' });
+      const container = toContainer(c, byName, { netns: ns, source: group ? group.source : 'unavailable' });
+      return { ...container, openclaw: facts.openclaw?.[c.Id] ?? null };
     })
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   const namespaces = buildNamespaces(assignment, containers, netns);
@@ -72,6 +78,7 @@ export function buildTopology(facts: ScanFacts): Topology {
       dockerEndpoint: engine.endpoint,
       netns: hostNs?.id ?? null,
       procVisible: netns.procVisible,
+      uplink: facts.uplink ?? null,
     },
     networks,
     containers,

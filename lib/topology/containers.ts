@@ -83,6 +83,14 @@ function health(c: DockerContainer): Container['health'] {
   return s === 'healthy' || s === 'unhealthy' || s === 'starting' ? s : 'none';
 }
 
+/** ["CMD-SHELL", "curl -f http://localhost/"] → "curl -f http://localhost/" */
+function healthcheckText(c: DockerContainer): string | null {
+  const test = c.Config.Healthcheck?.Test ?? [];
+  if (test.length === 0 || test[0] === 'NONE') return null;
+  const args = test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1) : test;
+  return displayCommand(args);
+}
+
 export interface ContainerNetns {
   netns: string | null;
   source: Container['netnsSource'];
@@ -134,6 +142,10 @@ export function toContainer(c: DockerContainer, byName: Map<string, string>, ns:
     attachments: kind === 'host' || kind === 'container' || kind === 'none' ? [] : attachments,
     ports: publishedPorts(c.NetworkSettings.Ports),
     exposedPorts: exposedPorts(c),
+    healthcheck: healthcheckText(c),
+    proxyEnv: c.Config.Env,
+    mounts: c.Mounts.map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination })),
+    openclaw: null,
   };
 }
 

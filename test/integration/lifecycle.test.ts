@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Topology } from '@/lib/model/topology';
 import { scanOnce } from '@/lib/scanner';
-import { docker, labCompose, labContainer } from '../../e2e/lab/labInfo';
+import { docker, labCompose, labContainer, waitHealthy } from '../../e2e/lab/labInfo';
 import { realClient } from './client';
 
 /** The stale shared-namespace patterns of openclaw.md, produced for real on the lab. */
@@ -20,10 +20,11 @@ async function scanUntil(pred: (t: Topology) => boolean, tries = 20): Promise<To
 }
 
 describe('stale sidecar namespaces on the real engine', () => {
-  afterAll(() => {
-    // Leave the lab as lab:up made it, whatever happened above.
+  afterAll(async () => {
+    // Leave the lab as lab:up made it, whatever happened above (other files assert on health).
     labCompose('up', '-d', '--force-recreate', '--no-deps', 'gateway-loopback');
     labCompose('up', '-d', '--force-recreate', '--no-deps', 'cli-sidecar');
+    await waitHealthy('gateway-loopback');
   });
 
   it('restart of the owner: same id, new namespace; only the live namespaces tell', async () => {

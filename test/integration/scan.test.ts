@@ -73,7 +73,10 @@ describe('scan of the running lab on the real engine', () => {
       ),
     ]);
     const labFindings = t.findings.filter((f) => lab.has(f.subject.id));
-    expect(labFindings.map((f) => [f.rule, f.subject.name])).toEqual([['loopback-only-listener', gw.name]]);
+    expect(labFindings.map((f) => [f.rule, f.subject.name])).toEqual([
+      ['loopback-only-listener', gw.name],
+      ['healthy-but-unreachable', gw.name],
+    ]);
   });
 
   it('never carries environment values (canary)', () => {

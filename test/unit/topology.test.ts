@@ -73,9 +73,12 @@ describe('buildTopology on a recorded scan of the lab', () => {
     expect(JSON.stringify(t)).not.toContain('reachmap-canary');
   });
 
-  it('reports the loopback-only gateway and nothing about healthy services', () => {
+  it('reports the loopback-only gateway (and that its health check hides it), nothing about healthy services', () => {
     const gw = byService(t, 'gateway-loopback');
-    expect(t.findings.map((f) => [f.rule, f.subject.id])).toEqual([['loopback-only-listener', gw.id]]);
+    expect(t.findings.map((f) => [f.rule, f.subject.id])).toEqual([
+      ['loopback-only-listener', gw.id],
+      ['healthy-but-unreachable', gw.id],
+    ]);
   });
 });
 

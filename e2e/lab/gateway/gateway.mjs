@@ -6,15 +6,39 @@
 //   "origin not allowed …"; otherwise hello-ok. No Origin header skips the check (CLIs).
 // Dependency-free on purpose: it runs from a bare image with only the node binary.
 import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
-const BIND = process.env.GATEWAY_BIND ?? '0.0.0.0';
-const PORT = Number(process.env.GATEWAY_PORT ?? 18789);
+// Configuration the way OpenClaw takes it: --bind/--port flags over the config file
+// (~/.openclaw/openclaw.json: gateway.bind, gateway.port, gateway.controlUi.allowedOrigins).
+function readConfig() {
+  const file = process.env.OPENCLAW_CONFIG_PATH ?? '/home/node/.openclaw/openclaw.json';
+  try {
+    // The lab's configs are JSON5 limited to comments and trailing commas.
+    const text = readFileSync(file, 'utf8')
+      .replace(/^\s*\/\/.*$/gm, '')
+      .replace(/,(\s*[}\]])/g, '$1');
+    return JSON.parse(text).gateway ?? {};
+  } catch (e) {
+    process.stderr.write(`config: ${e.message}\n`);
+    return {};
+  }
+}
+const flag = (name) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const cfg = readConfig();
+const BIND_MODE = flag('bind') ?? cfg.bind ?? process.env.GATEWAY_BIND ?? 'lan';
+const BIND =
+  BIND_MODE === 'loopback'
+    ? '127.0.0.1'
+    : BIND_MODE === 'lan' || BIND_MODE === 'auto'
+      ? '0.0.0.0'
+      : BIND_MODE;
+const PORT = Number(flag('port') ?? process.env.OPENCLAW_GATEWAY_PORT ?? cfg.port ?? 18789);
 const NAME = process.env.GATEWAY_NAME ?? 'gateway';
-const ALLOWED = (process.env.ALLOWED_ORIGINS ?? '')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
+const ALLOWED = cfg.controlUi?.allowedOrigins ?? [];
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 const log = (msg) => process.stdout.write(`${new Date().toISOString()} ${NAME} ${msg}\n`);

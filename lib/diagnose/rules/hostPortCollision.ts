@@ -91,6 +91,7 @@ export const hostPortCollision: Rule = (t: Topology, idx: Index): Finding[] => {
     out.push(
       makeFinding('host-port-collision', 'error', containerRef(subject), {
         discriminator: key.replace('/', '-'),
+        pattern: 'port-collision',
         related: involved
           .filter((k) => k !== subject.id && idx.containerById.has(k))
           .map((k) => containerRef(idx.containerById.get(k) as Container)),

@@ -72,6 +72,7 @@ export const loopbackOnlyListener: Rule = (t: Topology, idx: Index): Finding[] =
       out.push(
         makeFinding('loopback-only-listener', published ? 'error' : 'warning', containerRef(n.container), {
           discriminator: `${n.protocol}-${n.port}`,
+          pattern: 'loopback-bind',
           related: [namespaceRef(ns)],
           title: `${n.container.name}: ${n.port}/${n.protocol} listens on loopback only`,
           message: `${n.port}/${n.protocol} of ${n.container.name} is ${published ? 'published' : 'exposed to peers'}, but inside its namespace the only listener binds ${ls.map((l) => l.address).join(', ')}: ${consequences.join('; ')}. Only processes in the same namespace (sidecars with network_mode: service:${n.container.compose?.service ?? n.container.name}) can reach it.`,

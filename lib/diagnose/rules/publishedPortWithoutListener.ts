@@ -20,6 +20,7 @@ export const publishedPortWithoutListener: Rule = (t: Topology, idx: Index): Fin
         out.push(
           makeFinding('published-port-no-listener', 'warning', containerRef(c), {
             discriminator: key.replace('/', '-'),
+            pattern: 'no-listener',
             related: [namespaceRef(ns)],
             title: `${c.name}: nothing listens on published ${p.containerPort}/${p.protocol}`,
             message: `${c.name} publishes ${p.containerPort}/${p.protocol}, but no socket in its namespace listens on that port: the host side accepts and then closes, or the service is still starting or listens on another port.`,

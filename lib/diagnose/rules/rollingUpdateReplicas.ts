@@ -23,6 +23,7 @@ export const rollingUpdateReplicas: Rule = (t: Topology): Finding[] => {
     out.push(
       makeFinding('rolling-update-replicas', 'warning', containerRef(newest), {
         discriminator: key,
+        pattern: 'rolling-update',
         related: sorted.slice(0, -1).map(containerRef),
         title: `${members.length} live replicas of ${service} with different configuration`,
         message: `${members.length} containers of compose service ${key} are running with different configuration or images: a rolling update in progress or one left half-done. Clients can still resolve the service name to the old replica or keep pooled connections to it.`,

@@ -32,6 +32,7 @@ export const staleSharedNetns: Rule = (t: Topology, idx: Index): Finding[] => {
       out.push(
         makeFinding('stale-shared-netns', 'error', containerRef(c), {
           discriminator: 'gone',
+          pattern: 'stale-namespace',
           title: `${c.name} shares the namespace of a container that no longer exists`,
           message: `${c.name} joined the network namespace of container ${short(c.sharesNetnsWith)}, which no longer exists (it was recreated or removed). ${c.name} is still running in that orphaned namespace: 127.0.0.1 there reaches nothing the new container serves, and compose may refuse to restart it ("No such container").`,
           evidence: [
@@ -51,6 +52,7 @@ export const staleSharedNetns: Rule = (t: Topology, idx: Index): Finding[] => {
       out.push(
         makeFinding('stale-shared-netns', 'error', containerRef(c), {
           discriminator: 'stopped',
+          pattern: 'stale-namespace',
           related: [containerRef(target)],
           title: `${c.name} shares the namespace of stopped ${target.name}`,
           message: `${c.name} shares the network namespace of ${target.name}, which is ${target.status}. ${c.name} keeps the old namespace alive on its own; when ${target.name} starts again it gets a new one, and ${c.name} will not follow.`,
@@ -70,6 +72,7 @@ export const staleSharedNetns: Rule = (t: Topology, idx: Index): Finding[] => {
       out.push(
         makeFinding('stale-shared-netns', 'error', containerRef(c), {
           discriminator: 'diverged',
+          pattern: 'stale-namespace',
           related: [containerRef(target)],
           title: `${c.name} is in an old namespace of ${target.name}`,
           message: `${c.name} is configured to share ${target.name}'s namespace (${c.networkMode}), but the two processes live in different namespaces: ${target.name} was restarted (started ${target.startedAt ?? '?'}) and got a new one, while ${c.name} kept the old. Inspect and compose both look healthy; 127.0.0.1 from ${c.name} no longer reaches ${target.name}.`,
@@ -100,6 +103,7 @@ export const staleSharedNetns: Rule = (t: Topology, idx: Index): Finding[] => {
         out.push(
           makeFinding('stale-shared-netns', 'warning', containerRef(c), {
             discriminator: 'old-replica',
+            pattern: 'stale-namespace',
             related: [containerRef(target), containerRef(newer)],
             title: `${c.name} shares the namespace of an old replica of ${serviceLabel(target)}`,
             message: `${c.name} shares ${target.name}'s namespace, but ${newer.name} is a newer container of ${serviceLabel(target)} (created ${newer.createdAt}). When the old one goes, ${c.name} is left behind.`,

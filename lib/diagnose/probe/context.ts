@@ -1,0 +1,63 @@
+import type { ProbeResult, ProbeStep } from '../../model/probe';
+import type { Container, Evidence, SubjectRef, Topology } from '../../model/topology';
+import { probeEndpoints, probePathKey } from '../../probe/edges';
+
+/** Shared lookups for rules that read probe results. */
+
+export type ProbeRule = (t: Topology, probes: ProbeResult[]) => import('../../model/topology').Finding[];
+
+export function step<K extends ProbeStep['kind']>(
+  r: ProbeResult,
+  kind: K,
+): Extract<ProbeStep, { kind: K }> | undefined {
+  return r.steps.find((s) => s.kind === kind) as Extract<ProbeStep, { kind: K }> | undefined;
+}
+
+export const probeRef = (r: ProbeResult): SubjectRef => ({
+  kind: 'probe',
+  id: probePathKey(r),
+  name: `${r.initiator.name} → ${r.target.input}`,
+});
+
+export function targetContainer(t: Topology, r: ProbeResult): Container | undefined {
+  const { target } = probeEndpoints(t, r);
+  return target?.startsWith('ctr:') ? t.containers.find((c) => `ctr:${c.id}` === target) : undefined;
+}
+
+export function initiatorContainer(t: Topology, r: ProbeResult): Container | undefined {
+  return r.initiator.kind === 'container' ? t.containers.find((c) => c.id === r.initiator.id) : undefined;
+}
+
+/** The probe's own steps as evidence lines (source: the probe ran them). */
+export function stepEvidence(r: ProbeResult, kinds: ProbeStep['kind'][]): Evidence[] {
+  return r.steps
+    .filter((s) => kinds.includes(s.kind))
+    .map((s) => ({
+      label: `${s.kind} from ${r.initiator.name}`,
+      value: describeStep(s),
+      source: 'probe' as const,
+    }));
+}
+
+export function describeStep(s: ProbeStep): string {
+  switch (s.kind) {
+    case 'dns':
+      return s.ok
+        ? `${s.query} → ${s.addresses.join(', ')} (${s.source === 'dns' ? `nameserver ${s.server}` : s.source})`
+        : `${s.query}: ${s.error} (nameservers ${s.nameservers.join(', ')}; tried ${s.tried.join(', ')})`;
+    case 'tcp':
+      return s.connected
+        ? `connected to ${s.connected.address}:${s.connected.port}`
+        : s.attempts.map((a) => `${a.address}:${s.port} ${a.error}`).join(', ');
+    case 'tls':
+      return s.ok
+        ? `${s.protocol} cert ${s.subject ?? '?'} ${s.verified ? 'trusted' : `untrusted (${s.verifyError})`}`
+        : (s.error ?? 'failed');
+    case 'http':
+      return s.status
+        ? `HTTP ${s.status}${s.headers['content-type'] ? ` ${s.headers['content-type']}` : ''}${s.headers.server ? ` server ${s.headers.server}` : ''}`
+        : (s.error ?? 'failed');
+    case 'ws':
+      return `${s.statusLine ?? s.error ?? ''}${s.closeCode ? ` → close ${s.closeCode} ${s.closeReason ?? ''}` : ''}${s.headers['content-type'] ? ` (${s.headers['content-type']})` : ''}`.trim();
+  }
+}

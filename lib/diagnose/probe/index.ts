@@ -1,0 +1,32 @@
+import type { ProbeResult } from '../../model/probe';
+import type { Finding, Topology } from '../../model/topology';
+import { bySeverity } from '../index';
+import type { ProbeRule } from './context';
+import { healthyUnreachable } from './healthyUnreachable';
+import { loopbackConfirmed } from './loopbackConfirmed';
+import { loopbackMisuse } from './loopbackMisuse';
+import { proxyEnv } from './proxyEnv';
+import { proxyNoUpgrade } from './proxyNoUpgrade';
+import { staleReplica } from './staleReplica';
+import { unresolvableName } from './unresolvableName';
+import { wsRejected } from './wsRejected';
+
+/** Rules over topology + probe results: why a red edge is red, and what to change. */
+export const PROBE_RULES: Record<string, ProbeRule> = {
+  'probe-loopback-bind': loopbackConfirmed,
+  'unresolvable-name': unresolvableName,
+  'loopback-means-self': loopbackMisuse,
+  'proxy-no-upgrade': proxyNoUpgrade,
+  'ws-rejected': wsRejected,
+  'probe-healthy-unreachable': healthyUnreachable,
+  'talks-to-old-replica': staleReplica,
+  'proxy-env': proxyEnv,
+};
+
+export function diagnoseProbes(t: Topology, probes: ProbeResult[]): Finding[] {
+  const seen = new Set<string>();
+  return Object.values(PROBE_RULES)
+    .flatMap((rule) => rule(t, probes))
+    .filter((f) => !seen.has(f.id) && seen.add(f.id))
+    .sort(bySeverity);
+}

@@ -1,0 +1,69 @@
+import { containerRef, makeFinding } from '../finding';
+import { initiatorContainer, type ProbeRule, probeRef, step, stepEvidence } from './context';
+
+/**
+ * Pattern 2: a name the initiator's namespace cannot resolve. Compose service names live in
+ * Docker's embedded DNS (127.0.0.11), only inside containers on user-defined networks.
+ */
+export const unresolvableName: ProbeRule = (t, probes) =>
+  probes.flatMap((r) => {
+    const dns = step(r, 'dns');
+    if (!dns || dns.ok || dns.source === 'literal') return [];
+    const name = r.target.host.toLowerCase();
+    const target =
+      t.containers.find((c) => c.compose?.service.toLowerCase() === name && c.state === 'running') ??
+      t.containers.find((c) => c.name.toLowerCase() === name) ??
+      t.containers.find((c) => c.attachments.some((a) => a.aliases.some((al) => al.toLowerCase() === name)));
+    if (!target) return [];
+    const svc = target.compose?.service ?? target.name;
+    const pub = target.ports.find((p) => p.containerPort === r.target.port) ?? target.ports[0];
+    const base = {
+      pattern: 'unresolvable-name' as const,
+      related: [containerRef(target)],
+      evidence: stepEvidence(r, ['dns']),
+    };
+    if (r.initiator.kind === 'host') {
+      return [
+        makeFinding('host-uses-service-name', 'error', probeRef(r), {
+          ...base,
+          discriminator: name,
+          title: `The host cannot resolve “${r.target.host}” — a compose service name`,
+          message: `${r.target.host} is a name only Docker's embedded DNS (127.0.0.11, inside containers on user-defined networks) knows. The host resolves with its own resolv.conf (${dns.nameservers.join(', ')}), which answers ${dns.error}.`,
+          fix: pub
+            ? `From the host use the published port: ${r.target.scheme === 'tcp' ? '' : `${r.target.scheme}://`}${pub.hostIp === '0.0.0.0' ? '127.0.0.1' : pub.hostIp}:${pub.hostPort}${r.target.path || ''} (${svc} publishes ${pub.containerPort}/${pub.protocol} there).`
+            : `${svc} publishes no port. Publish it for host clients: ports: ["127.0.0.1:${r.target.port}:${r.target.port}"], or run the client in a container on the same network.`,
+        }),
+      ];
+    }
+    const me = initiatorContainer(t, r);
+    const owner =
+      me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
+    const myNets = new Set(owner?.attachments.map((a) => a.networkId) ?? []);
+    const shared = target.attachments.filter((a) => myNets.has(a.networkId));
+    const onlyDefault =
+      owner?.attachments.every((a) => t.networks.find((n) => n.id === a.networkId)?.embeddedDns === false) ??
+      false;
+    if (onlyDefault) {
+      return [
+        makeFinding('default-bridge-no-dns', 'error', probeRef(r), {
+          ...base,
+          discriminator: name,
+          title: `${r.initiator.name} is on the default bridge, which has no DNS for container names`,
+          message: `Docker's default bridge network does not resolve container or service names; ${r.initiator.name} asked ${dns.nameservers.join(', ')} for ${r.target.host} and got ${dns.error}.`,
+          fix: `Put both on a user-defined network (compose does this by default): networks: [app] on ${r.initiator.name} and ${target.name}; or address ${target.name} by IP (fragile).`,
+        }),
+      ];
+    }
+    if (shared.length === 0) {
+      return [
+        makeFinding('no-shared-network', 'error', probeRef(r), {
+          ...base,
+          discriminator: name,
+          title: `${r.initiator.name} and ${target.name} share no network`,
+          message: `${target.name} is on ${target.networks.join(', ') || 'no network'}; ${r.initiator.name} on ${owner?.networks.join(', ') || 'none'}. Docker's DNS answers names only for containers on a network the asker is on.`,
+          fix: `Attach both to one network (networks: [${target.networks[0] ?? 'shared'}] on ${r.initiator.name}).`,
+        }),
+      ];
+    }
+    return [];
+  });

@@ -1,0 +1,69 @@
+import type { ProbeResult } from '../../model/probe';
+import type { Container } from '../../model/topology';
+import { containerRef, makeFinding } from '../finding';
+import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
+
+/**
+ * Pattern 4 and its look-alikes: after a 101 the application closes the session. "origin
+ * not allowed" is an allow-list problem; "unauthorized" / "device identity required" mean
+ * the path works and credentials or pairing are missing — not a network problem.
+ */
+
+function gatewayBehind(t: Parameters<ProbeRule>[0], r: ProbeResult): Container | undefined {
+  const c = targetContainer(t, r);
+  if (c?.openclaw) return c;
+  // Through a proxy: the OpenClaw gateway on a network the proxy shares.
+  const gws = t.containers.filter((x) => x.openclaw && x.state === 'running');
+  return gws.length === 1 ? gws[0] : c;
+}
+
+export const wsRejected: ProbeRule = (t, probes) =>
+  probes.flatMap((r) => {
+    const ws = step(r, 'ws');
+    if (!ws || ws.ok || ws.outcome !== 'rejected') return [];
+    const reason = `${ws.closeReason ?? ''} ${ws.note ?? ''}`.toLowerCase();
+    const gw = gatewayBehind(t, r);
+    const related = gw ? [containerRef(gw)] : [];
+    if (reason.includes('origin not allowed') || reason.includes('origin_not_allowed')) {
+      const listed = gw?.openclaw?.allowedOrigins;
+      const origin = r.origin ?? '(none)';
+      const list = [...(listed ?? []), r.origin].filter((x): x is string => !!x);
+      return [
+        makeFinding('origin-not-allowed', 'error', probeRef(r), {
+          pattern: 'origin-not-allowed',
+          discriminator: origin,
+          related,
+          title: `Origin ${origin} is not in the allow-list`,
+          message: `The WebSocket upgrade succeeds (101) and the application then closes with ${ws.closeCode} “${ws.closeReason}”: it rejects the client's Origin ${origin}. Packets are fine; the allow-list is not.${listed ? ` allowedOrigins today: ${listed.join(', ') || 'empty'}.` : ''}`,
+          evidence: [
+            ...stepEvidence(r, ['ws']),
+            ...(gw?.openclaw
+              ? [
+                  {
+                    label: 'gateway.controlUi.allowedOrigins',
+                    value: listed?.join(', ') ?? 'not set',
+                    source: 'proc' as const,
+                  },
+                ]
+              : []),
+          ],
+          fix: gw?.openclaw
+            ? `Add every Origin clients really use (browser URL, internal alias, MagicDNS name, localhost port) to gateway.controlUi.allowedOrigins in ${gw.openclaw.configSource.replace(/^mounted file /, '')}:\n"controlUi": { "allowedOrigins": ${JSON.stringify(list)} }`
+            : `Add ${origin} to the application's allowed origins (and list every Origin browsers, CLIs and CI use).`,
+        }),
+      ];
+    }
+    if (/unauthorized|token|device identity|pair/.test(reason)) {
+      return [
+        makeFinding('app-needs-credentials', 'info', probeRef(r), {
+          pattern: 'app-rejected',
+          related,
+          title: `${r.target.input} is reachable; the application wants credentials`,
+          message: `The path works: upgrade 101, then the application closed with ${ws.closeCode} “${ws.closeReason}”. That is authentication or pairing, not the network — do not rotate keys for a reachability incident, and do not chase the network for this one.`,
+          evidence: stepEvidence(r, ['ws']),
+          fix: 'Give the client its token or pair the device; the network path needs no change.',
+        }),
+      ];
+    }
+    return [];
+  });

@@ -1,0 +1,42 @@
+import type { Finding, Topology } from '../../model/topology';
+import { makeFinding, type Rule } from '../finding';
+
+/**
+ * Containers send frames as large as their network's MTU (1500 unless set). When the
+ * host's uplink carries less (VPNs, some clouds, overlays), small requests pass and large
+ * responses stall: health checks green, real traffic hangs.
+ */
+export const mtuMismatch: Rule = (t: Topology): Finding[] => {
+  const up = t.host.uplink;
+  if (!up) return [];
+  const out: Finding[] = [];
+  for (const n of t.networks) {
+    if (n.driver !== 'bridge' && n.driver !== 'overlay') continue;
+    if (n.containerIds.length === 0) continue;
+    const mtu = n.mtu ?? 1500;
+    if (mtu <= up.mtu) continue;
+    out.push(
+      makeFinding(
+        'mtu-mismatch',
+        'warning',
+        { kind: 'network', id: n.id, name: n.name },
+        {
+          pattern: 'mtu-mismatch',
+          confidence: 'medium',
+          title: `${n.name}: MTU ${mtu} is larger than the uplink’s ${up.mtu}`,
+          message: `Containers on ${n.name} send frames up to ${mtu} bytes, but the host’s default route leaves through ${up.interface} with MTU ${up.mtu}. Paths that leave the host (or cross an overlay) drop or fragment large packets: small health checks pass while large responses, TLS handshakes with long chains or big WebSocket frames stall.`,
+          evidence: [
+            {
+              label: 'network MTU',
+              value: n.mtu === null ? '1500 (driver default)' : String(n.mtu),
+              source: 'docker-api',
+            },
+            { label: 'uplink', value: `${up.interface} mtu ${up.mtu}`, source: 'proc' },
+          ],
+          fix: `Set the network's MTU to the uplink's: networks: { ${n.name.replace(/^.*?[_-]/, '')}: { driver_opts: { com.docker.network.driver.mtu: "${up.mtu}" } } } (or dockerd "mtu": ${up.mtu} for the default bridge), then recreate the containers.`,
+        },
+      ),
+    );
+  }
+  return out;
+};

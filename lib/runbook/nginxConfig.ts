@@ -1,0 +1,119 @@
+/**
+ * Just enough of nginx's configuration language to answer the runbook's proxy question:
+ * per `location`, where does it proxy, are Upgrade and Connection forwarded, over which
+ * HTTP version, and how long may an idle upstream connection live. Pure.
+ */
+
+export interface ProxyLocation {
+  server: string;
+  listen: string[];
+  path: string;
+  upstream: string | null;
+  httpVersion: string;
+  upgradeHeader: string | null;
+  connectionHeader: string | null;
+  readTimeout: string;
+}
+
+interface Block {
+  name: string;
+  args: string[];
+  directives: Array<{ name: string; args: string[] }>;
+  children: Block[];
+}
+
+function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(#[^\n]*)|([{};])|([^\s{};"'#]+)/g;
+  for (const m of text.matchAll(re)) {
+    if (m[3] !== undefined) continue; // comment
+    tokens.push(m[1] ?? m[2] ?? m[4] ?? m[5] ?? '');
+  }
+  return tokens;
+}
+
+function parse(tokens: string[]): Block {
+  const root: Block = { name: 'root', args: [], directives: [], children: [] };
+  const stack = [root];
+  let words: string[] = [];
+  for (const t of tokens) {
+    const top = stack[stack.length - 1] as Block;
+    if (t === ';') {
+      if (words.length) top.directives.push({ name: words[0] as string, args: words.slice(1) });
+      words = [];
+    } else if (t === '{') {
+      const b: Block = { name: words[0] ?? '', args: words.slice(1), directives: [], children: [] };
+      top.children.push(b);
+      stack.push(b);
+      words = [];
+    } else if (t === '}') {
+      if (stack.length > 1) stack.pop();
+      words = [];
+    } else words.push(t);
+  }
+  return root;
+}
+
+const arg = (b: Block, name: string) => b.directives.find((d) => d.name === name)?.args;
+
+function header(b: Block, parent: Block, name: string): string | null {
+  const find = (x: Block) =>
+    x.directives.find(
+      (d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === name.toLowerCase(),
+    );
+  // nginx: proxy_set_header in a location replaces all inherited ones.
+  const own = b.directives.some((d) => d.name === 'proxy_set_header') ? find(b) : find(parent);
+  return own?.args.slice(1).join(' ') ?? null;
+}
+
+export function parseNginx(text: string): ProxyLocation[] {
+  const root = parse(tokenize(text));
+  const servers: Block[] = [];
+  const walk = (b: Block) => {
+    for (const c of b.children) {
+      if (c.name === 'server') servers.push(c);
+      else walk(c);
+    }
+  };
+  walk(root);
+  const out: ProxyLocation[] = [];
+  for (const s of servers) {
+    const name = arg(s, 'server_name')?.join(' ') ?? '_';
+    const listen = s.directives.filter((d) => d.name === 'listen').map((d) => d.args.join(' '));
+    for (const loc of s.children.filter((c) => c.name === 'location')) {
+      out.push({
+        server: name,
+        listen,
+        path: loc.args.join(' '),
+        upstream: arg(loc, 'proxy_pass')?.[0] ?? null,
+        httpVersion: arg(loc, 'proxy_http_version')?.[0] ?? arg(s, 'proxy_http_version')?.[0] ?? '1.0',
+        upgradeHeader: header(loc, s, 'Upgrade'),
+        connectionHeader: header(loc, s, 'Connection'),
+        readTimeout: arg(loc, 'proxy_read_timeout')?.[0] ?? arg(s, 'proxy_read_timeout')?.[0] ?? '60s',
+      });
+    }
+  }
+  return out;
+}
+
+/** The location nginx would pick for a path: the longest matching prefix (regex locations ignored). */
+export function locationFor(locs: ProxyLocation[], path: string): ProxyLocation | undefined {
+  return locs
+    .filter(
+      (l) => !l.path.startsWith('~') && path.startsWith(l.path.replace(/^=\s*/, '').replace(/^\^~\s*/, '')),
+    )
+    .sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+/** Whether a location forwards WebSocket upgrades. */
+export function forwardsUpgrade(l: ProxyLocation): {
+  upgrade: boolean;
+  connection: boolean;
+  http11: boolean;
+} {
+  return {
+    upgrade: /\$http_upgrade/.test(l.upgradeHeader ?? ''),
+    connection: /upgrade|\$connection_upgrade|\$http_connection/i.test(l.connectionHeader ?? ''),
+    http11: l.httpVersion === '1.1',
+  };
+}

@@ -1,0 +1,35 @@
+import { readdir, readFile } from 'node:fs/promises';
+import type { Container } from '../model/topology';
+import { type ProxyLocation, parseNginx } from './nginxConfig';
+
+/**
+ * A reverse proxy's own configuration, read from inside its container's root (host PID
+ * visibility) — nginx only; other proxies are answered black-box by probes.
+ */
+export async function readNginxLocations(
+  c: Container,
+): Promise<{ locations: ProxyLocation[]; source: string } | { error: string }> {
+  if (!c.pid) return { error: `${c.name} is not running` };
+  const root = `/proc/${c.pid}/root`;
+  const files = ['/etc/nginx/nginx.conf'];
+  for (const dir of ['/etc/nginx/conf.d', '/etc/nginx/sites-enabled']) {
+    try {
+      for (const f of (await readdir(`${root}${dir}`)).sort())
+        if (f.endsWith('.conf') || dir.endsWith('enabled')) files.push(`${dir}/${f}`);
+    } catch {
+      // absent directory
+    }
+  }
+  const texts: string[] = [];
+  const read: string[] = [];
+  for (const f of files) {
+    try {
+      texts.push(await readFile(`${root}${f}`, 'utf8'));
+      read.push(f);
+    } catch {
+      // unreadable file: the rest may still answer
+    }
+  }
+  if (texts.length === 0) return { error: `no nginx configuration readable under ${root}/etc/nginx` };
+  return { locations: texts.flatMap(parseNginx), source: `inside ${c.name}: ${read.join(', ')}` };
+}

@@ -1,11 +1,12 @@
 'use client';
 import { useEffect } from 'react';
 import { connectLive } from '@/lib/client/socket';
-import { dashboardStore } from '@/lib/client/store';
+import { dashboardStore, type SideTab } from '@/lib/client/store';
 import { TopologyGraph } from './graph/TopologyGraph';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { FindingsList } from './panels/FindingsList';
 import { ProbePanel } from './probe/ProbePanel';
+import { ReviewPanel } from './review/ReviewPanel';
 import { StatusBanner } from './StatusBanner';
 import { TopBar } from './TopBar';
 import { useDashboard } from './useDashboard';
@@ -14,7 +15,7 @@ import { useAllFindings } from './useFindings';
 function Tabs() {
   const tab = useDashboard((s) => s.tab);
   const findings = useAllFindings().length;
-  const item = (id: 'probe' | 'findings', label: string) => (
+  const item = (id: SideTab, label: string) => (
     <button
       type="button"
       role="tab"
@@ -30,6 +31,7 @@ function Tabs() {
     <div role="tablist" className="mb-3 flex border-b border-slate-800">
       {item('findings', `Findings (${findings})`)}
       {item('probe', 'Probe')}
+      {item('review', 'Review')}
     </div>
   );
 }
@@ -47,7 +49,7 @@ function SidePanel() {
       ) : (
         <>
           <Tabs />
-          {tab === 'probe' ? <ProbePanel /> : <FindingsList />}
+          {tab === 'probe' ? <ProbePanel /> : tab === 'review' ? <ReviewPanel /> : <FindingsList />}
         </>
       )}
     </aside>

@@ -12,6 +12,7 @@ settle() { sleep "${1:-2}"; }
 lab up >/dev/null
 settle 3
 rec lab
+npx tsx scripts/record-probes.ts probes-lab
 
 docker stop -t 1 "$(id_of multi)" >/dev/null; settle 1
 rec lab-multi-stopped

@@ -44,14 +44,20 @@ function Graph() {
   const nodes = useMemo(() => toFlowNodes(graph, selectedId), [graph, selectedId]);
   const probes = useDashboard((s) => s.probes);
   const selectedProbe = selection?.kind === 'probe' ? selection.id : null;
+  const findingsByPath = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const f of probeFindings)
+      if (f.subject.kind === 'probe') m.set(f.subject.id, (m.get(f.subject.id) ?? 0) + 1);
+    return m;
+  }, [probeFindings]);
   const staticEdges = useMemo(() => toFlowEdges(graph), [graph]);
   const edges = useMemo(() => {
     if (!topology) return staticEdges;
     return [
       ...staticEdges,
-      ...probeFlowEdges(topology, Object.values(probes), absoluteX(graph), selectedProbe),
+      ...probeFlowEdges(topology, Object.values(probes), absoluteX(graph), selectedProbe, findingsByPath),
     ];
-  }, [staticEdges, topology, graph, probes, selectedProbe]);
+  }, [staticEdges, topology, graph, probes, selectedProbe, findingsByPath]);
   const onEdgeClick = useCallback<EdgeMouseHandler>((_e, edge) => {
     if (edge.id.startsWith(PROBE_EDGE_PREFIX))
       dashboardStore.getState().select({ kind: 'probe', id: edge.id.slice(PROBE_EDGE_PREFIX.length) });

@@ -77,6 +77,8 @@ export function probeFlowEdges(
   records: ProbeRecord[],
   xs: Map<string, number>,
   selectedKey: string | null,
+  /** Findings per probe path key: shown on the edge as a flag count. */
+  findingsByPath: Map<string, number> = new Map(),
 ): Edge[] {
   const out: Edge[] = [];
   for (const rec of records) {
@@ -97,7 +99,7 @@ export function probeFlowEdges(
       sourceHandle: source.startsWith('ns:') ? 'right' : 'probe-out',
       targetHandle: target.startsWith('ns:') ? 'left' : sameLane ? 'probe-in-right' : 'probe-in',
       type: 'default',
-      label: `${st.glyph} ${r.decisive ?? `${r.target.port} ok`}`,
+      label: `${st.glyph} ${r.decisive ?? `${r.target.port} ok`}${findingsByPath.get(key) ? ` · ⚑${findingsByPath.get(key)}` : ''}`,
       style: { stroke: st.stroke, strokeWidth: selected ? 4 : 2.5, strokeDasharray: st.strokeDasharray },
       labelStyle: { fill: st.stroke, fontWeight: 700 },
       labelBgPadding: [4, 2] as [number, number],

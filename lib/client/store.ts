@@ -14,7 +14,7 @@ export type Selection = {
 
 export type Link = 'connecting' | 'live' | 'disconnected' | 'unauthorized';
 
-export type SideTab = 'probe' | 'findings';
+export type SideTab = 'probe' | 'findings' | 'review';
 
 export interface ProbeForm {
   from: string;

@@ -1,43 +1,14 @@
+import { code, md, mdTable as table } from '../format/markdown';
 import type { RunbookReport } from '../model/runbook';
+
+export { md };
 
 /**
  * The runbook as an incident note in Markdown. Every value comes from the engine, a
  * container or the network: escaped so it cannot forge links, tables or HTML. Pure.
  */
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-const CONTROL = /[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text that stays text: no HTML, no links, no emphasis, no table breaks. */
-export function md(s: string): string {
-  return (
-    s
-      .replace(CONTROL, ' ')
-      .replace(/[\\`*[\]|<>~]/g, (c) => `\\${c}`)
-      // Underscores only matter at word edges (GFM ignores intraword ones: my_container_1).
-      .replace(/(^|[^\p{L}\p{N}])_|_(?=[^\p{L}\p{N}]|$)/gu, (m) => m.replace('_', '\\_'))
-      .replace(/\s+/g, ' ')
-      .trim()
-  );
-}
-
-/** Inside a code span: only backticks need care. */
-function code(s: string): string {
-  const clean = s.replace(CONTROL, ' ').replace(/`/g, 'ˋ');
-  return `\`${clean}\``;
-}
-
 const ICON = { pass: '✅ pass', fail: '❌ fail', info: 'ℹ️ info', skipped: '⏭ skipped' } as const;
-
-function table(rows: string[][]): string[] {
-  const [head, ...body] = rows;
-  if (!head) return [];
-  return [
-    `| ${head.map(md).join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...body.map((r) => `| ${r.map(md).join(' | ')} |`),
-  ];
-}
 
 export function runbookMarkdown(r: RunbookReport): string {
   const out: string[] = [];

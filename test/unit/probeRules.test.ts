@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diagnoseProbes } from '@/lib/diagnose/probe';
+import type { ProbeResult } from '@/lib/model/probe';
+import { buildTopology } from '@/lib/topology/build';
+
+/** Probe rules on results recorded from the real lab (scripts/record-probes.ts). */
+
+const f = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/probes-lab.json'), 'utf8'));
+const t = buildTopology({
+  engine: f.engine,
+  netns: f.netns,
+  openclaw: f.openclaw,
+  uplink: f.uplink,
+  scannedAt: f.recordedAt,
+  scanMs: 0,
+});
+const results = f.results as Array<{
+  spec: { from: string; to: string; origin?: string };
+  result: ProbeResult;
+}>;
+const rules = (from: string, to: string, origin?: string) => {
+  const r = results.find((x) => x.spec.from === from && x.spec.to === to && x.spec.origin === origin)?.result;
+  if (!r) throw new Error(`no recorded probe ${from} → ${to}`);
+  return diagnoseProbes(t, [r]);
+};
+const ids = (fs: ReturnType<typeof rules>) => fs.map((x) => x.rule).sort();
+
+describe('probe rules on recorded results', () => {
+  it('loopback bind, confirmed from a sibling and through the published port', () => {
+    const a = rules('client', 'http://gateway-loopback:18789/healthz');
+    expect(ids(a)).toEqual(['probe-healthy-unreachable', 'probe-loopback-bind']);
+    const bind = a.find((x) => x.rule === 'probe-loopback-bind');
+    expect(bind?.evidence.map((e) => e.label)).toEqual(
+      expect.arrayContaining(['tcp from reachmap-lab_client_1', 'OpenClaw config']),
+    );
+    expect(bind?.fix).toMatch(/gateway\.bind: "lan"/);
+    expect(ids(rules('host', 'http://127.0.0.1:28789/healthz'))).toEqual([
+      'probe-healthy-unreachable',
+      'probe-loopback-bind',
+    ]);
+  });
+
+  it('names the initiator cannot resolve, and 127.0.0.1 meaning the container itself', () => {
+    const host = rules('host', 'http://gateway-loopback:18789/healthz');
+    expect(ids(host)).toEqual(['host-uses-service-name']);
+    expect(host[0]?.fix).toContain('http://127.0.0.1:28789/healthz');
+    expect(ids(rules('legacy', 'http://multi:8080/'))).toEqual(['default-bridge-no-dns']);
+    const self = rules('client', 'http://127.0.0.1:18789/');
+    expect(ids(self)).toEqual(['loopback-means-self']);
+    expect(self[0]?.fix).toMatch(/http:\/\/gateway(-loopback)?:18789\//);
+  });
+
+  it('proxy without Upgrade, and an Origin outside the allow-list', () => {
+    const p = rules('client', 'http://proxy-plain/');
+    expect(ids(p)).toEqual(['proxy-no-upgrade']);
+    expect(p[0]?.fix).toContain('proxy_set_header Upgrade $http_upgrade;');
+    const o = rules('client', 'ws://gateway:18789/', 'https://evil.example');
+    expect(ids(o)).toEqual(['origin-not-allowed']);
+    expect(o[0]?.fix).toContain('"https://evil.example"');
+  });
+
+  it('healthy paths have no finding', () => {
+    for (const [from, to, origin] of [
+      ['client', 'http://proxy-upgrade/'],
+      ['client', 'ws://gateway:18789/', 'https://gateway.example.test'],
+      ['cli-sidecar', 'http://127.0.0.1:18789/healthz'],
+      ['host', 'http://127.0.0.1:28790/healthz'],
+    ] as const) {
+      expect(rules(from, to, origin), `${from} → ${to}`).toEqual([]);
+    }
+  });
+
+  it('every finding carries evidence, a fix, a pattern and a confidence', () => {
+    const all = diagnoseProbes(
+      t,
+      results.map((x) => x.result),
+    );
+    expect(all.length).toBeGreaterThan(5);
+    for (const x of all) {
+      expect(x.evidence.length, x.id).toBeGreaterThan(0);
+      expect(x.fix.length, x.id).toBeGreaterThan(10);
+      expect(['high', 'medium', 'low']).toContain(x.confidence);
+      expect(x.subject.kind).toBe('probe');
+    }
+  });
+});
+
+describe('static rules that need a variant of the lab', () => {
+  it('public exposure: a port published on every interface', () => {
+    const gw = t.containers.find((c) => c.compose?.service === 'gateway');
+    if (!gw) throw new Error('no gateway');
+    const variant = {
+      ...t,
+      containers: t.containers.map((c) =>
+        c.id === gw.id ? { ...c, ports: c.ports.map((p) => ({ ...p, hostIp: '0.0.0.0' })) } : c,
+      ),
+    };
+    const found = diagnoseTopologyFor(variant).filter((x) => x.rule === 'public-exposure');
+    expect(found.map((x) => [x.subject.id, x.severity])).toEqual([[gw.id, 'warning']]);
+    expect(found[0]?.fix).toContain('127.0.0.1:28790:18789');
+  });
+
+  it('MTU: networks larger than the uplink', () => {
+    const variant = { ...t, host: { ...t.host, uplink: { interface: 'eth0', mtu: 1400 } } };
+    const mtu = diagnoseTopologyFor(variant).filter((x) => x.rule === 'mtu-mismatch');
+    expect(mtu.length).toBeGreaterThan(0);
+    const ok = { ...t, host: { ...t.host, uplink: { interface: 'eth0', mtu: 1500 } } };
+    expect(diagnoseTopologyFor(ok).filter((x) => x.rule === 'mtu-mismatch')).toEqual([]);
+  });
+});
+
+import { diagnoseTopology as diagnoseTopologyFor } from '@/lib/diagnose';

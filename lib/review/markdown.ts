@@ -4,22 +4,22 @@ import type { ServiceModel } from './models';
 
 /** Design-review exports: the connection table and the networking-model matrix. Pure. */
 
-export function connectionsMarkdown(rows: ConnectionRow[]): string {
-  return [
-    '# Connections',
-    '',
-    ...mdTable([
-      ['initiator', 'target', 'resolution (initiator’s namespace)', 'layers', 'verdict'],
-      ...rows.map((c) => [
-        c.initiator,
-        c.target,
-        c.resolution,
-        c.layers.join(' → ') || '—',
-        `${c.verdict}${c.decisive ? ` (${c.decisive})` : ''}`,
-      ]),
+/** The connection table's Markdown lines (shared by the runbook report). */
+export function connectionsTable(rows: ConnectionRow[]): string[] {
+  return mdTable([
+    ['initiator', 'target', 'resolution (initiator’s namespace)', 'layers', 'verdict'],
+    ...rows.map((c) => [
+      c.initiator,
+      c.target,
+      c.resolution,
+      c.layers.join(' → ') || '—',
+      `${c.verdict}${c.decisive ? ` (${c.decisive})` : ''}`,
     ]),
-    '',
-  ].join('\n');
+  ]);
+}
+
+export function connectionsMarkdown(rows: ConnectionRow[]): string {
+  return ['# Connections', '', ...connectionsTable(rows), ''].join('\n');
 }
 
 export function modelsMarkdown(models: ServiceModel[]): string {

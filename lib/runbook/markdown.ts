@@ -1,5 +1,6 @@
 import { code, md, mdTable as table } from '../format/markdown';
 import type { RunbookReport } from '../model/runbook';
+import { connectionsTable } from '../review/markdown';
 
 export { md };
 
@@ -50,19 +51,7 @@ export function runbookMarkdown(r: RunbookReport): string {
   }
   if (r.connections.length) {
     out.push('## Connections', '');
-    out.push(
-      ...table([
-        ['initiator', 'target', 'resolution', 'layers', 'verdict'],
-        ...r.connections.map((c) => [
-          c.initiator,
-          c.target,
-          c.resolution,
-          c.layers.join(' → ') || '—',
-          `${c.verdict}${c.decisive ? ` (${c.decisive})` : ''}`,
-        ]),
-      ]),
-      '',
-    );
+    out.push(...connectionsTable(r.connections), '');
   }
   out.push('## Paired probes', '');
   for (const p of r.probes) {

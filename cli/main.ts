@@ -5,11 +5,11 @@ import { formatProbe } from '../lib/format/probe';
 import { formatSummary } from '../lib/format/summary';
 import { Topology } from '../lib/model/topology';
 import { ProbeError, ProbeService, TargetError } from '../lib/probe/service';
+import { readNginxLocations } from '../lib/proxy/configReader';
 import { runbookMarkdown } from '../lib/runbook/markdown';
-import { readNginxLocations } from '../lib/runbook/proxyConfigReader';
 import { runRunbook } from '../lib/runbook/run';
 import { scanOnce } from '../lib/scanner';
-import { loadSettings, SettingsError } from '../lib/settings';
+import { loadSettings, type Settings, SettingsError } from '../lib/settings';
 import { dashboardUrl, readToken } from '../server/token';
 
 const USAGE = `Usage: reachmap <command> [options]
@@ -17,10 +17,11 @@ const USAGE = `Usage: reachmap <command> [options]
 Commands:
   scan [--json]        Scan the Docker host: networks, namespaces, listeners, findings
   probe --from <host|container> --to <url|host:port> [--ws] [--origin O] [--paired]
-       [--header 'Name: value']... [--timeout MS] [--json]
+       [--header 'Name: value']... [--timeout MS] [--logs] [--json]
                        Try the target from inside the initiator's network namespace
                        (DNS its way, TCP, TLS, HTTP, WebSocket upgrade); --paired also
-                       from the host. Exit 0 when the probe ran, whatever its verdict.
+                       from the host; --logs adds the log lines the target and proxies wrote
+                       during it. Exit 0 when the probe ran, whatever its verdict.
   runbook --from <host|container> --to <url> [--origin O] [--json|--md]
                        The six-step runbook (label, HTTP, WebSocket, listen matrix, proxy
                        quadruple, origins checklist) as an incident note; Markdown by default
@@ -33,6 +34,25 @@ Options:
 `;
 
 class UsageError extends Error {}
+
+/** One probe service for probe and runbook, configured from the settings. */
+function probeService(
+  settings: Settings,
+  client: DockerClient,
+  topology: () => Promise<Topology>,
+  logs: boolean,
+): ProbeService {
+  return new ProbeService({
+    topology,
+    allow: { entries: settings.probeAllow },
+    docker: client,
+    runner: settings.probeRunner,
+    helperImage: settings.helperImage,
+    ...(logs && settings.logCapture === 'on'
+      ? { logs: { readWindow: (id, driver, w) => client.logWindow(id, driver, w) } }
+      : {}),
+  });
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
@@ -50,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
         header: { type: 'string', multiple: true },
         timeout: { type: 'string' },
         md: { type: 'boolean', default: false },
+        logs: { type: 'boolean', default: false },
         'docker-host': { type: 'string' },
         'data-dir': { type: 'string' },
         host: { type: 'string' },
@@ -100,10 +121,8 @@ async function main(argv: string[]): Promise<number> {
       const client = new DockerClient(
         parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
       );
-      const probes = new ProbeService({
-        topology: () => scanOnce(client, { owners: false }),
-        allow: { entries: settings.probeAllow },
-      });
+      const topology = await scanOnce(client);
+      const probes = probeService(settings, client, async () => topology, values.logs as boolean);
       try {
         const r = await probes.run(
           {
@@ -121,8 +140,8 @@ async function main(argv: string[]): Promise<number> {
             `${JSON.stringify({ ...r.initiator, ...(r.host ? { paired: r.host } : {}) }, null, 2)}\n`,
           );
         else {
-          process.stdout.write(`${formatProbe(r.initiator)}\n`);
-          if (r.host) process.stdout.write(`\n${formatProbe(r.host, 'Paired')}\n`);
+          process.stdout.write(`${formatProbe(r.initiator, 'Probe', topology)}\n`);
+          if (r.host) process.stdout.write(`\n${formatProbe(r.host, 'Paired', topology)}\n`);
         }
       } finally {
         probes.close();
@@ -136,13 +155,7 @@ async function main(argv: string[]): Promise<number> {
         parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
       );
       const topology = await scanOnce(client);
-      const probes = new ProbeService({
-        topology: async () => topology,
-        allow: { entries: settings.probeAllow },
-        docker: client,
-        runner: settings.probeRunner,
-        helperImage: settings.helperImage,
-      });
+      const probes = probeService(settings, client, async () => topology, true);
       try {
         const report = await runRunbook(
           {

@@ -40,6 +40,7 @@ const SettingsSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9._/:@-]{0,254}$/, 'expected an image reference')
     .nullable(),
+  logCapture: z.enum(['on', 'off'], { error: 'expected on or off' }),
   probeAllow: z.array(z.string().regex(/^(\*|[A-Za-z0-9.:_/-]+)$/, 'expected CIDRs, addresses, names or *')),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -54,6 +55,7 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   allowedHosts: { env: 'REACHMAP_ALLOWED_HOSTS' },
   probeAllow: { env: 'REACHMAP_PROBE_ALLOW' },
   probeRunner: { env: 'REACHMAP_PROBE_RUNNER' },
+  logCapture: { env: 'REACHMAP_LOG_CAPTURE' },
   helperImage: { env: 'REACHMAP_HELPER_IMAGE' },
 };
 
@@ -87,6 +89,7 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     allowedHosts: list(env.REACHMAP_ALLOWED_HOSTS),
     probeAllow: list(env.REACHMAP_PROBE_ALLOW),
     probeRunner: env.REACHMAP_PROBE_RUNNER || 'auto',
+    logCapture: env.REACHMAP_LOG_CAPTURE || 'on',
     helperImage: env.REACHMAP_HELPER_IMAGE || null,
   };
   const parsed = SettingsSchema.safeParse(raw);

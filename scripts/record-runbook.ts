@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DockerClient } from '../lib/docker/client';
 import { parseDockerHost } from '../lib/docker/endpoint';
 import { ProbeService } from '../lib/probe/service';
-import { readNginxLocations } from '../lib/runbook/proxyConfigReader';
+import { readNginxLocations } from '../lib/proxy/configReader';
 import { runRunbook } from '../lib/runbook/run';
 import { scanOnce } from '../lib/scanner';
 

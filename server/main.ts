@@ -8,7 +8,7 @@ import { ProbeHub } from '../lib/live/probeHub';
 import { TopologyService } from '../lib/live/topologyService';
 import { SOCKET_PATH } from '../lib/model/live';
 import { ProbeService } from '../lib/probe/service';
-import { readNginxLocations } from '../lib/runbook/proxyConfigReader';
+import { readNginxLocations } from '../lib/proxy/configReader';
 import { runRunbook } from '../lib/runbook/run';
 import { loadSettings, SettingsError } from '../lib/settings';
 import { hostAllowed, isAuthenticated, makeAuthContext, originAllowed } from './auth';
@@ -58,6 +58,9 @@ async function main(): Promise<void> {
     docker: client,
     runner: settings.probeRunner,
     helperImage: settings.helperImage,
+    ...(settings.logCapture === 'on'
+      ? { logs: { readWindow: (id, driver, w) => client.logWindow(id, driver, w) } }
+      : {}),
   });
   const hub = new ProbeHub(probes);
 

@@ -5,6 +5,7 @@ import type { ProcNetTables } from '../netns/procNet';
 import { splitConcatenatedTables } from '../netns/procNet';
 import { mapLimit } from '../util/concurrency';
 import type { DockerEndpoint as Endpoint } from './endpoint';
+import { type LogWindow, type LogWindowRead, readLogWindow } from './logs';
 import {
   DockerContainer,
   DockerContainerSummary,
@@ -198,6 +199,11 @@ export class DockerClient {
   /** A helper container joined to a namespace, stdio attached (the helper runner). */
   helperStdio(opts: HelperOptions): Promise<StdioSession> {
     return this.call(() => helperSession(this.stream, opts));
+  }
+
+  /** Log lines of one container for a time window, bounded (see ./logs). */
+  logWindow(containerId: string, driver: string, w: LogWindow): Promise<LogWindowRead> {
+    return readLogWindow(this.stream, containerId, driver, w);
   }
 
   commandWorks(containerId: string, cmd: string[]): Promise<boolean> {

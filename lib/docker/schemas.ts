@@ -93,6 +93,7 @@ export const DockerContainer = z.object({
       .transform((v) => Object.keys(v ?? {})),
     Healthcheck: z.object({ Test: StringList }).nullish(),
     Env: ProxyEnv,
+    Tty: z.boolean().default(false),
   }),
   Mounts: z
     .array(
@@ -107,6 +108,10 @@ export const DockerContainer = z.object({
   HostConfig: z.object({
     NetworkMode: z.string().default('default'),
     PortBindings: PortMap,
+    LogConfig: z
+      .object({ Type: z.string().default('') })
+      .nullish()
+      .transform((v) => v ?? { Type: '' }),
   }),
   NetworkSettings: z.object({
     Ports: PortMap,

@@ -1,4 +1,7 @@
+import { describeHops, hopsOf } from '../logs/hops';
+import { timeline } from '../logs/match';
 import type { ProbeResult, ProbeStep } from '../model/probe';
+import type { Topology } from '../model/topology';
 import { safe } from './terminal';
 
 /** Plain-text rendering of probe results for the CLI. */
@@ -39,7 +42,7 @@ function stepLine(s: ProbeStep): string {
   return `  ${head}${safe(body)}${s.ok || !s.error || body.includes(s.error) ? '' : ` — ${s.error}`}${safe(note)}`;
 }
 
-export function formatProbe(r: ProbeResult, label = 'Probe'): string {
+export function formatProbe(r: ProbeResult, label = 'Probe', t?: Topology): string {
   const who =
     r.initiator.kind === 'host' ? 'the host' : `${r.initiator.name} (${r.initiator.netns ?? 'netns ?'})`;
   const lines = [
@@ -47,6 +50,30 @@ export function formatProbe(r: ProbeResult, label = 'Probe'): string {
     `  initiator: hostname ${safe(r.initiator.hostname)}; ${safe(r.initiator.routes.join('; '))}`,
     ...r.steps.map(stepLine),
     `  ${r.verdict.toUpperCase()}${r.decisive ? `: ${safe(r.decisive)}` : ''} (${r.ms} ms, probe ${r.id})`,
+    ...formatLogs(r),
+    ...(t && r.logs ? ['  hops:', ...describeHops(hopsOf(t, r)).map((h) => `    ${safe(h)}`)] : []),
   ];
   return lines.join('\n');
+}
+
+const MARK = { marker: '◆', peer: '◇', window: '·' } as const;
+
+/** Steps and the log lines of every hop on one timeline (◆ carries the probe id, ◇ its address). */
+export function formatLogs(r: ProbeResult): string[] {
+  if (!r.logs) return [];
+  const out = [`  timeline (log window ${r.logs.from} – ${r.logs.to}):`];
+  for (const c of r.logs.containers) {
+    const bits = [`${c.role} ${c.name}`, `driver ${c.driver}`, `${c.lines.length} line(s)`, `${c.readMs} ms`];
+    if (c.skewMs !== null && Math.abs(c.skewMs) > 1000) bits.push(`clock skew ${c.skewMs} ms`);
+    out.push(`    [${safe(bits.join(', '))}]${c.note ? ` ${safe(c.note)}` : ''}`);
+  }
+  for (const e of timeline(r)) {
+    const at = `+${e.at.toFixed(1)}ms`.padStart(11);
+    out.push(
+      e.kind === 'step'
+        ? `  ${at}  ${e.ok ? '✔' : '✖'} ${e.label}`
+        : `  ${at}  ${MARK[e.match ?? 'window']} ${safe(e.source ?? '')}: ${safe(e.label)}`,
+    );
+  }
+  return out;
 }

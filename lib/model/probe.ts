@@ -37,6 +37,8 @@ export const ProbeSpec = z.object({
     )
     .default({}),
   timeoutMs: z.number().int().min(500).max(30_000).default(5000),
+  /** Read the log lines the target and proxies wrote during the probe (when capture is on). */
+  logs: z.boolean().default(true),
 });
 export type ProbeSpec = z.infer<typeof ProbeSpec>;
 export type ProbeSpecInput = z.input<typeof ProbeSpec>;
@@ -155,6 +157,35 @@ export const Initiator = z.object({
 });
 export type Initiator = z.infer<typeof Initiator>;
 
+export const LogLine = z.object({
+  /** The engine's timestamp for the line (RFC 3339, nanoseconds). */
+  ts: z.string(),
+  stream: z.enum(['stdout', 'stderr']),
+  /** Redacted before it left the server. */
+  text: z.string(),
+  /** marker: carries this probe's id; peer: names the address the probe came from; window: only its time. */
+  match: z.enum(['marker', 'peer', 'window']),
+});
+export type LogLine = z.infer<typeof LogLine>;
+
+export const ContainerLogs = z.object({
+  containerId: z.string(),
+  name: z.string(),
+  role: z.enum(['target', 'proxy', 'upstream']),
+  driver: z.string(),
+  lines: z.array(LogLine),
+  truncated: z.boolean(),
+  /** Why nothing or not everything could be read (driver none, time cap, …). */
+  note: z.string().nullable(),
+  readMs: z.number(),
+  /** Engine clock minus Reachmap's clock, estimated from this probe's own marked lines. */
+  skewMs: z.number().nullable(),
+});
+export type ContainerLogs = z.infer<typeof ContainerLogs>;
+
+export const ProbeLogs = z.object({ from: z.string(), to: z.string(), containers: z.array(ContainerLogs) });
+export type ProbeLogs = z.infer<typeof ProbeLogs>;
+
 export const ProbeVerdict = z.enum(['pass', 'fail', 'partial']);
 export type ProbeVerdict = z.infer<typeof ProbeVerdict>;
 
@@ -172,6 +203,8 @@ export const ProbeResult = z.object({
   startedAt: z.string(),
   ms: z.number(),
   steps: z.array(ProbeStep),
+  /** Log lines the target and the proxies on the path wrote during the probe. */
+  logs: ProbeLogs.nullable().default(null),
 });
 export type ProbeResult = z.infer<typeof ProbeResult>;
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import os from 'node:os';
 import type { DockerClient } from '../docker/client';
+import { captureLogs, type LogCaptureDeps } from '../logs/capture';
 import {
   type PairedProbe,
   type ProbeResult,
@@ -12,6 +13,7 @@ import {
 } from '../model/probe';
 import type { Topology } from '../model/topology';
 import { parseNsLink } from '../netns/procNet';
+import { upstreamContainers } from '../proxy/configReader';
 import type { AgentRequest } from './agent/protocol';
 import { runProbe } from './agent/run';
 import { ProbeError, type ResolvedInitiator, resolveInitiator, routeSummary } from './initiator';
@@ -50,7 +52,12 @@ export interface ProbeServiceDeps {
   runner?: RunnerSetting;
   /** An image with `node`, for helper containers (REACHMAP_HELPER_IMAGE). */
   helperImage?: string | null;
+  /** Log capture after each probe (REACHMAP_LOG_CAPTURE); absent = off. */
+  logs?: Omit<LogCaptureDeps, 'upstreamsOf'> & { upstreamsOf?: LogCaptureDeps['upstreamsOf'] };
 }
+
+/** Lines are written a moment after the response: wait this long before reading them. */
+const LOG_SETTLE_MS = 250;
 
 /** Where the agent lives inside a helper container (bind-mounted from this install). */
 const HELPER_AGENT_PATH = '/reachmap/probe-agent.mjs';
@@ -148,10 +155,15 @@ export class ProbeService {
       wsWindowMs: WS_WINDOW_MS,
       resolver,
       allow,
-      userAgent: USER_AGENT,
+      // The probe id in the User-Agent lands in most access-log formats as a marker.
+      userAgent: `${USER_AGENT} (probe ${id})`,
     };
     const onStep = (s: ProbeStep) => opts.onStep?.(side, id, s);
-    const startedAt = new Date();
+    // Replaced by the agent's own wall-clock start (agent start-up must not skew the timeline).
+    let startedAt = new Date();
+    const onStart = (epochMs: number) => {
+      startedAt = new Date(epochMs);
+    };
     const t0 = performance.now();
     const agent = findAgent();
     const nsPid = init.kind === 'host' ? (nsInode !== null && nsInode === own ? process.pid : 1) : pid;
@@ -183,7 +195,7 @@ export class ProbeService {
           kind: 'in-process',
           detail: 'Reachmap’s own process, which lives in this network namespace',
         };
-        steps = await runProbe(req, onStep);
+        steps = await runProbe(req, onStep, onStart);
         break;
       case 'nsenter': {
         const argv = [
@@ -194,7 +206,7 @@ export class ProbeService {
           agent as string,
         ];
         runner = { kind: 'nsenter', detail: `nsenter --net=/proc/${nsPid}/ns/net, a pooled Node agent` };
-        steps = await this.pool.get(key, async () => spawnTransport(argv), who).run(req, onStep);
+        steps = await this.pool.get(key, async () => spawnTransport(argv), who).run(req, onStep, onStart);
         break;
       }
       case 'exec': {
@@ -210,7 +222,7 @@ export class ProbeService {
             () => d.execStdio((c as NonNullable<typeof c>).id, ['node', '--input-type=module', '-e', source]),
             who,
           )
-          .run(req, onStep);
+          .run(req, onStep, onStart);
         break;
       }
       case 'helper-container': {
@@ -233,12 +245,12 @@ export class ProbeService {
               }),
             who,
           )
-          .run(req, onStep);
+          .run(req, onStep, onStart);
         break;
       }
     }
     const v = verdictOf(steps);
-    return {
+    const result: ProbeResult = {
       id,
       ...v,
       initiator: {
@@ -255,6 +267,16 @@ export class ProbeService {
       startedAt: startedAt.toISOString(),
       ms: Math.round((performance.now() - t0) * 10) / 10,
       steps,
+      logs: null,
     };
+    const logDeps = this.deps.logs;
+    if (logDeps && spec.logs) {
+      await new Promise((r) => setTimeout(r, LOG_SETTLE_MS));
+      result.logs = await captureLogs(t, result, {
+        readWindow: logDeps.readWindow,
+        upstreamsOf: logDeps.upstreamsOf ?? ((p) => upstreamContainers(t, p)),
+      });
+    }
+    return result;
   }
 }

@@ -8,8 +8,8 @@ import { probeEndpoints } from '../probe/edges';
 import { resolveInitiator, routeSummary } from '../probe/initiator';
 import type { ProbeService } from '../probe/service';
 import { parseTarget } from '../probe/target';
+import { forwardsUpgrade, locationFor, type ProxyLocation } from '../proxy/nginxConfig';
 import { connectionTable } from './connections';
-import { forwardsUpgrade, locationFor, type ProxyLocation } from './nginxConfig';
 
 /**
  * The six-step runbook of domain.md, automated. Cheapest observation first; at the first

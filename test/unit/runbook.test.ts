@@ -2,8 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunbookReport } from '@/lib/model/runbook';
+import { forwardsUpgrade, locationFor, parseNginx } from '@/lib/proxy/nginxConfig';
 import { md, runbookMarkdown } from '@/lib/runbook/markdown';
-import { forwardsUpgrade, locationFor, parseNginx } from '@/lib/runbook/nginxConfig';
 
 const FIX = path.join(import.meta.dirname, '../fixtures');
 const load = (name: string) =>

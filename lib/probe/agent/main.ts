@@ -16,7 +16,11 @@ rl.on('line', (line) => {
     send({ id: '?', type: 'error', error: 'request is not JSON' });
     return;
   }
-  runProbe(req, (step) => send({ id: req.id, type: 'step', step })).then(
+  runProbe(
+    req,
+    (step) => send({ id: req.id, type: 'step', step }),
+    (at) => send({ id: req.id, type: 'started', at }),
+  ).then(
     () => send({ id: req.id, type: 'done' }),
     (e: unknown) => send({ id: req.id, type: 'error', error: e instanceof Error ? e.message : String(e) }),
   );

@@ -40,4 +40,5 @@ export type AgentMessage =
   | { id: string; type: 'step'; step: ProbeStep }
   | { id: string; type: 'done' }
   | { id: string; type: 'error'; error: string }
-  | { id: string; type: 'ready' };
+  | { id: string; type: 'ready' }
+  | { id: string; type: 'started'; at: number };

@@ -24,8 +24,14 @@ function hostHeader(req: AgentRequest): string {
   return port === dflt ? h : `${h}:${port}`;
 }
 
-export async function runProbe(req: AgentRequest, emit: (s: ProbeStep) => void): Promise<ProbeStep[]> {
+export async function runProbe(
+  req: AgentRequest,
+  emit: (s: ProbeStep) => void,
+  /** Wall-clock start, so steps (relative to it) line up with log timestamps. */
+  onStart: (epochMs: number) => void = () => {},
+): Promise<ProbeStep[]> {
   const t0 = performance.now();
+  onStart(Date.now());
   const steps: ProbeStep[] = [];
   const push = (s: ProbeStep) => {
     steps.push(s);

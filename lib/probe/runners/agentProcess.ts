@@ -15,6 +15,7 @@ const IDLE_MS = 60_000;
 interface Pending {
   steps: ProbeStep[];
   onStep: (s: ProbeStep) => void;
+  onStart: (epochMs: number) => void;
   resolve: (steps: ProbeStep[]) => void;
   reject: (e: Error) => void;
 }
@@ -90,7 +91,8 @@ export class AgentProcess {
     if (m.type === 'ready') return;
     const p = this.pending.get(m.id);
     if (!p) return;
-    if (m.type === 'step') {
+    if (m.type === 'started') p.onStart(m.at);
+    else if (m.type === 'step') {
       p.steps.push(m.step);
       p.onStep(m.step);
     } else if (m.type === 'done') {
@@ -112,11 +114,15 @@ export class AgentProcess {
     this.idle.unref();
   }
 
-  async run(req: AgentRequest, onStep: (s: ProbeStep) => void): Promise<ProbeStep[]> {
+  async run(
+    req: AgentRequest,
+    onStep: (s: ProbeStep) => void,
+    onStart: (epochMs: number) => void = () => {},
+  ): Promise<ProbeStep[]> {
     await this.start();
     this.touch();
     return new Promise((resolve, reject) => {
-      this.pending.set(req.id, { steps: [], onStep, resolve, reject });
+      this.pending.set(req.id, { steps: [], onStep, onStart, resolve, reject });
       this.transport?.stdin.write(`${JSON.stringify(req)}\n`);
     });
   }

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import type { Container } from '../model/topology';
+import type { Container, Topology } from '../model/topology';
 import { type ProxyLocation, parseNginx } from './nginxConfig';
 
 /**
@@ -32,4 +32,31 @@ export async function readNginxLocations(
   }
   if (texts.length === 0) return { error: `no nginx configuration readable under ${root}/etc/nginx` };
   return { locations: texts.flatMap(parseNginx), source: `inside ${c.name}: ${read.join(', ')}` };
+}
+
+/** The containers a proxy forwards to, from its configuration (nginx `proxy_pass`). */
+export async function upstreamContainers(t: Topology, proxy: Container): Promise<Container[]> {
+  const cfg = await readNginxLocations(proxy);
+  if ('error' in cfg) return [];
+  const hosts = new Set(
+    cfg.locations
+      .map(
+        (l) =>
+          l.upstream
+            ?.replace(/^\w+:\/\//, '')
+            .split(/[:/]/)[0]
+            ?.toLowerCase() ?? '',
+      )
+      .filter(Boolean),
+  );
+  return t.containers.filter(
+    (c) =>
+      c.state === 'running' &&
+      (hosts.has(c.name.toLowerCase()) ||
+        hosts.has((c.compose?.service ?? '').toLowerCase()) ||
+        c.attachments.some(
+          (a) =>
+            a.aliases.some((al) => hosts.has(al.toLowerCase())) || (a.ipv4 !== null && hosts.has(a.ipv4)),
+        )),
+  );
 }

@@ -1,5 +1,6 @@
 import type { DockerClient } from './docker/client';
 import type { DockerContainer, EngineFacts } from './docker/schemas';
+import { readFirewallText } from './firewall/reader';
 import type { Topology } from './model/topology';
 import { readUplink } from './netns/hostLinks';
 import { readNetnsFacts } from './netns/reader';
@@ -26,19 +27,21 @@ export async function topologyFromEngine(
   startedAt: number,
   opts: ScanOptions = {},
 ): Promise<Topology> {
-  const [netns, openclaw, uplink] = await Promise.all([
+  const [netns, openclaw, uplink, firewall] = await Promise.all([
     readNetnsFacts(netnsTargets(engine.containers), {
       execTables: (id) => client.execReadTables(id),
       owners: opts.owners ?? true,
     }),
     readOpenclawFacts(engine.containers),
     readUplink(),
+    readFirewallText(),
   ]);
   return buildTopology({
     engine,
     netns,
     openclaw,
     uplink,
+    firewall,
     scannedAt: new Date().toISOString(),
     scanMs: performance.now() - startedAt,
   });

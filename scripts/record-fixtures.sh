@@ -13,6 +13,12 @@ lab up >/dev/null
 settle 3
 rec lab
 npx tsx scripts/record-probes.ts probes-lab
+# The packet filter as Docker programs it, with and without a DOCKER-USER reject.
+iptables-save >test/fixtures/iptables-lab.txt
+gwip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$(id_of gateway)")
+iptables -I DOCKER-USER -d "$gwip/32" -p tcp --dport 18789 -j REJECT
+iptables-save >test/fixtures/iptables-lab-reject.txt
+iptables -D DOCKER-USER -d "$gwip/32" -p tcp --dport 18789 -j REJECT
 
 docker stop -t 1 "$(id_of multi)" >/dev/null; settle 1
 rec lab-multi-stopped

@@ -179,8 +179,48 @@ export const Network = z.object({
   embeddedDns: z.boolean(),
   composeProject: z.string().nullable(),
   containerIds: z.array(z.string()),
+  /** The Linux bridge behind a bridge network (docker0, br-<id>), as packet-filter rules name it. */
+  bridge: z.string().nullable(),
 });
 export type Network = z.infer<typeof Network>;
+
+const Iface = z.object({ name: z.string(), not: z.boolean() });
+const Addr = z.object({ cidr: z.string(), not: z.boolean() });
+
+export const FirewallRule = z.object({
+  table: z.string(),
+  chain: z.string(),
+  raw: z.string(),
+  target: z.string(),
+  src: Addr.optional(),
+  dst: Addr.optional(),
+  inIf: Iface.optional(),
+  outIf: Iface.optional(),
+  proto: Iface.optional(),
+  dports: z.array(z.number()).optional(),
+  ctstates: z.array(z.string()).optional(),
+  unknown: z.array(z.string()),
+  toDestination: z.string().optional(),
+});
+export type FirewallRule = z.infer<typeof FirewallRule>;
+
+export const Firewall = z.object({
+  available: z.boolean(),
+  /** iptables-nft or iptables-legacy: the backend holding Docker's chains. */
+  backend: z.string().nullable(),
+  /** Why the rules could not be read, when they could not. */
+  reason: z.string().nullable(),
+  /** The chains that decide Docker paths: filter FORWARD, INPUT and DOCKER-*; nat DOCKER, PREROUTING, OUTPUT. */
+  chains: z.array(
+    z.object({
+      table: z.string(),
+      name: z.string(),
+      policy: z.string().nullable(),
+      rules: z.array(FirewallRule),
+    }),
+  ),
+});
+export type Firewall = z.infer<typeof Firewall>;
 
 export const Host = z.object({
   name: z.string(),
@@ -228,6 +268,7 @@ export const Pattern = z.enum([
   'public-exposure',
   'port-collision',
   'no-listener',
+  'firewall',
 ]);
 export type Pattern = z.infer<typeof Pattern>;
 
@@ -261,6 +302,7 @@ export const Topology = z.object({
   containers: z.array(Container),
   namespaces: z.array(Namespace),
   findings: z.array(Finding),
+  firewall: Firewall,
   /** Partial failures that did not stop the scan (a container vanished mid-scan…). */
   warnings: z.array(z.string()),
 });

@@ -1,5 +1,7 @@
 import { diagnoseTopology } from '../diagnose';
 import type { DockerNetwork, EngineFacts } from '../docker/schemas';
+import { firewallFacts } from '../firewall/facts';
+import type { FirewallText } from '../firewall/reader';
 import type { Container, Network, Topology } from '../model/topology';
 import type { Uplink } from '../netns/hostLinks';
 import type { NetnsFacts } from '../netns/reader';
@@ -13,6 +15,8 @@ export interface ScanFacts {
   /** OpenClaw Gateway settings by container id (lib/openclaw). */
   openclaw?: Record<string, OpenclawFacts>;
   uplink?: Uplink | null;
+  /** iptables-save output (lib/firewall); absent when not read. */
+  firewall?: FirewallText | null;
   scannedAt: string;
   scanMs: number;
 }
@@ -45,6 +49,9 @@ function toNetwork(n: DockerNetwork, containers: Container[]): Network {
     embeddedDns: !isDefaultBridge(n) && n.Driver !== 'host' && n.Driver !== 'null',
     composeProject: n.Labels['com.docker.compose.project'] ?? null,
     containerIds: containers.filter((c) => c.attachments.some((a) => a.networkId === n.Id)).map((c) => c.id),
+    bridge:
+      n.Options['com.docker.network.bridge.name'] ??
+      (n.Driver === 'bridge' ? (isDefaultBridge(n) ? 'docker0' : `br-${n.Id.slice(0, 12)}`) : null),
   };
 }
 
@@ -84,6 +91,7 @@ export function buildTopology(facts: ScanFacts): Topology {
     containers,
     namespaces,
     findings: [],
+    firewall: firewallFacts(facts.firewall),
     warnings: [...engine.warnings],
   };
   if (!netns.procVisible) {

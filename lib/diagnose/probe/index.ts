@@ -2,6 +2,7 @@ import type { ProbeResult } from '../../model/probe';
 import type { Finding, Topology } from '../../model/topology';
 import { bySeverity } from '../index';
 import type { ProbeRule } from './context';
+import { firewallBlocksPath } from './firewallBlocksPath';
 import { healthyUnreachable } from './healthyUnreachable';
 import { loopbackConfirmed } from './loopbackConfirmed';
 import { loopbackMisuse } from './loopbackMisuse';
@@ -21,6 +22,7 @@ export const PROBE_RULES: Record<string, ProbeRule> = {
   'probe-healthy-unreachable': healthyUnreachable,
   'talks-to-old-replica': staleReplica,
   'proxy-env': proxyEnv,
+  'firewall-blocks-path': firewallBlocksPath,
 };
 
 export function diagnoseProbes(t: Topology, probes: ProbeResult[]): Finding[] {

@@ -1,3 +1,4 @@
+import { restrictedFromOutside } from '../../firewall/paths';
 import type { Finding, Topology } from '../../model/topology';
 import { bindingText, containerRef, makeFinding, type Rule } from '../finding';
 
@@ -34,6 +35,24 @@ export const publicExposure: Rule = (t: Topology): Finding[] => {
       const gateway = c.openclaw !== null;
       const severity = what ? 'warning' : gateway ? 'warning' : 'info';
       const service = c.compose?.service ?? c.name;
+      // What the packet filter would do with a connection from outside, when it could be read.
+      const fw = restrictedFromOutside(t, c, p.containerPort);
+      if (fw?.restricted) continue;
+      const fwEvidence = fw
+        ? [
+            {
+              label: 'packet filter',
+              value: 'no DOCKER-USER/FORWARD rule restricts it from outside',
+              source: 'proc' as const,
+            },
+          ]
+        : [
+            {
+              label: 'packet filter',
+              value: t.firewall.reason ?? 'not evaluated',
+              source: 'unavailable' as const,
+            },
+          ];
       out.push(
         makeFinding('public-exposure', severity, containerRef(c), {
           pattern: 'public-exposure',
@@ -41,9 +60,16 @@ export const publicExposure: Rule = (t: Topology): Finding[] => {
           confidence: what || gateway ? 'high' : 'medium',
           title: `${c.name}: ${p.containerPort}/${p.protocol} published on every interface`,
           message: `${c.name} publishes ${p.containerPort}/${p.protocol} on ${p.hostIp}:${p.hostPort}: ${what ? `${what} is` : gateway ? 'an OpenClaw Gateway (its Control UI and WebSocket) is' : 'it is'} reachable from anything that reaches this host. Docker's DNAT rules are evaluated before the host's INPUT chain, so a host firewall usually does not stop it.${gateway ? ' OpenClaw’s guidance: publish on loopback and terminate TLS at a reverse proxy.' : ''}`,
-          evidence: c.ports
-            .filter((b) => b.containerPort === p.containerPort && b.protocol === p.protocol)
-            .map((b) => ({ label: 'published port', value: bindingText(b), source: 'docker-api' as const })),
+          evidence: [
+            ...c.ports
+              .filter((b) => b.containerPort === p.containerPort && b.protocol === p.protocol)
+              .map((b) => ({
+                label: 'published port',
+                value: bindingText(b),
+                source: 'docker-api' as const,
+              })),
+            ...fwEvidence,
+          ],
           fix: `If it should stay local, publish it on loopback: ports: ["127.0.0.1:${p.hostPort}:${p.containerPort}"] (service ${service}); put a reverse proxy with TLS in front for remote clients, or restrict it in the DOCKER-USER chain.`,
         }),
       );

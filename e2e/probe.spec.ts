@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E } from './env';
-import { labContainer } from './lab/labInfo';
+import { LAB_LOGGED_SECRETS, labContainer } from './lab/labInfo';
 
 async function signIn(page: Page) {
   await page.goto(`${E2E.baseURL}/login#token=${E2E.token}`);
@@ -116,4 +116,37 @@ test('the runbook on a red edge shows the finding with its fix', async ({ page }
   await expect(finding.getByTestId('finding-fix')).toContainText('gateway.bind: "lan"');
   await expect(report.getByTestId('connection-table')).toContainText('ECONNREFUSED');
   await page.screenshot({ path: path.join(E2E.screenshots, 'runbook.png') });
+});
+
+test('a red edge’s evidence lines up the probe’s steps with the marked log lines of every hop; secrets stay out', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.getByTestId('tab-probe').click();
+  await page.getByTestId('probe-from').selectOption(labContainer('client').name);
+  await page.getByTestId('probe-to').fill('ws://proxy-plain/');
+  await page.getByTestId('probe-run').click();
+  const edge = page.getByTestId(`rf__edge-probe:${labContainer('client').id}→ws://proxy-plain/`);
+  const label = edge.locator('.react-flow__edge-text', { hasText: '✖ WS 200' });
+  await expect(label).toBeVisible();
+  await label.click({ force: true });
+  const tl = page.getByTestId('evidence-initiator').getByTestId('timeline');
+  await expect(tl).toBeVisible();
+  await expect(tl.locator('[data-testid="log-source"][data-role="proxy"]')).toContainText(
+    labContainer('proxy-plain').name,
+  );
+  await expect(tl.locator('[data-testid="log-source"][data-role="upstream"]')).toContainText(
+    labContainer('gateway').name,
+  );
+  await expect(tl.locator('[data-testid="timeline-log"][data-match="marker"]').first()).toBeVisible();
+  await expect(tl.getByTestId('hops')).toContainText('reverse-proxy');
+  await page.screenshot({ path: path.join(E2E.screenshots, 'timeline.png') });
+
+  // A service that logs secrets while answering: the page never shows them.
+  await page.getByRole('button', { name: '← back' }).click();
+  await page.getByTestId('probe-to').fill('http://gateway:18789/debug');
+  await page.getByTestId('probe-run').click();
+  await expect(page.getByTestId('probe-result').filter({ hasText: '/debug' })).toBeVisible();
+  const html = await page.content();
+  for (const s of LAB_LOGGED_SECRETS) expect(html).not.toContain(s);
 });

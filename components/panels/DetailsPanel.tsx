@@ -1,5 +1,6 @@
 'use client';
 import { dashboardStore } from '@/lib/client/store';
+import { publishedPaths } from '@/lib/firewall/paths';
 import type { Container, Namespace, Network, Topology } from '@/lib/model/topology';
 import { EvidencePanel } from '../probe/EvidencePanel';
 import { RunbookPanel } from '../runbook/RunbookPanel';
@@ -85,6 +86,26 @@ function ContainerDetails({ c, t }: { c: Container; t: Topology }) {
           ]}
         />
       </Section>
+      {c.ports.length > 0 && (
+        <Section title="Published paths (packet filter)">
+          {!t.firewall.available && (
+            <p className="mb-1 text-[11px] text-amber-300">Rules not read: {t.firewall.reason}</p>
+          )}
+          {publishedPaths(t, c).map((p) => (
+            <div
+              key={`${p.binding.hostIp}:${p.binding.hostPort}`}
+              className="mb-1.5 text-[11px]"
+              data-testid="published-path"
+            >
+              <div className="font-mono text-slate-200">
+                {p.binding.hostIp}:{p.binding.hostPort} → {p.binding.containerPort}/{p.binding.protocol}
+              </div>
+              <div className="text-slate-400">from the host: {p.fromHost.join(' → ')}</div>
+              <div className="text-slate-400">from outside: {p.fromOutside.join(' → ')}</div>
+            </div>
+          ))}
+        </Section>
+      )}
       {ns && (
         <Section title={`Listening in its namespace (${ns.listenerSource})`}>
           <ListenerTable listeners={ns.listeners} />

@@ -7,9 +7,11 @@ import { FindingCard } from '../panels/FindingCard';
 import { useDashboard } from '../useDashboard';
 import { useAllFindings } from '../useFindings';
 import { StepDetails } from './StepDetails';
+import { Timeline } from './Timeline';
 import { VerdictBadge } from './VerdictBadge';
 
 function Side({ r, title }: { r: ProbeResult; title: string }) {
+  const topology = useDashboard((s) => s.topology);
   return (
     <section
       data-testid={`evidence-${title === 'from the host' ? 'host' : 'initiator'}`}
@@ -31,6 +33,7 @@ function Side({ r, title }: { r: ProbeResult; title: string }) {
           <StepDetails key={`${s.kind}-${s.at}`} s={s} />
         ))}
       </ol>
+      {topology && <Timeline r={r} t={topology} />}
     </section>
   );
 }

@@ -128,6 +128,7 @@ export function ProbePanel() {
         from: form.from,
         to: form.to.trim(),
         ws: form.ws,
+        logs: form.logs,
         ...(form.origin.trim() ? { origin: form.origin.trim() } : {}),
       },
       paired: form.paired,
@@ -207,6 +208,18 @@ export function ProbePanel() {
               onChange={(e) => setForm({ paired: e.target.checked })}
             />
             paired with the host
+          </label>
+          <label
+            className="flex items-center gap-1.5"
+            title="read the log lines the target and proxies wrote during the probe"
+          >
+            <input
+              type="checkbox"
+              data-testid="probe-logs"
+              checked={form.logs}
+              onChange={(e) => setForm({ logs: e.target.checked })}
+            />
+            logs
           </label>
         </div>
         <div className="flex gap-2">

@@ -52,3 +52,6 @@ export async function waitHealthy(service: string, timeoutMs = 60_000): Promise<
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/** Values the lab gateway writes to its log on GET /debug; no output may contain them. */
+export const LAB_LOGGED_SECRETS = ['sk-lab-5f1c9e7a2b4d6f8a0c1e3g5h7j9k', 'lab-secret-payload'];

@@ -22,6 +22,7 @@ export interface ProbeForm {
   ws: boolean;
   origin: string;
   paired: boolean;
+  logs: boolean;
 }
 
 export interface RunningProbe {
@@ -76,7 +77,7 @@ export const dashboardStore = createStore<DashboardState>()((set) => ({
   selection: null,
   project: null,
   tab: 'findings',
-  form: { from: 'host', to: '', ws: false, origin: '', paired: true },
+  form: { from: 'host', to: '', ws: false, origin: '', paired: true, logs: true },
   probes: {},
   running: {},
   failures: [],

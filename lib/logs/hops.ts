@@ -89,7 +89,8 @@ export function hopsOf(t: Topology, r: ProbeResult): Hop[] {
       address: `${addr}:${r.target.port}`,
       sawPeer: first ? peerIn(first.text, known) : null,
       evidence: first?.text ?? null,
-      passedOn: upMarked.length > 0 ? true : readable ? false : null,
+      // "Answered without its upstream" needs the proxy's own line for this probe as proof it was reached.
+      passedOn: upMarked.length > 0 ? true : first && readable ? false : null,
     });
     for (const u of ups) {
       const line = marked(u)[0];

@@ -270,7 +270,9 @@ export class ProbeService {
       logs: null,
     };
     const logDeps = this.deps.logs;
-    if (logDeps && spec.logs) {
+    // Nothing reached a target that was never connected to: no window worth reading.
+    const connected = steps.some((s) => s.kind === 'tcp' && s.ok);
+    if (logDeps && spec.logs && connected) {
       await new Promise((r) => setTimeout(r, LOG_SETTLE_MS));
       result.logs = await captureLogs(t, result, {
         readWindow: logDeps.readWindow,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { diagnoseProbes } from '../diagnose/probe';
 import { proxyKind } from '../diagnose/probe/proxyNoUpgrade';
+import { describeHops, hopsOf } from '../logs/hops';
 import type { ProbeResult, ProbeStep } from '../model/probe';
 import type { RunbookReport, RunbookStep } from '../model/runbook';
 import type { Container, Topology } from '../model/topology';
@@ -47,6 +48,22 @@ function url(scheme: string, host: string, port: number, path: string): string {
 function stepLine(side: string, r: ProbeResult): string {
   const parts = r.steps.map((s: ProbeStep) => `${s.kind} ${s.ok ? 'ok' : (s.error ?? 'failed')} ${s.ms}ms`);
   return `${side} (${r.runner.kind}, ${r.startedAt}): ${r.verdict.toUpperCase()}${r.decisive ? ` ${r.decisive}` : ''} — ${parts.join(', ')}`;
+}
+
+/** The log lines each hop wrote for this probe, and the hops with the peer each saw. */
+function evidenceLines(t: Topology, r: ProbeResult): string[] {
+  if (!r.logs) return [];
+  const out: string[] = [];
+  for (const c of r.logs.containers) {
+    const marked = c.lines.filter((l) => l.match === 'marker');
+    if (c.note) out.push(`logs of ${c.name}: ${c.note}`);
+    for (const l of marked.slice(0, 4)) out.push(`log ${c.name} ${l.ts}: ${l.text}`);
+    if (!c.note && marked.length === 0)
+      out.push(
+        `logs of ${c.name}: no line carries this probe's id (${c.lines.length} line(s) in the window)`,
+      );
+  }
+  return [...out, ...describeHops(hopsOf(t, r)).map((h) => `hop ${h}`)];
 }
 
 function targetOf(t: Topology, r: ProbeResult | undefined, host: string): Container | undefined {
@@ -129,7 +146,11 @@ export async function runRunbook(input: RunbookInput, deps: RunbookDeps): Promis
     add({
       status: r.initiator.ok ? 'pass' : 'fail',
       summary: `TCP to ${target.input}: ${r.initiator.verdict}${r.initiator.decisive ? ` (${r.initiator.decisive})` : ''} — no HTTP asked (host:port target)`,
-      lines: [stepLine('initiator', r.initiator), ...(r.host ? [stepLine('host', r.host)] : [])],
+      lines: [
+        stepLine('initiator', r.initiator),
+        ...(r.host ? [stepLine('host', r.host)] : []),
+        ...evidenceLines(t, r.initiator),
+      ],
       table: null,
       probeIds: [r.initiator.id, ...(r.host ? [r.host.id] : [])],
     });
@@ -140,7 +161,11 @@ export async function runRunbook(input: RunbookInput, deps: RunbookDeps): Promis
     add({
       status: r.initiator.ok ? 'pass' : 'fail',
       summary: `GET ${httpPath}: ${http?.kind === 'http' && http.status ? `HTTP ${http.status}` : (r.initiator.decisive ?? r.initiator.verdict)}${http?.kind === 'http' && http.bodyPrefix ? ` “${http.bodyPrefix.slice(0, 60)}”` : ''}`,
-      lines: [stepLine('initiator', r.initiator), ...(r.host ? [stepLine('host', r.host)] : [])],
+      lines: [
+        stepLine('initiator', r.initiator),
+        ...(r.host ? [stepLine('host', r.host)] : []),
+        ...evidenceLines(t, r.initiator),
+      ],
       table: null,
       probeIds: [r.initiator.id, ...(r.host ? [r.host.id] : [])],
     });
@@ -164,7 +189,11 @@ export async function runRunbook(input: RunbookInput, deps: RunbookDeps): Promis
     );
     wsProbe = r.initiator;
     const ws = r.initiator.steps.find((s) => s.kind === 'ws');
-    const lines = [stepLine('initiator', r.initiator), ...(r.host ? [stepLine('host', r.host)] : [])];
+    const lines = [
+      stepLine('initiator', r.initiator),
+      ...(r.host ? [stepLine('host', r.host)] : []),
+      ...evidenceLines(t, r.initiator),
+    ];
     if (ws?.kind === 'ws') {
       if (ws.statusLine) lines.push(`response: ${ws.statusLine}`);
       const edge = ['server', 'via', 'x-powered-by', 'content-type']

@@ -39,6 +39,9 @@ const BIND =
 const PORT = Number(flag('port') ?? process.env.OPENCLAW_GATEWAY_PORT ?? cfg.port ?? 18789);
 const NAME = process.env.GATEWAY_NAME ?? 'gateway';
 const ALLOWED = cfg.controlUi?.allowedOrigins ?? [];
+// Fixed, recognisable secret-looking values (the tests search every output for them).
+const LAB_SECRET = 'sk-lab-5f1c9e7a2b4d6f8a0c1e3g5h7j9k';
+const LAB_BEARER = 'eyJhbGciOiJIUzI1NiJ9.lab-secret-payload.signature';
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 const log = (msg) => process.stdout.write(`${new Date().toISOString()} ${NAME} ${msg}\n`);
@@ -56,6 +59,14 @@ const server = createServer((req, res) => {
   } else if (path === '/readyz' || path === '/ready') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ready: true }));
+  } else if (path === '/debug') {
+    // A service that logs secrets while handling a request, as real ones do: Reachmap must
+    // redact these lines before they reach the API, the page, the CLI or a report.
+    log(
+      `debug dump OPENAI_API_KEY=${LAB_SECRET} Authorization: Bearer ${LAB_BEARER} cookie=session=${LAB_SECRET}`,
+    );
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: true }));
   } else if (path === '/' || path.startsWith('/ui')) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(UI);

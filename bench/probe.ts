@@ -45,9 +45,21 @@ export async function probeBench(
   );
 
   const svc = new ProbeService({ topology: async () => topology });
+  const withLogs = new ProbeService({
+    topology: async () => topology,
+    logs: { readWindow: (id, d, w) => client.logWindow(id, d, w) },
+  });
   const warm = await measure('reachmap: one probe, agent already running (dns+tcp+http)', () =>
     svc.run({ from: from.name, to: url }),
   );
+  const viaProxy = 'http://proxy-upgrade/';
+  const plainProxy = await measure(`reachmap: ${viaProxy} through the proxy, no log capture`, () =>
+    svc.run({ from: from.name, to: viaProxy, logs: false }),
+  );
+  const logged = await measure(`reachmap: the same with log capture (proxy + upstream)`, () =>
+    withLogs.run({ from: from.name, to: viaProxy }),
+  );
+  withLogs.close();
   const init = resolveInitiator(topology, from.name);
   const targets = probeAllTargets(topology, init, 'tcp');
   const all = await measure(
@@ -56,7 +68,7 @@ export async function probeBench(
   );
   svc.close();
   console.log(
-    `  ratios — warm probe / docker exec wget: ${(warm / baseline).toFixed(3)} (${(baseline / warm).toFixed(0)}× faster); first probe / docker exec: ${(first / baseline).toFixed(2)}`,
+    `  ratios — warm probe / docker exec wget: ${(warm / baseline).toFixed(3)} (${(baseline / warm).toFixed(0)}× faster); first probe / docker exec: ${(first / baseline).toFixed(2)}; with logs / without: ${(logged / plainProxy).toFixed(1)}`,
   );
   return {
     from: from.name,

@@ -56,8 +56,12 @@ export interface ProbeServiceDeps {
   logs?: Omit<LogCaptureDeps, 'upstreamsOf'> & { upstreamsOf?: LogCaptureDeps['upstreamsOf'] };
 }
 
-/** Lines are written a moment after the response: wait this long before reading them. */
-const LOG_SETTLE_MS = 250;
+/**
+ * Lines are written a moment after the response (nginx logs at the end of the request,
+ * dockerd reads the pipe asynchronously): read shortly after, and once more a little later
+ * when no hop has shown a line for this probe yet.
+ */
+const LOG_SETTLE_MS = [40, 200];
 
 /** Where the agent lives inside a helper container (bind-mounted from this install). */
 const HELPER_AGENT_PATH = '/reachmap/probe-agent.mjs';
@@ -273,11 +277,17 @@ export class ProbeService {
     // Nothing reached a target that was never connected to: no window worth reading.
     const connected = steps.some((s) => s.kind === 'tcp' && s.ok);
     if (logDeps && spec.logs && connected) {
-      await new Promise((r) => setTimeout(r, LOG_SETTLE_MS));
-      result.logs = await captureLogs(t, result, {
-        readWindow: logDeps.readWindow,
-        upstreamsOf: logDeps.upstreamsOf ?? ((p) => upstreamContainers(t, p)),
-      });
+      const capture = () =>
+        captureLogs(t, result, {
+          readWindow: logDeps.readWindow,
+          upstreamsOf: logDeps.upstreamsOf ?? ((p) => upstreamContainers(t, p)),
+        });
+      for (const wait of LOG_SETTLE_MS) {
+        await new Promise((r) => setTimeout(r, wait));
+        result.logs = await capture();
+        // Done once every hop has shown its line for this probe (a proxy logs a WebSocket only when it closes).
+        if (result.logs.containers.every((c) => c.lines.some((l) => l.match === 'marker'))) break;
+      }
     }
     return result;
   }

@@ -1,21 +1,53 @@
 /**
  * Redaction of secret-looking values in strings Reachmap shows or stores (command lines,
- * log lines). Environment values are never read in the first place (lib/docker/schemas).
+ * healthchecks, log lines, probe headers). Environment values are never read in the first
+ * place (lib/docker/schemas) except proxy variables, whose credentials are removed there.
  */
 
 export const REDACTED = '‹redacted›';
 
-const SECRET_NAME =
-  /(token|secret|passw(or)?d|passphrase|api[-_]?key|apikey|private[-_]?key|access[-_]?key|credential|auth|cookie|session)/i;
+/** Names whose values are secrets: flags, variables, header names, log keys. */
+export const SECRET_NAME =
+  /(token|secret|passw(or)?d|\bpass\b|passwd|pwd|passphrase|requirepass|masterauth|api[-_]?key|apikey|private[-_]?key|access[-_]?key|credential|auth|cookie|session|signature)/i;
 
-/** `--token abc`, `--token=abc`, `-p abc` after a secret-named flag, `FOO_TOKEN=abc`. */
+/** Short flags whose next argument (or attached value) is a password in common clients. */
+const SHORT_SECRET_FLAGS: Record<string, RegExp> = {
+  'redis-cli': /^-a$/,
+  mysql: /^-p/,
+  mysqldump: /^-p/,
+  mariadb: /^-p/,
+  mysqladmin: /^-p/,
+};
+
+const base = (p: string) => p.split('/').pop() ?? p;
+
+/** `--token abc`, `--token=abc`, `FOO_TOKEN=abc`, `redis-cli -a X`, `mysql -pX`, and shell strings (`sh -c "…"`). */
 export function redactArgs(args: readonly string[]): string[] {
   const out: string[] = [];
+  const program = base(args[0] ?? '');
+  const shortFlag = SHORT_SECRET_FLAGS[program];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
+    // A shell string holds a whole command line: redact its words the same way.
+    if (i > 0 && (args[i - 1] === '-c' || /\s/.test(a)) && /\s/.test(a)) {
+      out.push(redactArgs(a.split(/(\s+)/).filter((w) => w.trim())).join(' '));
+      continue;
+    }
     const eq = a.indexOf('=');
     if (eq > 0 && SECRET_NAME.test(a.slice(0, eq))) {
       out.push(`${a.slice(0, eq + 1)}${REDACTED}`);
+      continue;
+    }
+    if (shortFlag?.test(a)) {
+      // -pSECRET (attached) or -a SECRET (next argument).
+      if (a.length > 2) out.push(`${a.slice(0, 2)}${REDACTED}`);
+      else {
+        out.push(a);
+        if (i + 1 < args.length) {
+          out.push(REDACTED);
+          i++;
+        }
+      }
       continue;
     }
     out.push(redactText(a));
@@ -29,15 +61,23 @@ export function redactArgs(args: readonly string[]): string[] {
 
 /** Free text: key=value / key: value pairs with secret-like keys, bearer tokens, URL credentials, long opaque strings. */
 export function redactText(s: string): string {
-  return s
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
-    .replace(
-      /\b([A-Za-z_][\w.-]*)\s*([=:])\s*("?)([^\s"&;,]+)\3/g,
-      (m, key: string, sep: string, q: string) =>
-        SECRET_NAME.test(key) ? `${key}${sep}${q}${REDACTED}${q}` : m,
-    )
-    .replace(/(\w+:\/\/[^/\s:@]+):[^@\s/]+@/g, `$1:${REDACTED}@`)
-    .replace(/\b[A-Za-z0-9+/_-]{40,}={0,2}/g, (m) => (/^[0-9a-f]{64}$/.test(m) ? m : REDACTED));
+  return (
+    s
+      .replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
+      .replace(
+        /\b([A-Za-z_][\w.-]*)\s*([=:])\s*("?)([^\s"&;,]+)\3/g,
+        (m, key: string, sep: string, q: string) =>
+          SECRET_NAME.test(key) ? `${key}${sep}${q}${REDACTED}${q}` : m,
+      )
+      // Everything between "://" and the last "@" of the word is userinfo (passwords may hold "/" or "@").
+      .replace(/(\w+:\/\/)\S*@/g, `$1${REDACTED}@`)
+      .replace(/\b[A-Za-z0-9+/_-]{40,}={0,2}/g, (m) => (/^[0-9a-f]{64}$/.test(m) ? m : REDACTED))
+  );
+}
+
+/** A header's value, unless its name says it is a credential. */
+export function redactHeader(name: string, value: string): string {
+  return SECRET_NAME.test(name) ? REDACTED : redactText(value);
 }
 
 /** Quote an argv for display (not for a shell). */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -15,6 +16,18 @@ const hostname = z
   .min(1)
   .max(253)
   .regex(/^[A-Za-z0-9.:[\]_-]+$/, 'expected an IP address or host name');
+
+function validAllowEntry(e: string): boolean {
+  if (e === '*') return true;
+  const [addr, bits, extra] = e.split('/');
+  if (extra !== undefined || !addr) return false;
+  const v = isIP(addr);
+  if (bits !== undefined) {
+    const n = Number(bits);
+    return v !== 0 && /^\d+$/.test(bits) && n >= 0 && n <= (v === 4 ? 32 : 128);
+  }
+  return v !== 0 || /^[A-Za-z0-9.-]{1,253}$/.test(addr);
+}
 
 const SettingsSchema = z.object({
   host: hostname,
@@ -41,7 +54,14 @@ const SettingsSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9._/:@-]{0,254}$/, 'expected an image reference')
     .nullable(),
   logCapture: z.enum(['on', 'off'], { error: 'expected on or off' }),
-  probeAllow: z.array(z.string().regex(/^(\*|[A-Za-z0-9.:_/-]+)$/, 'expected CIDRs, addresses, names or *')),
+  probeAllow: z.array(
+    z
+      .string()
+      .refine(
+        validAllowEntry,
+        'expected "*", an IP address, a CIDR (IPv4 /0–32, IPv6 /0–128) or a host name',
+      ),
+  ),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

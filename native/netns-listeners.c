@@ -123,6 +123,15 @@ static void process_name(long pid, char *out, size_t size) {
   }
 }
 
+/*
+ * Names come from the container (comm via prctl, the executable's file name): keep them to
+ * one printable token so they cannot break the line protocol or forge records.
+ */
+static void sanitize(char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e) *s = '?';
+}
+
 /* One SOCK_DIAG dump: sockets of one protocol and family in the current netns. */
 static int dump(long pid, int proto, int family) {
   int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
@@ -215,6 +224,7 @@ static void owners(void) {
         }
         if (!name[0]) {
           process_name(pid, name, sizeof name);
+          sanitize(name);
           cgroup_id(pid, cgid);
         }
         printf("o %lu %ld %s %s\n", ino, pid, cgid, name);

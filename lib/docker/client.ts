@@ -186,7 +186,11 @@ export class DockerClient {
     await new Promise<void>((resolve, reject) => {
       stream.on('end', resolve);
       stream.on('error', reject);
-      setTimeout(() => reject(new Error('exec timed out')), CALL_TIMEOUT_MS).unref();
+      setTimeout(() => {
+        // Close the hijacked connection too, or every hung exec leaks one.
+        (stream as unknown as { destroy?: () => void }).destroy?.();
+        reject(new Error('exec timed out'));
+      }, CALL_TIMEOUT_MS).unref();
     });
     return splitConcatenatedTables(Buffer.concat(chunks).toString('utf8'));
   }

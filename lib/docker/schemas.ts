@@ -51,7 +51,13 @@ const ProxyEnv = z
       const eq = kv.indexOf('=');
       const name = eq > 0 ? kv.slice(0, eq) : '';
       if (!PROXY_VARS.has(name)) return [];
-      const value = kv.slice(eq + 1).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/i, '$1‹credentials›@');
+      // user:pass@ with or without a scheme; the password may itself hold "/" or "@".
+      const value = kv
+        .slice(eq + 1)
+        .replace(
+          /^([a-z][a-z0-9+.-]*:\/\/)?[^\s]*@(?=[^@]*$)/i,
+          (_m, scheme: string | undefined) => `${scheme ?? ''}‹credentials›@`,
+        );
       return [{ name, value }];
     }),
   );

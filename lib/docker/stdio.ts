@@ -117,7 +117,10 @@ export async function commandWorks(api: Docker, containerId: string, cmd: string
       stream.on('end', resolve);
       stream.on('error', () => resolve());
       stream.resume();
-      setTimeout(resolve, 5000).unref();
+      setTimeout(() => {
+        (stream as unknown as { destroy?: () => void }).destroy?.();
+        resolve();
+      }, 5000).unref();
     });
     return (await exec.inspect()).ExitCode === 0;
   } catch {

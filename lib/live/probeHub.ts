@@ -53,10 +53,16 @@ export class ProbeHub extends EventEmitter<HubEvents> {
   /** Why the kept results look as they do: probe-informed findings over the current topology. */
   findings(t: Topology | null): Finding[] {
     if (!t) return [];
-    return diagnoseProbes(
-      t,
-      this.history().flatMap((r) => (r.host ? [r.initiator, r.host] : [r.initiator])),
-    );
+    try {
+      return diagnoseProbes(
+        t,
+        this.history().flatMap((r) => (r.host ? [r.initiator, r.host] : [r.initiator])),
+      );
+    } catch (e) {
+      // A rule bug must not take the server down; the probes themselves are still shown.
+      console.error('reachmap: diagnosing probes failed:', e instanceof Error ? e.message : e);
+      return [];
+    }
   }
 
   private remember(r: ProbeRecord): void {

@@ -72,11 +72,24 @@ export class TopologyService extends EventEmitter<ServiceEvents> {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** Resolves with the next published topology (or the current one if fresh). */
-  async refresh(): Promise<Topology | null> {
-    this.schedule(0);
-    await this.running;
-    return this.current;
+  /** Resolves with the next topology built (or the current one if the build fails or takes too long). */
+  refresh(timeoutMs = 10_000): Promise<Topology | null> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.off('topology', onTopology);
+        this.off('engine', onEngine);
+        resolve(this.current);
+      };
+      const onTopology = () => done();
+      const onEngine = (s: EngineState) => {
+        if (s.status === 'unreachable') done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.on('topology', onTopology);
+      this.on('engine', onEngine);
+      this.schedule(0);
+    });
   }
 
   private setEngine(s: Omit<EngineState, 'since'>): void {

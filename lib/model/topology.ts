@@ -106,6 +106,9 @@ export const Container = z.object({
   /** HTTP(S)_PROXY / NO_PROXY as set for the container, credentials removed. No other env is read. */
   proxyEnv: z.array(z.object({ name: z.string(), value: z.string() })),
   mounts: z.array(z.object({ type: z.string(), source: z.string(), destination: z.string() })),
+  /** Host paths of the /etc/hosts and resolv.conf Docker manages for it (its resolver, read safely). */
+  hostsPath: z.string().nullable(),
+  resolvConfPath: z.string().nullable(),
   /** The logging driver ("json-file", "local", "none", …) and whether stdout/stderr is a TTY. */
   logDriver: z.string(),
   tty: z.boolean(),

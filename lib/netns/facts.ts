@@ -58,9 +58,13 @@ export function pickHost(
   pid1Inode: number | null,
   targets: NetnsTarget[],
   containers: Record<string, NsIdentity>,
+  /** Reachmap's own container id when it runs in one (from its mountinfo), else null. */
+  selfContainerId: string | null = null,
 ): { host: NsIdentity; hostPid: number | null } {
+  // Without host PID visibility the containers' inodes are unknown; our own container id still tells.
   const selfIsContainer =
-    selfInode !== null && targets.some((t) => !t.hostMode && containers[t.id]?.inode === selfInode);
+    (selfInode !== null && targets.some((t) => !t.hostMode && containers[t.id]?.inode === selfInode)) ||
+    (selfContainerId !== null && targets.some((t) => t.id === selfContainerId && !t.hostMode));
   if (!selfIsContainer) {
     return selfInode === null
       ? {
@@ -85,4 +89,13 @@ export function pickHost(
 export function isProcVisible(targets: NetnsTarget[], containers: Record<string, NsIdentity>): boolean {
   const running = targets.filter((t) => t.pid);
   return running.length === 0 || running.some((t) => containers[t.id]?.inode != null);
+}
+
+/**
+ * Reachmap's own container id, when it runs in a Docker container: Docker bind-mounts
+ * /etc/hostname, /etc/hosts and resolv.conf from /var/lib/docker/containers/<id>/. Pure.
+ */
+export function containerIdFromMountinfo(text: string): string | null {
+  const m = /\/containers\/([0-9a-f]{64})\/(?:hostname|hosts|resolv\.conf)\b/.exec(text);
+  return m?.[1] ?? null;
 }

@@ -36,7 +36,8 @@ export function parseHelperOutput(text: string): HelperOutput {
       case 'ns': {
         const pid = Number(f[1]);
         const inode = Number(f[2]);
-        if (!Number.isInteger(pid) || !Number.isInteger(inode)) break;
+        // The first record for a pid wins: nothing later in the stream may rewrite it.
+        if (!Number.isInteger(pid) || !Number.isInteger(inode) || pids.has(pid) || f.length !== 4) break;
         pids.set(pid, { inode, containerId: cg(f[3]) });
         break;
       }

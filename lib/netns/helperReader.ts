@@ -13,6 +13,7 @@ import {
   tableKeyForInode,
 } from './facts';
 import { type HelperOutput, parseHelperOutput } from './helperOutput';
+import { readSelfContainerId } from './procReader';
 
 /**
  * The fast path: native/netns-listeners.c enters every namespace once and asks the kernel
@@ -46,6 +47,7 @@ export function factsFromHelper(
   out: HelperOutput,
   selfPid: number,
   withOwners = true,
+  selfContainerId: string | null = null,
 ): NetnsFacts {
   const containers: Record<string, NsIdentity> = {};
   for (const t of targets) {
@@ -73,6 +75,7 @@ export function factsFromHelper(
     out.pids.get(1)?.inode ?? null,
     targets,
     containers,
+    selfContainerId,
   );
 
   // A namespace the helper could not enter says so through the error of a pid in it.
@@ -111,5 +114,6 @@ export async function readViaHelper(
     (e) => e.startsWith('EPERM') || e.startsWith('EACCES (setns'),
   );
   if (out.sockets.size === 0 && setnsDenied) return null;
-  return factsFromHelper(targets, out, process.pid, withOwners);
+  const selfContainer = await readSelfContainerId();
+  return factsFromHelper(targets, out, process.pid, withOwners, selfContainer);
 }

@@ -1,6 +1,7 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { mapLimit } from '../util/concurrency';
 import {
+  containerIdFromMountinfo,
   isProcVisible,
   type NetnsFacts,
   type NetnsTarget,
@@ -83,17 +84,23 @@ async function processName(pid: number): Promise<string> {
   return exe ? (exe.split('/').pop() ?? comm).replace(/ \(deleted\)$/, '') : comm;
 }
 
+/** Reachmap's own container id, when it runs in one. */
+export async function readSelfContainerId(): Promise<string | null> {
+  return containerIdFromMountinfo(await readFile('/proc/self/mountinfo', 'utf8').catch(() => ''));
+}
+
 export async function readViaProc(targets: NetnsTarget[], withOwners: boolean): Promise<NetnsFacts> {
-  const [selfInode, pid1Inode, ids] = await Promise.all([
+  const [selfInode, pid1Inode, ids, selfContainer] = await Promise.all([
     readNsInode('/proc/self').catch(() => null),
     readNsInode('/proc/1').catch(() => null),
     mapLimit(targets, IO_CONCURRENCY * 2, identifyContainerNs),
+    readSelfContainerId(),
   ]);
   const containers: Record<string, NsIdentity> = {};
   targets.forEach((t, i) => {
     containers[t.id] = ids[i] as NsIdentity;
   });
-  const { host, hostPid } = pickHost(selfInode, pid1Inode, targets, containers);
+  const { host, hostPid } = pickHost(selfInode, pid1Inode, targets, containers, selfContainer);
 
   // One read per namespace, through any process that lives in it.
   const reads: Array<{ key: string; proc: string }> = [];

@@ -26,15 +26,19 @@ export function looksLikeGateway(c: DockerContainer): boolean {
   return /\bgateway\b/.test(text) && /--(port|bind)\b/.test(text);
 }
 
-/** Where the config may be, most direct first: a mount on the host side, then inside the container's root. */
-export function configCandidates(c: DockerContainer): string[] {
-  const out: string[] = [];
+/**
+ * Where the config may be, most direct first: a mount's source on the host, then inside the
+ * container's root (resolved within that root — see lib/util/safeRead).
+ */
+export function configCandidates(c: DockerContainer): Array<{ root: string; file: string }> {
+  const out: Array<{ root: string; file: string }> = [];
   for (const m of c.Mounts) {
     if (!m.Source) continue;
-    if (m.Destination.endsWith('/openclaw.json')) out.push(m.Source);
-    else if (m.Destination.endsWith('.openclaw')) out.push(`${m.Source}/openclaw.json`);
+    if (m.Destination.endsWith('/openclaw.json')) out.push({ root: '/', file: m.Source });
+    else if (m.Destination.endsWith('.openclaw')) out.push({ root: '/', file: `${m.Source}/openclaw.json` });
   }
-  if (c.State.Pid > 0) for (const d of DEFAULT_DIRS) out.push(`/proc/${c.State.Pid}/root${d}/openclaw.json`);
+  if (c.State.Pid > 0)
+    for (const d of DEFAULT_DIRS) out.push({ root: `/proc/${c.State.Pid}/root`, file: `${d}/openclaw.json` });
   return out;
 }
 

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { DockerContainer } from '../docker/schemas';
 import { mapLimit } from '../util/concurrency';
+import { readFileInRoot } from '../util/safeRead';
 import {
   configCandidates,
   effectiveFromArgs,
@@ -13,25 +13,19 @@ const MAX_CONFIG_BYTES = 512 * 1024;
 
 async function readOne(c: DockerContainer): Promise<OpenclawFacts> {
   const tried: string[] = [];
-  for (const path of configCandidates(c)) {
+  for (const { root, file } of configCandidates(c)) {
+    const where = root === '/' ? `mounted file ${file}` : `inside the container (${file})`;
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readFileInRoot(root, file, MAX_CONFIG_BYTES);
     } catch (e) {
-      tried.push(`${path}: ${(e as { code?: string }).code ?? 'unreadable'}`);
-      continue;
-    }
-    if (text.length > MAX_CONFIG_BYTES) {
-      tried.push(`${path}: larger than ${MAX_CONFIG_BYTES} bytes`);
+      tried.push(`${where}: ${(e as { code?: string }).code ?? (e as Error).message}`);
       continue;
     }
     try {
-      const where = path.startsWith('/proc/')
-        ? `inside the container (${path.replace(/^\/proc\/\d+\/root/, '')})`
-        : `mounted file ${path}`;
       return { configSource: where, ...effectiveFromArgs(c.Args, extractSettings(text)) };
     } catch (e) {
-      tried.push(`${path}: not valid JSON5 (${(e as Error).message.slice(0, 80)})`);
+      tried.push(`${where}: not valid JSON5 (${(e as Error).message.slice(0, 80)})`);
     }
   }
   return {

@@ -61,7 +61,8 @@ export function probeEndpoints(t: Topology, r: ProbeResult): ProbeEndpoints {
   }
   const c = containerByAddress(t, a);
   if (c) return { source, target: node(c) };
-  if (t.networks.some((n) => n.gateways.includes(a))) return { source, target: 'ns:host' };
+  if (t.networks.some((n) => n.driver === 'bridge' && n.gateways.includes(a)))
+    return { source, target: 'ns:host' };
   return { source, target: null };
 }
 

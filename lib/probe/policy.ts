@@ -24,7 +24,8 @@ export function allowPolicy(
   const addresses = new Set<string>(hostAddresses);
   for (const c of t.containers)
     for (const a of c.attachments) for (const ip of [a.ipv4, a.ipv6]) if (ip) addresses.add(ip);
-  for (const n of t.networks) for (const g of n.gateways) addresses.add(g);
+  // A bridge network's gateway is the host itself; on macvlan/ipvlan it is the LAN router.
+  for (const n of t.networks) if (n.driver === 'bridge') for (const g of n.gateways) addresses.add(g);
   const cidrs = ['127.0.0.0/8', '::1/128'];
   for (const e of setting.entries) {
     if (e.includes('/')) cidrs.push(e);

@@ -1,22 +1,52 @@
-import { readFile } from 'node:fs/promises';
+import type { Container } from '../model/topology';
+import { readFileInRoot, readHostFile } from '../util/safeRead';
 import { parseResolvConf } from './agent/dns';
 import type { ResolverConfig } from './agent/protocol';
 
 /**
  * The initiator's own /etc/hosts and resolv.conf. `nsenter -n` changes only the network
- * namespace, so the agent cannot read them itself: they come from the initiator's root
- * (/proc/<pid>/root/etc/…), which Docker bind-mounts per container.
+ * namespace, so the agent cannot read them itself. For a container they come from the files
+ * Docker manages on the host (HostsPath/ResolvConfPath — not writable as symlinks by the
+ * container); for the host, from its own /etc (or pid 1's root when Reachmap is containerised).
  */
 export async function readResolverConfig(
-  procRoot: string,
+  c: Container | null,
+  hostRoot: string,
 ): Promise<{ config: ResolverConfig; source: string }> {
-  const [hosts, resolv] = await Promise.all([
-    readFile(`${procRoot}/etc/hosts`, 'utf8').catch(() => null),
-    readFile(`${procRoot}/etc/resolv.conf`, 'utf8').catch(() => null),
-  ]);
+  const read = (p: Promise<string>) => p.catch(() => null);
+  let hosts: string | null;
+  let resolv: string | null;
+  let source: string;
+  if (c?.hostsPath && c.resolvConfPath) {
+    [hosts, resolv] = await Promise.all([
+      read(readHostFile(c.hostsPath)),
+      read(readHostFile(c.resolvConfPath)),
+    ]);
+    source = `Docker-managed ${c.hostsPath} and ${c.resolvConfPath}`;
+    // A sidecar whose owner was removed still points at the owner's (deleted) files.
+    if ((hosts === null || resolv === null) && c.pid) {
+      const root = `/proc/${c.pid}/root`;
+      hosts ??= await read(readFileInRoot(root, '/etc/hosts'));
+      resolv ??= await read(readFileInRoot(root, '/etc/resolv.conf'));
+      source = `${c.name}'s /etc/hosts and /etc/resolv.conf (the Docker-managed copies are gone)`;
+    }
+  } else if (c?.pid) {
+    const root = `/proc/${c.pid}/root`;
+    [hosts, resolv] = await Promise.all([
+      read(readFileInRoot(root, '/etc/hosts')),
+      read(readFileInRoot(root, '/etc/resolv.conf')),
+    ]);
+    source = `${c.name}'s /etc/hosts and /etc/resolv.conf`;
+  } else {
+    [hosts, resolv] = await Promise.all([
+      read(readFileInRoot(hostRoot, '/etc/hosts')),
+      read(readFileInRoot(hostRoot, '/etc/resolv.conf')),
+    ]);
+    source = `the host's /etc/hosts and /etc/resolv.conf`;
+  }
   const parsed = parseResolvConf(resolv ?? '');
   return {
     config: { hosts: hosts ?? '', ...parsed },
-    source: `${procRoot}/etc/{hosts,resolv.conf}${hosts === null || resolv === null ? ' (partly unreadable: defaults used)' : ''}`,
+    source: `${source}${hosts === null || resolv === null ? ' (partly unreadable: glibc defaults used)' : ''}`,
   };
 }

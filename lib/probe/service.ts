@@ -63,9 +63,6 @@ export interface ProbeServiceDeps {
  */
 const LOG_SETTLE_MS = [40, 200];
 
-/** Where the agent lives inside a helper container (bind-mounted from this install). */
-const HELPER_AGENT_PATH = '/reachmap/probe-agent.mjs';
-
 export { ProbeError, TargetError };
 
 function hostAddresses(): string[] {
@@ -135,19 +132,9 @@ export class ProbeService {
     const c = init.container;
     const nsInode = init.namespace?.inode ?? null;
     const pid = c?.pid ?? null;
-    const procRoot =
-      init.kind === 'host'
-        ? nsInode !== null && nsInode === own
-          ? ''
-          : '/proc/1/root'
-        : pid
-          ? `/proc/${pid}/root`
-          : null;
-    if (procRoot === null)
-      throw new ProbeError(
-        `cannot read ${c?.name ?? 'the initiator'}'s resolver configuration: its process is not visible`,
-      );
-    const { config: resolver } = await readResolverConfig(procRoot);
+    // The host's own files when Reachmap runs on the host, else pid 1's root (pid: host).
+    const hostRoot = init.kind === 'host' && !(nsInode !== null && nsInode === own) ? '/proc/1/root' : '/';
+    const { config: resolver, source: resolverSource } = await readResolverConfig(c, hostRoot);
 
     const req: AgentRequest = {
       id,
@@ -234,9 +221,12 @@ export class ProbeService {
         const networkMode = c ? `container:${c.id}` : 'host';
         runner = {
           kind: 'helper-container',
-          detail: `docker run -i --network ${networkMode} ${image} (agent bind-mounted read-only)`,
+          detail: `docker run -i --network ${networkMode} ${image} (agent sent on the command line)`,
         };
         const d = docker as DockerClient;
+        // The agent travels in the command, not as a bind mount: a bind source is a path on
+        // the engine's host, which is not Reachmap's filesystem when Reachmap runs in a container.
+        const source = readFileSync(agent as string, 'utf8');
         steps = await this.pool
           .get(
             key,
@@ -244,8 +234,8 @@ export class ProbeService {
               d.helperStdio({
                 image,
                 networkMode,
-                cmd: ['node', HELPER_AGENT_PATH],
-                binds: [`${agent}:${HELPER_AGENT_PATH}:ro`],
+                cmd: ['node', '--input-type=module', '-e', source],
+                binds: [],
               }),
             who,
           )
@@ -253,6 +243,12 @@ export class ProbeService {
         break;
       }
     }
+    // Say whose resolver configuration the DNS step used.
+    steps = steps.map((st) =>
+      st.kind === 'dns' && !st.note?.includes('resolver config')
+        ? { ...st, note: `${st.note ? `${st.note}; ` : ''}resolver config: ${resolverSource}` }
+        : st,
+    );
     const v = verdictOf(steps);
     const result: ProbeResult = {
       id,

@@ -1,10 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import type { Container, Topology } from '../model/topology';
+import { readFileInRoot, resolveInRoot } from '../util/safeRead';
 import { type ProxyLocation, parseNginx } from './nginxConfig';
 
 /**
  * A reverse proxy's own configuration, read from inside its container's root (host PID
- * visibility) — nginx only; other proxies are answered black-box by probes.
+ * visibility) — nginx only; other proxies are answered black-box by probes. Every path is
+ * resolved inside that root (lib/util/safeRead): the container cannot point it elsewhere.
  */
 export async function readNginxLocations(
   c: Container,
@@ -14,7 +16,8 @@ export async function readNginxLocations(
   const files = ['/etc/nginx/nginx.conf'];
   for (const dir of ['/etc/nginx/conf.d', '/etc/nginx/sites-enabled']) {
     try {
-      for (const f of (await readdir(`${root}${dir}`)).sort())
+      const real = await resolveInRoot(root, dir);
+      for (const f of (await readdir(real)).sort().slice(0, 64))
         if (f.endsWith('.conf') || dir.endsWith('enabled')) files.push(`${dir}/${f}`);
     } catch {
       // absent directory
@@ -24,7 +27,7 @@ export async function readNginxLocations(
   const read: string[] = [];
   for (const f of files) {
     try {
-      texts.push(await readFile(`${root}${f}`, 'utf8'));
+      texts.push(await readFileInRoot(root, f, 256 * 1024));
       read.push(f);
     } catch {
       // unreadable file: the rest may still answer

@@ -145,6 +145,8 @@ export function toContainer(c: DockerContainer, byName: Map<string, string>, ns:
     healthcheck: healthcheckText(c),
     proxyEnv: c.Config.Env,
     mounts: c.Mounts.map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination })),
+    hostsPath: c.HostsPath || null,
+    resolvConfPath: c.ResolvConfPath || null,
     logDriver: c.HostConfig.LogConfig.Type,
     tty: c.Config.Tty,
     openclaw: null,

@@ -91,10 +91,11 @@ export function toListeners(read: SocketRead | undefined, owners: NetnsFacts['ow
   return read.sockets
     .map((s): Listener => {
       const owner = owners[String(s.inode)] ?? null;
+      // docker-proxy is the engine's, on the host: a container process named so is not it.
       const role =
         s.address === '127.0.0.11'
           ? 'docker-dns'
-          : owner?.name === 'docker-proxy'
+          : owner?.name === 'docker-proxy' && owner.containerId === null
             ? 'docker-proxy'
             : 'workload';
       return {

@@ -41,6 +41,8 @@ describe('diagnosis of real paths', () => {
     [{ from: 'client', to: 'http://proxy-plain/', ws: true }, ['proxy-no-upgrade']],
     [{ from: 'client', to: 'ws://gateway:18789/', origin: 'https://evil.example' }, ['origin-not-allowed']],
     [{ from: 'legacy', to: 'http://multi:8080/' }, ['default-bridge-no-dns']],
+    // A host-network container resolves like the host does.
+    [{ from: 'hostnet', to: 'http://gateway:18789/healthz' }, ['host-uses-service-name']],
   ])('failing path %o → %o', async (spec, expected) => {
     expect(await rulesFor(spec)).toEqual(expected);
   });

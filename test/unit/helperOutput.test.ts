@@ -71,3 +71,26 @@ describe('netlink helper output', () => {
     expect(facts.host.error).toMatch(/pid: host/);
   });
 });
+
+describe('when Reachmap runs in a container without host PID visibility', () => {
+  it('recognises its own container from mountinfo and does not call its netns the host’s', async () => {
+    const { containerIdFromMountinfo } = await import('@/lib/netns/facts');
+    const id = 'c'.repeat(64);
+    const mountinfo = `651 640 254:1 /var/lib/docker/containers/${id}/hostname /etc/hostname rw,relatime - ext4 /dev/vda rw\n`;
+    expect(containerIdFromMountinfo(mountinfo)).toBe(id);
+    expect(containerIdFromMountinfo('1 0 0:1 / / rw - ext4 /dev/vda rw\n')).toBeNull();
+    // Only our own netns is visible; every container's identity is unknown.
+    const out = parseHelperOutput(`ns ${SELF} 4026532999 -\nerr 936 ENOENT open\n`);
+    const facts = factsFromHelper([{ id, pid: 936, hostMode: false }], out, SELF, true, id);
+    expect(facts.host.inode).toBeNull();
+    expect(facts.host.error).toMatch(/pid: host/);
+  });
+
+  it('a forged record later in the stream cannot move a pid to another namespace', () => {
+    const out = parseHelperOutput(
+      [`ns 936 4026532270 ${A}`, `ns 936 4026531833 -`, 'ns 937 1 2 3 extra'].join('\n'),
+    );
+    expect(out.pids.get(936)?.inode).toBe(4026532270);
+    expect(out.pids.has(937)).toBe(false);
+  });
+});

@@ -39,3 +39,31 @@ describe('redaction', () => {
     expect(displayCommand(['sh', '-c', 'echo hi'])).toBe('sh -c "echo hi"');
   });
 });
+
+describe('redaction of the forms real stacks use', () => {
+  it('password flags of common clients and servers', () => {
+    expect(displayCommand(['redis-server', '--requirepass', 's3cr3t'])).not.toContain('s3cr3t');
+    expect(displayCommand(['redis-cli', '-a', 's3cr3t', 'ping'])).not.toContain('s3cr3t');
+    expect(displayCommand(['/usr/bin/mysql', '-uroot', '-ps3cr3t'])).not.toContain('s3cr3t');
+    expect(displayCommand(['mysql', '-uroot', '-ps3cr3t'])).toContain('-uroot');
+    // -p as a port elsewhere stays.
+    expect(displayCommand(['httpd', '-f', '-p', '8080'])).toBe('httpd -f -p 8080');
+  });
+
+  it('shell strings (sh -c, CMD-SHELL healthchecks) are redacted word by word', () => {
+    const out = displayCommand(['sh', '-c', 'exec app --token s3cr3t --port 80']);
+    expect(out).not.toContain('s3cr3t');
+    expect(out).toContain('--port 80');
+  });
+
+  it('URL userinfo even when the password holds / or @', () => {
+    expect(redactText('proxy http://user:p@ss/w0rd@proxy.corp:3128 here')).not.toMatch(/p@ss|w0rd/);
+  });
+
+  it('credential headers by name', async () => {
+    const { redactHeader } = await import('@/lib/redact');
+    expect(redactHeader('X-Api-Key', 'abc123')).toBe(REDACTED);
+    expect(redactHeader('Private-Token', 'abc123')).toBe(REDACTED);
+    expect(redactHeader('Content-Type', 'text/html')).toBe('text/html');
+  });
+});

@@ -53,3 +53,15 @@ describe('settings', () => {
     expect(parseDockerHost('tcp://dockerhost', true)).toMatchObject({ kind: 'tcp', port: 2376, tls: true });
   });
 });
+
+describe('probe allow-list setting', () => {
+  it('accepts addresses, CIDRs, names and *; refuses bad prefixes', () => {
+    expect(
+      loadSettings({ REACHMAP_PROBE_ALLOW: '10.0.0.0/8, fd00::/8, api.example.com, 192.0.2.1, *' })
+        .probeAllow,
+    ).toHaveLength(5);
+    expect(() => loadSettings({ REACHMAP_PROBE_ALLOW: '10.0.0.0/40' })).toThrow(/REACHMAP_PROBE_ALLOW/);
+    expect(() => loadSettings({ REACHMAP_PROBE_ALLOW: '10.0.0.0/abc' })).toThrow(/REACHMAP_PROBE_ALLOW/);
+    expect(() => loadSettings({ REACHMAP_PROBE_ALLOW: 'bad name!' })).toThrow(/REACHMAP_PROBE_ALLOW/);
+  });
+});

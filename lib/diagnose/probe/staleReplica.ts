@@ -18,7 +18,9 @@ export const staleReplica: ProbeRule = (t, probes) =>
         c.compose?.project === project &&
         c.compose.service === service &&
         !c.compose.oneoff &&
-        c.createdAt > hit.createdAt,
+        c.createdAt > hit.createdAt &&
+        // A scaled service runs equal replicas side by side; only a different config is an update.
+        (c.compose.configHash !== hit.compose?.configHash || c.imageId !== hit.imageId),
     );
     if (!newer) return [];
     return [

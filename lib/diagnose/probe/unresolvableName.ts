@@ -22,7 +22,9 @@ export const unresolvableName: ProbeRule = (t, probes) =>
       related: [containerRef(target)],
       evidence: stepEvidence(r, ['dns']),
     };
-    if (r.initiator.kind === 'host') {
+    const meFirst = initiatorContainer(t, r);
+    // A host-network container resolves like the host (it shares the host's stack and a copy of its resolv.conf).
+    if (r.initiator.kind === 'host' || meFirst?.networkModeKind === 'host') {
       return [
         makeFinding('host-uses-service-name', 'error', probeRef(r), {
           ...base,
@@ -40,9 +42,11 @@ export const unresolvableName: ProbeRule = (t, probes) =>
       me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
     const myNets = new Set(owner?.attachments.map((a) => a.networkId) ?? []);
     const shared = target.attachments.filter((a) => myNets.has(a.networkId));
+    const attachments = owner?.attachments ?? [];
+    // A container without networks (none mode) is not on the default bridge.
     const onlyDefault =
-      owner?.attachments.every((a) => t.networks.find((n) => n.id === a.networkId)?.embeddedDns === false) ??
-      false;
+      attachments.length > 0 &&
+      attachments.every((a) => t.networks.find((n) => n.id === a.networkId)?.embeddedDns === false);
     if (onlyDefault) {
       return [
         makeFinding('default-bridge-no-dns', 'error', probeRef(r), {
@@ -54,7 +58,7 @@ export const unresolvableName: ProbeRule = (t, probes) =>
         }),
       ];
     }
-    if (shared.length === 0) {
+    if (shared.length === 0 && attachments.length > 0) {
       return [
         makeFinding('no-shared-network', 'error', probeRef(r), {
           ...base,

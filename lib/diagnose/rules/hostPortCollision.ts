@@ -36,7 +36,10 @@ export const hostPortCollision: Rule = (t: Topology, idx: Index): Finding[] => {
       });
     }
   }
+  const listeners = hostNs && hostNs.listenerSource !== 'unavailable' ? hostNs.listeners : [];
   for (const c of hostMode) {
+    // What it really listens on when the host's listeners could be attributed; EXPOSE otherwise.
+    if (c.state === 'running' && listeners.some((l) => l.containerId === c.id)) continue;
     for (const e of c.exposedPorts) {
       claims.push({
         protocol: e.protocol,
@@ -48,14 +51,16 @@ export const hostPortCollision: Rule = (t: Topology, idx: Index): Finding[] => {
       });
     }
   }
-  for (const l of hostNs?.listeners ?? []) {
-    if (l.role === 'docker-proxy') continue; // already counted as the publish it implements
+  for (const l of listeners) {
+    if (l.role !== 'workload') continue; // docker-proxy is the publish it implements; DNS is the engine's
+    // A listener whose owner could not be named cannot be told apart from the container's own.
+    if (!l.process) continue;
     claims.push({
       protocol: l.protocol,
       port: l.port,
       address: l.address,
       containerId: l.containerId,
-      how: `listens on ${l.address}:${l.port}${l.process ? ` (${l.process.name})` : ''}`,
+      how: `listens on ${l.address}:${l.port} (${l.process.name})`,
       source: 'proc',
     });
   }

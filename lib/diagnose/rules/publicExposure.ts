@@ -37,7 +37,9 @@ export const publicExposure: Rule = (t: Topology): Finding[] => {
       const service = c.compose?.service ?? c.name;
       // What the packet filter would do with a connection from outside, when it could be read.
       const fw = restrictedFromOutside(t, c, p.containerPort);
-      if (fw?.restricted) continue;
+      // The packet filter read is IPv4 only: a binding on :: stays exposed whatever it says.
+      const v6 = c.ports.some((b) => b.containerPort === p.containerPort && b.hostIp === '::');
+      if (fw?.restricted && !v6) continue;
       const fwEvidence = fw
         ? [
             {

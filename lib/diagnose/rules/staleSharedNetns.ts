@@ -97,7 +97,9 @@ export const staleSharedNetns: Rule = (t: Topology, idx: Index): Finding[] => {
           o.compose?.project === tc.project &&
           o.compose.service === tc.service &&
           !o.compose.oneoff &&
-          o.createdAt > target.createdAt,
+          o.createdAt > target.createdAt &&
+          // Equal replicas of a scaled service are not an update left half-done.
+          (o.compose.configHash !== tc.configHash || o.imageId !== target.imageId),
       );
       if (newer) {
         out.push(

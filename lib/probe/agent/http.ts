@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { safe } from '../../format/terminal';
 import type { HttpStep } from '../../model/probe';
-import { redactText } from '../../redact';
+import { REDACTED, redactHeader, redactText } from '../../redact';
 
 /**
  * One HTTP GET over a connection the probe made itself (the address is pinned; nothing
@@ -18,10 +18,8 @@ export function safeHeaders(raw: Record<string, string | string[] | undefined>):
   for (const [k, v] of Object.entries(raw).slice(0, MAX_HEADERS)) {
     if (v === undefined) continue;
     const value = Array.isArray(v) ? v.join(', ') : v;
-    // Cookies and credentials in responses are the server's secrets, not evidence.
-    out[k] = /^(set-cookie|authorization|proxy-authorization|cookie)$/i.test(k)
-      ? '‹redacted›'
-      : redactText(value).slice(0, 256);
+    // Credentials in either direction (Cookie, Authorization, X-Api-Key, Private-Token…) are not evidence.
+    out[k] = (/^(set-cookie|cookie)$/i.test(k) ? REDACTED : redactHeader(k, value)).slice(0, 256);
   }
   return out;
 }

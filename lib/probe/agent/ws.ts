@@ -16,6 +16,9 @@ import { printable, safeHeaders } from './http';
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const HEAD_CAP = 32 * 1024;
 const MAX_FRAMES = 20;
+/** Body bytes kept after a non-101 answer; frame bytes allowed to wait for completion. */
+const BODY_KEEP = 4096;
+const MAX_PENDING = 1024 * 1024;
 
 export function expectedAccept(key: string): string {
   return createHash('sha1')
@@ -127,6 +130,7 @@ export function wsHandshake(
     let settled = false;
     let windowTimer: NodeJS.Timeout | null = null;
     let contentType = '';
+    let headDone = false;
 
     const noUpgrade = () =>
       finish({
@@ -224,8 +228,24 @@ export function wsHandshake(
     };
 
     socket.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      // After a non-101 head only a little of the body is kept, as evidence.
+      if (headDone && !upgraded) {
+        if (buf.length < BODY_KEEP) buf = Buffer.concat([buf, chunk]).subarray(0, BODY_KEEP);
+        return;
+      }
       buf = Buffer.concat([buf, chunk]);
-      if (upgraded) return onFrames();
+      if (upgraded) {
+        if (buf.length > MAX_PENDING) {
+          finish({
+            outcome: 'error',
+            error: 'FRAME_TOO_LARGE',
+            note: `more than ${MAX_PENDING} bytes of frames pending: not read further`,
+          });
+          return;
+        }
+        return onFrames();
+      }
       const end = buf.indexOf('\r\n\r\n');
       if (end < 0) {
         if (buf.length > HEAD_CAP) finish({ outcome: 'error', error: 'HEADERS_TOO_LARGE' });
@@ -240,7 +260,8 @@ export function wsHandshake(
         if (i > 0) h[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
       }
       headers = safeHeaders(h);
-      buf = buf.subarray(end + 4);
+      headDone = true;
+      buf = status === 101 ? buf.subarray(end + 4) : buf.subarray(end + 4, end + 4 + BODY_KEEP);
       if (status !== 101) {
         // Keep a little of the body: a 200 text/html here is a proxy that did not forward Upgrade.
         contentType = h['content-type'] ?? '';

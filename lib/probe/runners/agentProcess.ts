@@ -1,16 +1,22 @@
-import { createInterface } from 'node:readline';
-import type { ProbeStep } from '../../model/probe';
-import type { AgentMessage, AgentRequest } from '../agent/protocol';
+import { ProbeStep } from '../../model/probe';
+import type { AgentRequest } from '../agent/protocol';
 import type { AgentTransport } from './transport';
 
 /**
  * A long-lived probe agent inside one namespace: started once (~80 ms for node), then each
  * probe costs about a millisecond (shared/docs/performance-facts.md). Requests are
  * multiplexed by id over stdin/stdout. Idle agents exit on their own.
+ *
+ * The agent's output is untrusted (with the exec runner it is the container's own node):
+ * lines are bounded, every message is validated, and every request has a deadline after
+ * which the agent is killed rather than waited on.
  */
 
 const READY_TIMEOUT_MS = 10_000;
 const IDLE_MS = 60_000;
+/** Beyond the probe's own timeout and WebSocket window. */
+const DEADLINE_MARGIN_MS = 5_000;
+const MAX_LINE = 4 * 1024 * 1024;
 
 interface Pending {
   steps: ProbeStep[];
@@ -18,6 +24,43 @@ interface Pending {
   onStart: (epochMs: number) => void;
   resolve: (steps: ProbeStep[]) => void;
   reject: (e: Error) => void;
+  deadline: NodeJS.Timeout;
+}
+
+type Message =
+  | { id: string; type: 'ready' | 'done' }
+  | { id: string; type: 'started'; at: number }
+  | { id: string; type: 'step'; step: ProbeStep }
+  | { id: string; type: 'error'; error: string };
+
+/** One line of agent output → a message, or null when it is not one we accept. */
+export function parseAgentLine(line: string): Message | null {
+  let m: unknown;
+  try {
+    m = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!m || typeof m !== 'object') return null;
+  const o = m as Record<string, unknown>;
+  if (typeof o.id !== 'string') return null;
+  switch (o.type) {
+    case 'ready':
+    case 'done':
+      return { id: o.id, type: o.type };
+    case 'started':
+      return typeof o.at === 'number' && Number.isFinite(o.at)
+        ? { id: o.id, type: 'started', at: o.at }
+        : null;
+    case 'error':
+      return { id: o.id, type: 'error', error: String(o.error).slice(0, 500) };
+    case 'step': {
+      const step = ProbeStep.safeParse(o.step);
+      return step.success ? { id: o.id, type: 'step', step: step.data } : null;
+    }
+    default:
+      return null;
+  }
 }
 
 export class AgentProcess {
@@ -34,73 +77,82 @@ export class AgentProcess {
     private readonly onExit: () => void,
   ) {}
 
+  /** Mark dead, fail what is pending, leave the pool — once. */
+  private die(why: string): Error {
+    const err = new Error(
+      `probe agent (${this.label}) ${why}: ${this.stderr.trim().split('\n').slice(-2).join(' ') || 'no output'}`,
+    );
+    if (this.exited) return err;
+    this.exited = true;
+    if (this.idle) clearTimeout(this.idle);
+    for (const p of this.pending.values()) {
+      clearTimeout(p.deadline);
+      p.reject(err);
+    }
+    this.pending.clear();
+    this.onExit();
+    const t = this.transport;
+    t?.stdin.end();
+    setTimeout(() => t?.kill(), 1000).unref();
+    return err;
+  }
+
   private start(): Promise<void> {
     if (this.ready) return this.ready;
     this.ready = new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | null = null;
-      const exited = (why: string) => {
-        if (timer) clearTimeout(timer);
-        if (this.exited) return;
-        this.exited = true;
-        const err = new Error(
-          `probe agent (${this.label}) ${why}: ${this.stderr.trim().split('\n').slice(-2).join(' ') || 'no output'}`,
-        );
-        reject(err);
-        for (const p of this.pending.values()) p.reject(err);
-        this.pending.clear();
-        this.onExit();
-      };
       this.open().then(
         (t) => {
           this.transport = t;
-          timer = setTimeout(() => {
-            reject(
-              new Error(
-                `probe agent (${this.label}) did not start within ${READY_TIMEOUT_MS} ms: ${this.stderr.trim() || 'no output'}`,
-              ),
-            );
-            t.kill();
-          }, READY_TIMEOUT_MS);
+          const timer = setTimeout(
+            () => reject(this.die(`did not start within ${READY_TIMEOUT_MS} ms`)),
+            READY_TIMEOUT_MS,
+          );
           t.stderr?.on('data', (d: Buffer) => {
             this.stderr = (this.stderr + d.toString()).slice(-2000);
           });
-          t.onExit(exited);
+          t.onExit((why) => {
+            clearTimeout(timer);
+            reject(this.die(why));
+          });
           t.stdin.on('error', () => {}); // a dead agent surfaces through onExit
-          createInterface({ input: t.stdout }).on('line', (line) => {
-            let m: AgentMessage;
-            try {
-              m = JSON.parse(line) as AgentMessage;
-            } catch {
+          let buf = '';
+          t.stdout.on('data', (chunk: Buffer | string) => {
+            buf += chunk.toString();
+            if (buf.length > MAX_LINE) {
+              reject(this.die('sent a line larger than 4 MiB'));
               return;
             }
-            if (m.type === 'ready') {
-              if (timer) clearTimeout(timer);
-              resolve();
-              return;
+            let nl = buf.indexOf('\n');
+            while (nl >= 0) {
+              const m = parseAgentLine(buf.slice(0, nl));
+              buf = buf.slice(nl + 1);
+              nl = buf.indexOf('\n');
+              if (!m) continue;
+              if (m.type === 'ready') {
+                clearTimeout(timer);
+                resolve();
+              } else this.dispatch(m);
             }
-            this.dispatch(m);
           });
         },
-        (e: unknown) => exited(`could not start (${e instanceof Error ? e.message : String(e)})`),
+        (e: unknown) => reject(this.die(`could not start (${e instanceof Error ? e.message : String(e)})`)),
       );
     });
     return this.ready;
   }
 
-  private dispatch(m: AgentMessage): void {
-    if (m.type === 'ready') return;
+  private dispatch(m: Message): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.type === 'started') p.onStart(m.at);
     else if (m.type === 'step') {
       p.steps.push(m.step);
       p.onStep(m.step);
-    } else if (m.type === 'done') {
+    } else if (m.type === 'done' || m.type === 'error') {
+      clearTimeout(p.deadline);
       this.pending.delete(m.id);
-      p.resolve(p.steps);
-    } else if (m.type === 'error') {
-      this.pending.delete(m.id);
-      p.reject(new Error(m.error));
+      if (m.type === 'error') p.reject(new Error(m.error));
+      else p.resolve(p.steps);
     }
     this.touch();
   }
@@ -120,18 +172,19 @@ export class AgentProcess {
     onStart: (epochMs: number) => void = () => {},
   ): Promise<ProbeStep[]> {
     await this.start();
+    if (this.exited) throw new Error(`probe agent (${this.label}) is gone`);
     this.touch();
     return new Promise((resolve, reject) => {
-      this.pending.set(req.id, { steps: [], onStep, onStart, resolve, reject });
+      const limit = req.timeoutMs + req.wsWindowMs + DEADLINE_MARGIN_MS;
+      // A frozen agent (a paused container, a wedged exec) must not hold the probe forever.
+      const deadline = setTimeout(() => this.die(`did not finish a probe within ${limit} ms`), limit);
+      this.pending.set(req.id, { steps: [], onStep, onStart, resolve, reject, deadline });
       this.transport?.stdin.write(`${JSON.stringify(req)}\n`);
     });
   }
 
   stop(): void {
-    if (this.idle) clearTimeout(this.idle);
-    const t = this.transport;
-    t?.stdin.end();
-    setTimeout(() => t?.kill(), 1000).unref();
+    this.die('stopped');
   }
 }
 
@@ -154,7 +207,7 @@ export class AgentPool {
   }
 
   close(): void {
-    for (const a of this.agents.values()) a.stop();
+    for (const a of [...this.agents.values()]) a.stop();
     this.agents.clear();
   }
 }

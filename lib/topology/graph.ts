@@ -104,7 +104,7 @@ export const G = {
   laneGap: 60,
   rowGap: 28,
   netToNs: 70,
-  rowsPerColumn: 6,
+  rowsPerColumn: 3,
   hostX: 0,
   lanesX: 420,
 } as const;

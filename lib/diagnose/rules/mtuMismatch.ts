@@ -34,7 +34,9 @@ export const mtuMismatch: Rule = (t: Topology): Finding[] => {
             },
             { label: 'uplink', value: `${up.interface} mtu ${up.mtu}`, source: 'proc' },
           ],
-          fix: `Set the network's MTU to the uplink's: networks: { ${n.name.replace(/^.*?[_-]/, '')}: { driver_opts: { com.docker.network.driver.mtu: "${up.mtu}" } } } (or dockerd "mtu": ${up.mtu} for the default bridge), then recreate the containers.`,
+          fix: n.embeddedDns
+            ? `Set the network's MTU to the uplink's in its compose file — networks: { ${n.composeProject ? n.name.slice(n.composeProject.length + 1) : n.name}: { driver_opts: { com.docker.network.driver.mtu: "${up.mtu}" } } } — then recreate the network and its containers.`
+            : `The default bridge takes its MTU from the daemon: set "mtu": ${up.mtu} in /etc/docker/daemon.json and restart dockerd (or move the containers to a user-defined network with that MTU).`,
         },
       ),
     );

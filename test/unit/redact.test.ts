@@ -22,7 +22,7 @@ describe('redaction', () => {
 
   it('redacts bearer tokens, URL passwords, key=value secrets and long opaque strings in text', () => {
     const s = redactText(
-      'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.def token=zzz9 https://u:pw@h/x ' + 'A'.repeat(48),
+      `Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.def token=zzz9 https://u:pw@h/x ${'A'.repeat(48)}`,
     );
     expect(s).not.toContain('eyJhbGci');
     expect(s).not.toContain('zzz9');

@@ -14,7 +14,7 @@ function fakeRoot() {
   writeFileSync(path.join(outside, 'secret'), 'HOST SECRET');
   symlinkSync(path.join(outside, 'secret'), path.join(root, 'etc', 'abs-link'));
   symlinkSync(
-    '../../../../../../../../../..' + path.join(outside, 'secret'),
+    `../../../../../../../../../..${path.join(outside, 'secret')}`,
     path.join(root, 'etc', 'dotdot-link'),
   );
   symlinkSync('/etc', path.join(root, 'etc-link'));

@@ -130,7 +130,8 @@ export const WsStep = StepBase.extend({
   closeCode: z.number().optional(),
   closeReason: z.string().optional(),
   /** open: upgraded and still open at the end of the window (or the app said hello); the rest fail. */
-  outcome: z.enum(['open', 'rejected', 'closed', 'no-upgrade', 'bad-handshake', 'error']),
+  /** auth-required: upgraded, Origin accepted, then asked for credentials/pairing — the path works. */
+  outcome: z.enum(['open', 'auth-required', 'rejected', 'closed', 'no-upgrade', 'bad-handshake', 'error']),
   bodyPrefix: z.string().optional(),
 });
 

@@ -43,13 +43,7 @@ export async function upstreamContainers(t: Topology, proxy: Container): Promise
   if ('error' in cfg) return [];
   const hosts = new Set(
     cfg.locations
-      .map(
-        (l) =>
-          l.upstream
-            ?.replace(/^\w+:\/\//, '')
-            .split(/[:/]/)[0]
-            ?.toLowerCase() ?? '',
-      )
+      .flatMap((l) => l.upstreamServers.map((srv) => srv.split(':')[0]?.toLowerCase() ?? ''))
       .filter(Boolean),
   );
   return t.containers.filter(

@@ -9,6 +9,8 @@ export interface ProxyLocation {
   listen: string[];
   path: string;
   upstream: string | null;
+  /** The servers behind proxy_pass: its own host:port, or the members of the named upstream block. */
+  upstreamServers: string[];
   httpVersion: string;
   upgradeHeader: string | null;
   connectionHeader: string | null;
@@ -69,13 +71,25 @@ function header(b: Block, parent: Block, name: string): string | null {
 export function parseNginx(text: string): ProxyLocation[] {
   const root = parse(tokenize(text));
   const servers: Block[] = [];
+  const upstreams = new Map<string, string[]>();
   const walk = (b: Block) => {
     for (const c of b.children) {
       if (c.name === 'server') servers.push(c);
+      else if (c.name === 'upstream' && c.args[0])
+        upstreams.set(
+          c.args[0],
+          c.directives.filter((d) => d.name === 'server' && d.args[0]).map((d) => d.args[0] as string),
+        );
       else walk(c);
     }
   };
   walk(root);
+  // proxy_pass http://NAME/… → the servers of upstream NAME, else the host:port itself.
+  const serversOf = (upstream: string | null): string[] => {
+    if (!upstream) return [];
+    const authority = upstream.replace(/^\w+:\/\//, '').split('/')[0] ?? '';
+    return upstreams.get(authority) ?? [authority];
+  };
   const out: ProxyLocation[] = [];
   for (const s of servers) {
     const name = arg(s, 'server_name')?.join(' ') ?? '_';
@@ -86,6 +100,7 @@ export function parseNginx(text: string): ProxyLocation[] {
         listen,
         path: loc.args.join(' '),
         upstream: arg(loc, 'proxy_pass')?.[0] ?? null,
+        upstreamServers: serversOf(arg(loc, 'proxy_pass')?.[0] ?? null),
         httpVersion: arg(loc, 'proxy_http_version')?.[0] ?? arg(s, 'proxy_http_version')?.[0] ?? '1.0',
         upgradeHeader: header(loc, s, 'Upgrade'),
         connectionHeader: header(loc, s, 'Connection'),

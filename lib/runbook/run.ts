@@ -280,7 +280,7 @@ export async function runRunbook(input: RunbookInput, deps: RunbookDeps): Promis
       ws?.kind === 'ws' ? (ws.ok ? 'upgrade passed through' : `upgrade failed: ${ws.error}`) : 'not tried';
     if (loc) {
       const f = forwardsUpgrade(loc);
-      const upstreamHost = loc.upstream?.replace(/^\w+:\/\//, '').split(/[:/]/)[0] ?? '';
+      const upstreamHost = loc.upstreamServers[0]?.split(':')[0] ?? '';
       const up = targetOf(t, undefined, upstreamHost);
       const ok = f.upgrade && f.connection && f.http11;
       add({

@@ -78,7 +78,14 @@ describe('probes from inside the initiator’s namespace (lab, real engine)', ()
   it('the proxy with Upgrade forwarding passes both', async () => {
     const r = await probe('client', 'http://proxy-upgrade/', { ws: true });
     expect(step(r, 'http')?.ok).toBe(true);
-    expect(step(r, 'ws')).toMatchObject({ ok: true, outcome: 'open', status: 101, acceptValid: true });
+    // Past the proxy and the Origin check, the gateway asks a token-less client to pair: reachable.
+    expect(step(r, 'ws')).toMatchObject({
+      ok: true,
+      outcome: 'auth-required',
+      status: 101,
+      acceptValid: true,
+      closeCode: 1008,
+    });
     expect(r.verdict).toBe('pass');
   });
 
@@ -89,7 +96,13 @@ describe('probes from inside the initiator’s namespace (lab, real engine)', ()
     expect(ws?.closeReason).toMatch(/^origin not allowed/);
     expect(bad.decisive).toBe('close 1008 origin not allowed');
     const good = await probe('client', 'ws://gateway:18789/', { origin: 'https://gateway.example.test' });
-    expect(step(good, 'ws')).toMatchObject({ ok: true, status: 101, outcome: 'open' });
+    expect(step(good, 'ws')).toMatchObject({
+      ok: true,
+      status: 101,
+      outcome: 'auth-required',
+      closeReason: 'device identity required',
+    });
+    expect(good.verdict).toBe('pass');
   });
 
   it('paired: the same target from the initiator and from the host, side by side', async () => {

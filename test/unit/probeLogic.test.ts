@@ -283,3 +283,78 @@ describe('runner choice', () => {
     expect(await chooseRunner({ ...base, setting: 'exec', initiator: 'host' })).toMatchObject({ kind: null });
   });
 });
+
+describe('WebSocket verdicts against an OpenClaw-like gateway (real handshake, local server)', () => {
+  it('close 1008 after NOT_PAIRED is reachable; close 1008 origin not allowed is not', async () => {
+    const { createServer } = await import('node:net');
+    const { createHash } = await import('node:crypto');
+    const { wsHandshake } = await import('@/lib/probe/agent/ws');
+    const net = await import('node:net');
+    const frame = (op: number, payload: Buffer) =>
+      Buffer.concat([
+        payload.length < 126
+          ? Buffer.from([0x80 | op, payload.length])
+          : Buffer.from([0x80 | op, 126, payload.length >> 8, payload.length & 0xff]),
+        payload,
+      ]);
+    const close = (code: number, reason: string) => {
+      const p = Buffer.alloc(2 + reason.length);
+      p.writeUInt16BE(code, 0);
+      p.write(reason, 2);
+      return frame(8, p);
+    };
+    const serve = (errorCode: string, reason: string) =>
+      new Promise<number>((resolve) => {
+        const srv = createServer((sock) => {
+          sock.once('data', (d) => {
+            const key = /Sec-WebSocket-Key: (.+)\r\n/.exec(d.toString())?.[1] ?? '';
+            const accept = createHash('sha1')
+              .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+              .digest('base64');
+            sock.write(
+              `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+            );
+            sock.write(frame(1, Buffer.from('{"type":"event","event":"connect.challenge","payload":{}}')));
+            sock.once('data', () => {
+              sock.write(
+                frame(
+                  1,
+                  Buffer.from(
+                    JSON.stringify({ type: 'res', ok: false, error: { code: errorCode, message: reason } }),
+                  ),
+                ),
+              );
+              sock.end(close(1008, reason));
+              srv.close();
+            });
+          });
+        });
+        srv.listen(0, '127.0.0.1', () => resolve((srv.address() as { port: number }).port));
+      });
+    const attempt = async (code: string, reason: string) => {
+      const port = await serve(code, reason);
+      const sock = net.connect(port, '127.0.0.1');
+      await new Promise((r) => sock.once('connect', r));
+      return wsHandshake(sock, {
+        hostHeader: 'gw',
+        path: '/',
+        origin: null,
+        headers: {},
+        timeoutMs: 2000,
+        windowMs: 500,
+      });
+    };
+    expect(await attempt('NOT_PAIRED', 'device identity required')).toMatchObject({
+      ok: true,
+      outcome: 'auth-required',
+      closeCode: 1008,
+    });
+    expect(
+      await attempt('INVALID_REQUEST', 'origin not allowed (allow it in gateway.controlUi.allowedOrigins)'),
+    ).toMatchObject({
+      ok: false,
+      outcome: 'rejected',
+      error: 'close 1008 origin not allowed',
+    });
+  });
+});

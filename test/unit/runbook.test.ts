@@ -89,4 +89,11 @@ describe('nginx configuration', () => {
     });
     expect(locationFor(locs, '/ws/x')?.readTimeout).toBe('3600s');
   });
+
+  it('resolves proxy_pass through upstream blocks', () => {
+    const locs = parseNginx(`
+      upstream gw_pool { server gateway:18789 max_fails=3; server gateway-b:18789; }
+      server { listen 80; location / { proxy_pass http://gw_pool; } location /api/ { proxy_pass http://api:3000/v1/; } }`);
+    expect(locs.map((l) => l.upstreamServers)).toEqual([['gateway:18789', 'gateway-b:18789'], ['api:3000']]);
+  });
 });

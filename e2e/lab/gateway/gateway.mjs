@@ -2,8 +2,9 @@
 // OpenClaw Gateway where it matters to Reachmap (see shared/docs/openclaw.md):
 //   GET /healthz → 200 {"ok":true,"status":"live"}; GET / → a small Control UI page;
 //   WebSocket on any path → 101, a connect.challenge event, then the verdict only after the
-//   client's `connect` request: an Origin outside ALLOWED_ORIGINS closes 1008
-//   "origin not allowed …"; otherwise hello-ok. No Origin header skips the check (CLIs).
+//   client's `connect` request: an Origin outside allowedOrigins closes 1008
+//   "origin not allowed …"; no token closes 1008 "device identity required"; else hello-ok.
+//   No Origin header skips the origin check (CLIs).
 // Dependency-free on purpose: it runs from a bare image with only the node binary.
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -198,6 +199,25 @@ server.on('upgrade', (req, socket) => {
             'origin not allowed (open the Control UI from the gateway host or allow it in gateway.controlUi.allowedOrigins)',
           ),
         );
+        return;
+      }
+      // Like OpenClaw: past the Origin check, a client with neither token nor device identity
+      // is told to pair (a probe carries no credentials, so this is what a healthy path shows).
+      if (!req2.params?.auth?.token) {
+        log(`ws unpaired origin=${origin ?? '-'} remote=${peer(req)}${marker(req)}`);
+        socket.write(
+          textFrame({
+            type: 'res',
+            id: req2.id,
+            ok: false,
+            error: {
+              code: 'NOT_PAIRED',
+              message: 'device identity required',
+              details: { code: 'NOT_PAIRED' },
+            },
+          }),
+        );
+        socket.end(closeFrame(1008, 'device identity required'));
         return;
       }
       log(`ws accepted origin=${origin ?? '-'} remote=${peer(req)}${marker(req)}`);

@@ -76,6 +76,9 @@ export function parseServerFrames(buf: Buffer): { frames: ServerFrame[]; rest: B
   return { frames, rest: buf.subarray(off) };
 }
 
+/** Rejections that mean "who are you", not "you cannot come from there". */
+const AUTH_REASON = /unauthori[sz]ed|device identity|pairing|not[_ ]paired|auth(entication)? required|token/i;
+
 const OPENCLAW_CONNECT = {
   type: 'req',
   id: 'reachmap-probe-1',
@@ -126,7 +129,7 @@ export function wsHandshake(
     let headers: Record<string, string> = {};
     let acceptValid: boolean | undefined;
     const frames: WsStep['frames'] = [];
-    let appVerdict: { ok: boolean; note: string } | null = null;
+    let appVerdict: { ok: boolean; note: string; auth?: boolean } | null = null;
     let settled = false;
     let windowTimer: NodeJS.Timeout | null = null;
     let contentType = '';
@@ -152,7 +155,16 @@ export function wsHandshake(
         socket.end(clientFrame(0x8, Buffer.from([0x03, 0xe8]))); // close 1000
         setTimeout(() => socket.destroy(), 200).unref();
       } else socket.destroy();
-      resolve({ ok: r.outcome === 'open', request, status, statusLine, headers, acceptValid, frames, ...r });
+      resolve({
+        ok: r.outcome === 'open' || r.outcome === 'auth-required',
+        request,
+        status,
+        statusLine,
+        headers,
+        acceptValid,
+        frames,
+        ...r,
+      });
     };
     const timer = setTimeout(
       () =>
@@ -183,6 +195,17 @@ export function wsHandshake(
           const code = f.payload.length >= 2 ? f.payload.readUInt16BE(0) : 1005;
           const reason = f.payload.subarray(2).toString('utf8');
           const label = `close ${code}${reason ? ` ${shortReason(reason)}` : ''}`;
+          // The path and the Origin were accepted; the application wants credentials or pairing,
+          // which a probe does not have. That is reachability, not a failure.
+          if (code === 1008 && (appVerdict?.auth || AUTH_REASON.test(reason))) {
+            finish({
+              outcome: 'auth-required',
+              closeCode: code,
+              closeReason: reason,
+              note: `reachable: upgrade and Origin accepted; the application then asks for credentials or pairing (${shortReason(reason) || appVerdict?.note}) — expected for a probe without a token`,
+            });
+            return;
+          }
           finish({
             outcome: code === 1000 ? 'closed' : 'rejected',
             closeCode: code,
@@ -213,8 +236,10 @@ export function wsHandshake(
         if (msg.type === 'event' && msg.event === 'connect.challenge') {
           socket.write(clientFrame(0x1, Buffer.from(JSON.stringify(OPENCLAW_CONNECT))));
         } else if (msg.type === 'res' && msg.ok === false) {
+          const code = `${msg.error?.details?.code ?? ''} ${msg.error?.code ?? ''} ${msg.error?.message ?? ''}`;
           appVerdict = {
             ok: false,
+            auth: AUTH_REASON.test(code) && !/origin/i.test(code),
             note: `the application answered connect with ${msg.error?.details?.code ?? msg.error?.code ?? 'an error'}: ${msg.error?.message ?? ''}`.trim(),
           };
         } else if (msg.type === 'res' && msg.ok === true) {
@@ -285,9 +310,11 @@ export function wsHandshake(
       windowTimer = setTimeout(
         () =>
           finish(
-            appVerdict
-              ? { outcome: 'rejected', error: 'connect rejected', note: appVerdict.note }
-              : { outcome: 'open', note: 'upgraded and still open at the end of the watch window' },
+            appVerdict?.auth
+              ? { outcome: 'auth-required', note: `reachable; ${appVerdict.note}` }
+              : appVerdict
+                ? { outcome: 'rejected', error: 'connect rejected', note: appVerdict.note }
+                : { outcome: 'open', note: 'upgraded and still open at the end of the watch window' },
           ),
         opts.windowMs,
       );

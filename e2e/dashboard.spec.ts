@@ -124,7 +124,8 @@ test('the compose-project filter hides other stacks', async ({ page }) => {
   try {
     const name = docker('inspect', '-f', '{{.Name}}', other).slice(1);
     await signIn(page);
-    await expect(containerNode(page, name)).toBeVisible();
+    // Right after `docker run` the engine may still be busy (create, start, network connect).
+    await expect(containerNode(page, name)).toBeVisible({ timeout: 20_000 });
     await page.getByTestId('project-filter').selectOption('reachmap-lab');
     await expect(containerNode(page, name)).toHaveCount(0);
     await expect(containerNode(page, labContainer('gateway').name)).toBeVisible();

@@ -185,7 +185,10 @@ export class TopologyService extends EventEmitter<ServiceEvents> {
       );
       // Reading /proc costs the same whatever a namespace holds; pace refreshes by what it cost.
       this.listenerRefreshMs = Math.max(LISTENER_REFRESH_MS, topology.scanMs * 20);
-      if (topology.scanMs > 2000) console.warn(`reachmap: a topology rebuild took ${Math.round(topology.scanMs)} ms (engine or /proc slow)`);
+      if (topology.scanMs > 2000)
+        console.warn(
+          `reachmap: a topology rebuild took ${Math.round(topology.scanMs)} ms (engine or /proc slow)`,
+        );
       this.lastBuildAt = Date.now();
       this.current = topology;
       this.version++;

@@ -50,7 +50,7 @@ export async function captureLogs(t: Topology, r: ProbeResult, deps: LogCaptureD
   const subjects = await logSubjects(t, r, deps);
   const proxyIps = subjects
     .filter((s) => s.role === 'proxy')
-    .flatMap((s) => s.c.attachments.map((a) => a.ipv4 ?? ''))
+    .flatMap((s) => s.c.attachments.flatMap((a) => [a.ipv4 ?? '', a.ipv6 ?? '']))
     .filter(Boolean);
   const containers = await Promise.all(
     subjects.map(async ({ c, role }): Promise<ContainerLogs> => {

@@ -60,7 +60,8 @@ export function probeAllTargets(
     if (!o) continue;
     for (const l of tcp) {
       if (init.kind === 'host') {
-        const ip = o.attachments.find((a) => a.ipv4)?.ipv4;
+        // IPv4 when there is one; IPv6-only networks still get probed.
+        const ip = o.attachments.find((a) => a.ipv4)?.ipv4 ?? o.attachments.find((a) => a.ipv6)?.ipv6;
         if (ip) add(url(ip, l.port), ns.key, `${l.address}:${l.port}`);
         continue;
       }
@@ -68,7 +69,7 @@ export function probeAllTargets(
       if (!shared) continue; // different networks are isolated by design
       const net = t.networks.find((n) => n.id === shared.networkId);
       const name = net?.embeddedDns ? (o.compose?.service ?? o.name) : null;
-      const host = name ?? shared.ipv4;
+      const host = name ?? shared.ipv4 ?? shared.ipv6;
       if (host) add(url(host, l.port), ns.key, `${l.address}:${l.port}`);
     }
   }

@@ -44,7 +44,12 @@ build() { # build TAG ROOT CMD_JSON
     echo "lab image $tag is up to date"
     return
   fi
+  local previous
+  previous=$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
   tar -C "$root" -c . | docker import -c "CMD $cmd" -c "LABEL reachmap.lab.hash=$hash" -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin' - "$tag" >/dev/null
+  # The superseded image is now untagged: remove it so repeated runs do not pile up
+  # dangling copies (ignored while a container still uses it).
+  [ -z "$previous" ] || docker image rm "$previous" >/dev/null 2>&1 || true
   echo "built lab image $tag"
 }
 

@@ -11,6 +11,7 @@ import { ProbeService } from '../lib/probe/service';
 import { readNginxLocations } from '../lib/proxy/configReader';
 import { runRunbook } from '../lib/runbook/run';
 import { loadSettings, SettingsError } from '../lib/settings';
+import { hostPort } from '../lib/util/address';
 import { hostAllowed, isAuthenticated, makeAuthContext, originAllowed } from './auth';
 import { createRequestHandler } from './http';
 import { attachSocket } from './socket';
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
   });
 
   console.log(
-    `Reachmap listening on http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port} (Docker: ${client.endpoint.display})`,
+    `Reachmap listening on http://${hostPort(settings.host, settings.port)} (Docker: ${client.endpoint.display})`,
   );
   if (!['127.0.0.1', '::1', 'localhost'].includes(settings.host)) {
     console.warn(

@@ -1,15 +1,15 @@
 'use client';
 import { dashboardStore } from '@/lib/client/store';
+import { bindingText } from '@/lib/diagnose/finding';
 import { publishedPaths } from '@/lib/firewall/paths';
 import type { Container, Namespace, Network, Topology } from '@/lib/model/topology';
+import { hostPort } from '@/lib/util/address';
 import { EvidencePanel } from '../probe/EvidencePanel';
 import { RunbookPanel } from '../runbook/RunbookPanel';
 import { useDashboard } from '../useDashboard';
 import { Facts, Section } from './Facts';
 import { FindingCard } from './FindingCard';
 import { ListenerTable } from './ListenerTable';
-
-const fmtIp = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);
 
 function findingsAbout(t: Topology, id: string) {
   return t.findings.filter((f) => f.subject.id === id || f.related.some((r) => r.id === id));
@@ -79,7 +79,7 @@ function ContainerDetails({ c, t }: { c: Container; t: Topology }) {
             [
               'published',
               c.ports
-                .map((p) => `${fmtIp(p.hostIp)}:${p.hostPort}→${p.containerPort}/${p.protocol}`)
+                .map((p) => `${hostPort(p.hostIp, p.hostPort)}→${p.containerPort}/${p.protocol}`)
                 .join(', '),
             ],
             ['exposed', c.exposedPorts.map((p) => `${p.port}/${p.protocol}`).join(', ')],
@@ -92,14 +92,8 @@ function ContainerDetails({ c, t }: { c: Container; t: Topology }) {
             <p className="mb-1 text-[11px] text-amber-300">Rules not read: {t.firewall.reason}</p>
           )}
           {publishedPaths(t, c).map((p) => (
-            <div
-              key={`${p.binding.hostIp}:${p.binding.hostPort}`}
-              className="mb-1.5 text-[11px]"
-              data-testid="published-path"
-            >
-              <div className="font-mono text-slate-200">
-                {p.binding.hostIp}:{p.binding.hostPort} → {p.binding.containerPort}/{p.binding.protocol}
-              </div>
+            <div key={bindingText(p.binding)} className="mb-1.5 text-[11px]" data-testid="published-path">
+              <div className="font-mono text-slate-200">{bindingText(p.binding)}</div>
               <div className="text-slate-400">from the host: {p.fromHost.join(' → ')}</div>
               <div className="text-slate-400">from outside: {p.fromOutside.join(' → ')}</div>
             </div>

@@ -7,6 +7,7 @@ import type {
   SubjectRef,
   Topology,
 } from '../model/topology';
+import { hostPort } from '../util/address';
 
 /** Helpers shared by the rules: stable ids, subject references, lookups. */
 
@@ -73,8 +74,7 @@ export function listenerText(l: {
   port: number;
   process: { pid: number; name: string } | null;
 }): string {
-  const addr = l.address.includes(':') ? `[${l.address}]` : l.address;
-  return `${l.protocol} ${addr}:${l.port}${l.process ? ` (${l.process.name}, pid ${l.process.pid})` : ''}`;
+  return `${l.protocol} ${hostPort(l.address, l.port)}${l.process ? ` (${l.process.name}, pid ${l.process.pid})` : ''}`;
 }
 
 export function bindingText(b: {
@@ -83,6 +83,5 @@ export function bindingText(b: {
   containerPort: number;
   protocol: string;
 }): string {
-  const ip = b.hostIp.includes(':') ? `[${b.hostIp}]` : b.hostIp;
-  return `${ip}:${b.hostPort} → ${b.containerPort}/${b.protocol}`;
+  return `${hostPort(b.hostIp, b.hostPort)} → ${b.containerPort}/${b.protocol}`;
 }

@@ -1,5 +1,6 @@
 import { listenerText } from '../diagnose/finding';
 import type { Topology } from '../model/topology';
+import { hostPort } from '../util/address';
 import { pad, safe } from './terminal';
 
 /** The CLI's readable `scan` output. Plain text; every engine string passes through safe(). */
@@ -32,9 +33,11 @@ export function formatSummary(t: Topology): string {
     for (const id of ns.containerIds) {
       const c = byId.get(id);
       if (!c) continue;
-      const nets = c.attachments.map((a) => `${safe(a.networkName)} ${a.ipv4 ?? ''}`.trim()).join(', ');
+      const nets = c.attachments
+        .map((a) => [safe(a.networkName), a.ipv4, a.ipv6].filter(Boolean).join(' '))
+        .join(', ');
       const ports = c.ports
-        .map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`)
+        .map((p) => `${hostPort(p.hostIp, p.hostPort)}->${p.containerPort}/${p.protocol}`)
         .join(', ');
       out.push(
         `    ${pad(safe(c.name), 30)} ${pad(c.networkModeKind === 'container' ? `shares ${c.sharesNetnsWith?.slice(0, 12)}` : c.networkMode, 22)} ${nets}${ports ? `  published ${ports}` : ''}`,

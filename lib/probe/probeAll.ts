@@ -1,4 +1,5 @@
 import type { Container, Namespace, Topology } from '../model/topology';
+import { hostPort } from '../util/address';
 import type { ResolvedInitiator } from './initiator';
 
 /**
@@ -28,8 +29,7 @@ export function probeAllTargets(
 ): ProbeAllTarget[] {
   const byId = new Map(t.containers.map((c) => [c.id, c]));
   const url = (host: string, port: number) => {
-    const h = host.includes(':') ? `[${host}]` : host;
-    return mode === 'http' ? `http://${h}:${port}/` : `${h}:${port}`;
+    return mode === 'http' ? `http://${hostPort(host, port)}/` : hostPort(host, port);
   };
   const out = new Map<string, ProbeAllTarget>();
   const add = (to: string, nsKey: string, listener: string) => {
@@ -81,7 +81,7 @@ export function probeAllTargets(
         add(
           url(hostIp, p.hostPort),
           c.netns ? (t.namespaces.find((n) => n.id === c.netns)?.key ?? '') : '',
-          `published ${p.hostIp}:${p.hostPort}`,
+          `published ${hostPort(p.hostIp, p.hostPort)}`,
         );
       }
     }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { ProbeKind, ProbeTarget } from '../model/probe';
+import { bracketHost } from '../util/address';
 
 /**
  * Parsing what the operator typed into a probe target. The WHATWG URL parser normalises
@@ -50,7 +51,7 @@ export function parseTarget(input: string): ProbeTarget {
   // Normalise IPv4 spellings the same way a URL would.
   let host = (m[1] as string).toLowerCase();
   try {
-    host = new URL(`http://${host.includes(':') ? `[${host}]` : host}`).hostname.replace(/^\[|\]$/g, '');
+    host = new URL(`http://${bracketHost(host)}`).hostname.replace(/^\[|\]$/g, '');
   } catch {
     throw new TargetError(`not a valid host in "${raw}"`);
   }

@@ -1,5 +1,6 @@
 import type { ProbeResult } from '../model/probe';
 import type { Topology } from '../model/topology';
+import { hostPort } from '../util/address';
 import { serviceModels } from './models';
 
 /**
@@ -94,7 +95,7 @@ export function assess(t: Topology, probes: ProbeResult[], decision: string): As
           service: m.service,
           follows: loopbackPublish,
           why: c?.ports.length
-            ? `published on ${c.ports.map((p) => `${p.hostIp}:${p.hostPort}`).join(', ')}`
+            ? `published on ${c.ports.map((p) => hostPort(p.hostIp, p.hostPort)).join(', ')}`
             : 'not published',
           signal: wsSignal,
         };

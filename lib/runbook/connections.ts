@@ -3,6 +3,7 @@ import type { ProbeResult } from '../model/probe';
 import type { ConnectionRow } from '../model/runbook';
 import type { Topology } from '../model/topology';
 import { probeEndpoints } from '../probe/edges';
+import { hostPort } from '../util/address';
 
 /**
  * One row per probed connection, as a design review wants it: who initiates, which name
@@ -29,7 +30,7 @@ export function connectionRow(t: Topology, r: ProbeResult): ConnectionRow {
     const ip = c.attachments.find((a) => a.ipv4)?.ipv4 ?? '?';
     if (pub)
       layers.push(
-        `published port ${pub.hostIp}:${pub.hostPort} → docker-proxy / DNAT → ${c.name} ${ip}:${pub.containerPort}`,
+        `published port ${hostPort(pub.hostIp, pub.hostPort)} → docker-proxy / DNAT → ${c.name} ${ip}:${pub.containerPort}`,
       );
   }
   if (c) {

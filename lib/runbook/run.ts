@@ -10,6 +10,7 @@ import { resolveInitiator, routeSummary } from '../probe/initiator';
 import type { ProbeService } from '../probe/service';
 import { parseTarget } from '../probe/target';
 import { forwardsUpgrade, locationFor, type ProxyLocation } from '../proxy/nginxConfig';
+import { hostPort } from '../util/address';
 import { connectionTable } from './connections';
 
 /**
@@ -41,8 +42,7 @@ const TITLES = [
 ];
 
 function url(scheme: string, host: string, port: number, path: string): string {
-  const h = host.includes(':') ? `[${host}]` : host;
-  return `${scheme}://${h}:${port}${path}`;
+  return `${scheme}://${hostPort(host, port)}${path}`;
 }
 
 function stepLine(side: string, r: ProbeResult): string {
@@ -137,11 +137,7 @@ export async function runRunbook(input: RunbookInput, deps: RunbookDeps): Promis
     guess?.openclaw && (target.path === '/' || target.path === '') ? '/healthz' : target.path || '/';
   let httpProbe: ProbeResult | undefined;
   if (target.scheme === 'tcp') {
-    const r = await run(
-      `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
-      {},
-      true,
-    );
+    const r = await run(hostPort(target.host, target.port), {}, true);
     httpProbe = r.initiator;
     add({
       status: r.initiator.ok ? 'pass' : 'fail',

@@ -1,4 +1,5 @@
 import type { Container, Finding, Listener, Namespace, Network, Severity, Topology } from '../model/topology';
+import { hostPort } from '../util/address';
 
 /**
  * Topology → the drawable graph: framework-free nodes and edges with stable ids, sizes and
@@ -128,17 +129,13 @@ function shortNetName(name: string, project: string | undefined): string {
   return name;
 }
 
-function fmtAddr(a: string) {
-  return a.includes(':') ? `[${a}]` : a;
-}
-
 function listenerRows(ns: Namespace): { rows: ListenerRow[]; hidden: number } {
   // Workload listeners first; Docker's own DNS last; the host's list can be long.
   const ls = [...ns.listeners].sort(
     (a, b) => (a.role === 'docker-dns' ? 1 : 0) - (b.role === 'docker-dns' ? 1 : 0),
   );
   const rows = ls.map((l) => ({
-    text: `${l.protocol} ${fmtAddr(l.address)}:${l.port}${l.process ? ` ${l.process.name}` : l.role === 'docker-dns' ? ' docker dns' : ''}`,
+    text: `${l.protocol} ${hostPort(l.address, l.port)}${l.process ? ` ${l.process.name}` : l.role === 'docker-dns' ? ' docker dns' : ''}`,
     scope: l.scope,
     role: l.role,
   }));
@@ -302,7 +299,7 @@ export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
               : c.networkModeKind === 'network' || c.networkModeKind === 'default'
                 ? 'bridge'
                 : c.networkModeKind,
-          ports: c.ports.map((p) => `${fmtAddr(p.hostIp)}:${p.hostPort}→${p.containerPort}/${p.protocol}`),
+          ports: c.ports.map((p) => `${hostPort(p.hostIp, p.hostPort)}→${p.containerPort}/${p.protocol}`),
           addresses: c.attachments.map(
             (a) => `${shortNetName(a.networkName, c.compose?.project)} ${a.ipv4 ?? a.ipv6 ?? '—'}`,
           ),
@@ -414,7 +411,7 @@ export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
           sourceHandle: 'right',
           targetHandle: 'left',
           kind: 'publish',
-          label: `${fmtAddr(p.hostIp)}:${p.hostPort} → ${p.containerPort}/${p.protocol}`,
+          label: `${hostPort(p.hostIp, p.hostPort)} → ${p.containerPort}/${p.protocol}`,
           severity: loopbackOnly ? 'error' : null,
         });
       }

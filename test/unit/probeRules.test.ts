@@ -109,6 +109,26 @@ describe('static rules that need a variant of the lab', () => {
     const ok = { ...t, host: { ...t.host, uplink: { interface: 'eth0', mtu: 1500 } } };
     expect(diagnoseTopologyFor(ok).filter((x) => x.rule === 'mtu-mismatch')).toEqual([]);
   });
+
+  it('MTU: an internal network never leaves the host, so no finding', () => {
+    const flagged = diagnoseTopologyFor({
+      ...t,
+      host: { ...t.host, uplink: { interface: 'eth0', mtu: 1400 } },
+    })
+      .filter((x) => x.rule === 'mtu-mismatch')
+      .map((x) => x.subject.id);
+    expect(flagged.length).toBeGreaterThan(0);
+    const internalId = flagged[0];
+    const variant = {
+      ...t,
+      host: { ...t.host, uplink: { interface: 'eth0', mtu: 1400 } },
+      networks: t.networks.map((n) => (n.id === internalId ? { ...n, internal: true } : n)),
+    };
+    const after = diagnoseTopologyFor(variant)
+      .filter((x) => x.rule === 'mtu-mismatch')
+      .map((x) => x.subject.id);
+    expect(after).toEqual(flagged.filter((id) => id !== internalId));
+  });
 });
 
 import { diagnoseTopology as diagnoseTopologyFor } from '@/lib/diagnose';

@@ -23,4 +23,17 @@ describe('CLI summary', () => {
     expect(out).not.toContain('\u202e');
     expect(safe('a\u0007b')).toBe('a\uFFFDb');
   });
+
+  it('prints IPv6 publishes and addresses unambiguously', () => {
+    const t = fixtureTopology('lab');
+    const gw = byService(t, 'gateway');
+    gw.ports = [{ hostIp: '::', hostPort: 28790, containerPort: 18789, protocol: 'tcp' }];
+    const att = gw.attachments[0];
+    if (!att) throw new Error('fixture gateway has no network');
+    att.ipv6 = 'fd00:dead::2';
+    const out = formatSummary(t);
+    expect(out).toContain('published [::]:28790->18789/tcp');
+    expect(out).not.toContain(':::28790');
+    expect(out).toMatch(new RegExp(`${att.networkName} ${att.ipv4?.replace(/\./g, '\\.')} fd00:dead::2`));
+  });
 });

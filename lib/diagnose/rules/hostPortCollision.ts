@@ -1,4 +1,5 @@
 import type { Container, Finding, Protocol, Topology } from '../../model/topology';
+import { hostPort } from '../../util/address';
 import { containerRef, type Index, makeFinding, type Rule } from '../finding';
 
 /**
@@ -31,7 +32,7 @@ export const hostPortCollision: Rule = (t: Topology, idx: Index): Finding[] => {
         port: p.hostPort,
         address: p.hostIp,
         containerId: c.id,
-        how: `publishes ${p.hostIp}:${p.hostPort}`,
+        how: `publishes ${hostPort(p.hostIp, p.hostPort)}`,
         source: 'docker-api',
       });
     }

@@ -1,4 +1,5 @@
 import type { Container, Finding, Namespace, Topology } from '../../model/topology';
+import { hostPort } from '../../util/address';
 import {
   bindingText,
   containerRef,
@@ -63,7 +64,7 @@ export const loopbackOnlyListener: Rule = (t: Topology, idx: Index): Finding[] =
       const peerText = [...peers].map(([net, k]) => `${k} on ${net}`).join(', ');
       const consequences = [
         published
-          ? `the published ${n.published.map((p) => `${p.hostIp}:${p.hostPort}`).join(', ')} accepts on the host and then resets or returns an empty reply`
+          ? `the published ${n.published.map((p) => hostPort(p.hostIp, p.hostPort)).join(', ')} accepts on the host and then resets or returns an empty reply`
           : null,
         peers.size > 0
           ? `containers on the same network (${peerText}) get ECONNREFUSED via its name or IP`

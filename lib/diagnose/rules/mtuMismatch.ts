@@ -13,6 +13,8 @@ export const mtuMismatch: Rule = (t: Topology): Finding[] => {
   for (const n of t.networks) {
     if (n.driver !== 'bridge' && n.driver !== 'overlay') continue;
     if (n.containerIds.length === 0) continue;
+    // An internal network has no route out of the host, so the uplink never carries it.
+    if (n.internal) continue;
     // Overlay (VXLAN) networks default to 1450, bridges to 1500.
     const mtu = n.mtu ?? (n.driver === 'overlay' ? 1450 : 1500);
     if (mtu <= up.mtu) continue;

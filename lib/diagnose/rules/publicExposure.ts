@@ -1,5 +1,6 @@
 import { restrictedFromOutside } from '../../firewall/paths';
 import type { Finding, Topology } from '../../model/topology';
+import { hostPort } from '../../util/address';
 import { bindingText, containerRef, makeFinding, type Rule } from '../finding';
 
 /**
@@ -61,7 +62,7 @@ export const publicExposure: Rule = (t: Topology): Finding[] => {
           discriminator: `${p.protocol}-${p.hostPort}`,
           confidence: what || gateway ? 'high' : 'medium',
           title: `${c.name}: ${p.containerPort}/${p.protocol} published on every interface`,
-          message: `${c.name} publishes ${p.containerPort}/${p.protocol} on ${p.hostIp}:${p.hostPort}: ${what ? `${what} is` : gateway ? 'an OpenClaw Gateway (its Control UI and WebSocket) is' : 'it is'} reachable from anything that reaches this host. Docker's DNAT rules are evaluated before the host's INPUT chain, so a host firewall usually does not stop it.${gateway ? ' OpenClaw’s guidance: publish on loopback and terminate TLS at a reverse proxy.' : ''}`,
+          message: `${c.name} publishes ${p.containerPort}/${p.protocol} on ${hostPort(p.hostIp, p.hostPort)}: ${what ? `${what} is` : gateway ? 'an OpenClaw Gateway (its Control UI and WebSocket) is' : 'it is'} reachable from anything that reaches this host. Docker's DNAT rules are evaluated before the host's INPUT chain, so a host firewall usually does not stop it.${gateway ? ' OpenClaw’s guidance: publish on loopback and terminate TLS at a reverse proxy.' : ''}`,
           evidence: [
             ...c.ports
               .filter((b) => b.containerPort === p.containerPort && b.protocol === p.protocol)

@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ProbeStep, TcpStep } from '../../model/probe';
+import { bracketHost } from '../../util/address';
 import { addressAllowed } from '../cidr';
 import { resolveLikeInitiator } from './dns';
 import { httpGet } from './http';
@@ -19,7 +20,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
 
 function hostHeader(req: AgentRequest): string {
   const { host, port, scheme } = req.target;
-  const h = host.includes(':') ? `[${host}]` : host;
+  const h = bracketHost(host);
   const dflt = scheme === 'https' || scheme === 'wss' ? 443 : 80;
   return port === dflt ? h : `${h}:${port}`;
 }

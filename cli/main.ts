@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { diagnoseProbes } from '../lib/diagnose/probe';
 import { DockerClient, DockerUnreachableError } from '../lib/docker/client';
 import { parseDockerHost } from '../lib/docker/endpoint';
+import { formatFindings } from '../lib/format/findings';
 import { formatProbe } from '../lib/format/probe';
 import { formatSummary } from '../lib/format/summary';
 import { Topology } from '../lib/model/topology';
@@ -34,6 +36,15 @@ Options:
 `;
 
 class UsageError extends Error {}
+
+/** The target comes from --to or, as operators often type it, the one word after the command. */
+function targetArg(command: string, flag: string | undefined, positionals: string[]): string | undefined {
+  const rest = positionals.slice(1);
+  if (rest.length > 1) throw new UsageError(`${command} takes one target (got "${rest.join(' ')}")`);
+  if (flag && rest.length)
+    throw new UsageError(`${command}: give the target once (--to ${flag} or ${rest[0]})`);
+  return flag ?? rest[0];
+}
 
 /** One probe service for probe and runbook, configured from the settings. */
 function probeService(
@@ -107,7 +118,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'probe': {
-      if (!values.from || !values.to)
+      const to = targetArg('probe', values.to as string | undefined, positionals);
+      if (!values.from || !to)
         throw new UsageError('probe needs --from <host|container> and --to <url|host:port>');
       const headers: Record<string, string> = {};
       for (const h of (values.header as string[] | undefined) ?? []) {
@@ -127,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
         const r = await probes.run(
           {
             from: values.from as string,
-            to: values.to as string,
+            to,
             ws: values.ws as boolean,
             origin: values.origin as string | undefined,
             headers,
@@ -135,13 +147,16 @@ async function main(argv: string[]): Promise<number> {
           },
           { paired: values.paired as boolean },
         );
+        // The same probe rules the dashboard applies: a failure comes with its reason.
+        const findings = diagnoseProbes(topology, r.host ? [r.initiator, r.host] : [r.initiator]);
         if (values.json)
           process.stdout.write(
-            `${JSON.stringify({ ...r.initiator, ...(r.host ? { paired: r.host } : {}) }, null, 2)}\n`,
+            `${JSON.stringify({ ...r.initiator, ...(r.host ? { paired: r.host } : {}), findings }, null, 2)}\n`,
           );
         else {
           process.stdout.write(`${formatProbe(r.initiator, 'Probe', topology)}\n`);
           if (r.host) process.stdout.write(`\n${formatProbe(r.host, 'Paired', topology)}\n`);
+          process.stdout.write(`\n${formatFindings(findings, 'DIAGNOSIS').join('\n')}\n`);
         }
       } finally {
         probes.close();
@@ -149,8 +164,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'runbook': {
-      if (!values.from || !values.to)
-        throw new UsageError('runbook needs --from <host|container> and --to <url>');
+      const to = targetArg('runbook', values.to as string | undefined, positionals);
+      if (!values.from || !to) throw new UsageError('runbook needs --from <host|container> and --to <url>');
       const client = new DockerClient(
         parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
       );
@@ -160,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
         const report = await runRunbook(
           {
             from: values.from as string,
-            to: values.to as string,
+            to,
             origin: values.origin as string | undefined,
           },
           { probes, topology: async () => topology, readNginx: readNginxLocations },

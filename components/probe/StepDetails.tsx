@@ -1,4 +1,5 @@
 import type { ProbeStep } from '@/lib/model/probe';
+import { hostPort } from '@/lib/util/address';
 
 function Headers({ h }: { h: Record<string, string> }) {
   const entries = Object.entries(h);
@@ -44,13 +45,13 @@ function Body({ s }: { s: ProbeStep }) {
         <div>
           {s.attempts.map((a) => (
             <div key={a.address}>
-              {a.address}:{s.port} — {a.ok ? 'connected' : a.error} ({a.ms} ms)
+              {hostPort(a.address, s.port)} — {a.ok ? 'connected' : a.error} ({a.ms} ms)
             </div>
           ))}
           {s.connected && (
             <div className="text-slate-500">
-              local {s.connected.localAddress}:{s.connected.localPort} → {s.connected.address}:
-              {s.connected.port}
+              local {hostPort(s.connected.localAddress, s.connected.localPort)} →{' '}
+              {hostPort(s.connected.address, s.connected.port)}
             </div>
           )}
         </div>

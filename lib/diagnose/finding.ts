@@ -85,3 +85,9 @@ export function bindingText(b: {
 }): string {
   return `${hostPort(b.hostIp, b.hostPort)} → ${b.containerPort}/${b.protocol}`;
 }
+
+/** How a compose file names a network: its key, without the project prefix Docker adds. */
+export function composeNetworkKey(n: { name: string; composeProject: string | null }): string {
+  const prefix = n.composeProject ? `${n.composeProject}_` : '';
+  return prefix && n.name.startsWith(prefix) ? n.name.slice(prefix.length) : n.name;
+}

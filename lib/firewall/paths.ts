@@ -13,8 +13,9 @@ import { evaluate, type Packet, type Verdict } from './iptables';
  */
 
 export function networkOf(t: Topology, address: string): Network | undefined {
-  const c = t.containers.find((x) => x.attachments.some((a) => a.ipv4 === address));
-  const att = c?.attachments.find((a) => a.ipv4 === address);
+  const has = (a: { ipv4: string | null; ipv6: string | null }) => a.ipv4 === address || a.ipv6 === address;
+  const c = t.containers.find((x) => x.attachments.some(has));
+  const att = c?.attachments.find(has);
   return t.networks.find((n) => n.id === att?.networkId);
 }
 

@@ -2,6 +2,7 @@ import { describeHops, hopsOf } from '../logs/hops';
 import { timeline } from '../logs/match';
 import type { ProbeResult, ProbeStep } from '../model/probe';
 import type { Topology } from '../model/topology';
+import { hostPort } from '../util/address';
 import { safe } from './terminal';
 
 /** Plain-text rendering of probe results for the CLI. */
@@ -21,8 +22,8 @@ function stepLine(s: ProbeStep): string {
       break;
     case 'tcp':
       body = s.connected
-        ? `connected to ${s.connected.address}:${s.connected.port} from ${s.connected.localAddress}:${s.connected.localPort}`
-        : s.attempts.map((a) => `${a.address}:${s.port} ${a.error ?? 'ok'}`).join(', ');
+        ? `connected to ${hostPort(s.connected.address, s.connected.port)} from ${hostPort(s.connected.localAddress, s.connected.localPort)}`
+        : s.attempts.map((a) => `${hostPort(a.address, s.port)} ${a.error ?? 'ok'}`).join(', ');
       break;
     case 'tls':
       body = s.ok
@@ -31,7 +32,7 @@ function stepLine(s: ProbeStep): string {
       break;
     case 'http':
       body = s.status
-        ? `HTTP ${s.status} ${s.statusText ?? ''} ${s.bodyPrefix ? `“${s.bodyPrefix.slice(0, 60)}”` : ''}`
+        ? `HTTP ${s.status} ${s.statusText ?? ''} ${s.bodyPrefix ? `“${s.bodyPrefix.replace(/\s+/g, ' ').slice(0, 60)}”` : ''}`
         : (s.error ?? '');
       break;
     case 'ws':

@@ -1,6 +1,7 @@
 import { listenerText } from '../diagnose/finding';
 import type { Topology } from '../model/topology';
 import { hostPort } from '../util/address';
+import { formatFindings } from './findings';
 import { pad, safe } from './terminal';
 
 /** The CLI's readable `scan` output. Plain text; every engine string passes through safe(). */
@@ -61,13 +62,7 @@ export function formatSummary(t: Topology): string {
     out.push('', 'NOT RUNNING');
     for (const c of stopped) out.push(`  ${pad(safe(c.name), 30)} ${c.status}`);
   }
-  out.push('', t.findings.length ? `FINDINGS (${t.findings.length})` : 'FINDINGS: none');
-  for (const f of t.findings) {
-    out.push(`  ${pad(f.severity.toUpperCase(), 8)} ${f.rule}  ${safe(f.title)}`);
-    out.push(`           ${safe(f.message)}`);
-    for (const e of f.evidence) out.push(`           · ${safe(e.label)}: ${safe(e.value)} [${e.source}]`);
-    out.push(`           fix: ${safe(f.fix)}`);
-  }
+  out.push('', ...formatFindings(t.findings, 'FINDINGS'));
   for (const w of t.warnings) out.push(`warning: ${safe(w)}`);
   return out.join('\n');
 }

@@ -272,6 +272,7 @@ export const Pattern = z.enum([
   'port-collision',
   'no-listener',
   'firewall',
+  'isolated-namespace',
 ]);
 export type Pattern = z.infer<typeof Pattern>;
 

@@ -51,7 +51,7 @@ export function probeAllTargets(
         add(
           url(l.family === 6 && l.scope !== 'any' ? '::1' : '127.0.0.1', l.port),
           ns.key,
-          `${l.address}:${l.port}`,
+          hostPort(l.address, l.port),
         );
       continue;
     }
@@ -62,7 +62,7 @@ export function probeAllTargets(
       if (init.kind === 'host') {
         // IPv4 when there is one; IPv6-only networks still get probed.
         const ip = o.attachments.find((a) => a.ipv4)?.ipv4 ?? o.attachments.find((a) => a.ipv6)?.ipv6;
-        if (ip) add(url(ip, l.port), ns.key, `${l.address}:${l.port}`);
+        if (ip) add(url(ip, l.port), ns.key, hostPort(l.address, l.port));
         continue;
       }
       const shared = o.attachments.find((a) => initNets.has(a.networkId));
@@ -70,7 +70,7 @@ export function probeAllTargets(
       const net = t.networks.find((n) => n.id === shared.networkId);
       const name = net?.embeddedDns ? (o.compose?.service ?? o.name) : null;
       const host = name ?? shared.ipv4 ?? shared.ipv6;
-      if (host) add(url(host, l.port), ns.key, `${l.address}:${l.port}`);
+      if (host) add(url(host, l.port), ns.key, hostPort(l.address, l.port));
     }
   }
   if (init.kind === 'host') {

@@ -5,7 +5,7 @@ import { bracketHost } from '../util/address';
 /**
  * Parsing what the operator typed into a probe target. The WHATWG URL parser normalises
  * the host ("0x7f.1" and "2130706433" are 127.0.0.1), so decisions are made on what a
- * client would really dial. Only http, https, ws, wss and host:port.
+ * client would really dial. Only http, https, ws, wss and (tcp://)host:port.
  */
 
 export class TargetError extends Error {
@@ -17,10 +17,15 @@ const DEFAULT_PORT = { http: 80, https: 443, ws: 80, wss: 443 } as const;
 export function parseTarget(input: string): ProbeTarget {
   const raw = input.trim();
   if (!raw) throw new TargetError('empty target');
+  // tcp://host:port is how many tools spell a bare TCP target.
+  const tcp = /^tcp:\/\/([^/]+)\/?$/i.exec(raw);
+  if (tcp) return { ...parseTarget(tcp[1] as string), input: raw };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
   if (scheme) {
     if (!(scheme in DEFAULT_PORT))
-      throw new TargetError(`unsupported scheme "${scheme}:" — use http, https, ws, wss or host:port`);
+      throw new TargetError(
+        `unsupported scheme "${scheme}:" — use http, https, ws, wss, or tcp://host:port (or just host:port)`,
+      );
     let url: URL;
     try {
       url = new URL(raw);

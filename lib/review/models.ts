@@ -1,4 +1,5 @@
 import type { Container, Topology } from '../model/topology';
+import { hostPort } from '../util/address';
 
 /**
  * The networking-model matrix of domain.md, per compose service: which model it uses today,
@@ -51,7 +52,7 @@ export function serviceModels(t: Topology): ServiceModel[] {
     const ns = t.namespaces.find((n) => n.id === c.netns);
     const listeners = (ns?.listeners ?? []).filter((l) => l.role === 'workload' && l.protocol === 'tcp');
     const listen = listeners.length
-      ? listeners.map((l) => `${l.address}:${l.port}`).join(', ')
+      ? listeners.map((l) => hostPort(l.address, l.port)).join(', ')
       : c.state === 'running'
         ? 'no TCP listener'
         : 'not running';

@@ -40,6 +40,9 @@ describe('reachmap probe (built CLI)', () => {
     expect(ws).toMatchObject({ ok: false, status: 101, closeCode: 1008 });
     expect(ws.closeReason).toMatch(/origin not allowed/);
     for (const s of o.steps) expect(typeof s.ms).toBe('number');
+    // The same diagnosis the dashboard shows, with its fix.
+    expect(o.findings.map((f: { rule: string }) => f.rule)).toEqual(['origin-not-allowed']);
+    expect(o.findings[0].fix).toContain('"https://evil.example"');
   });
 
   it('--paired adds the host side; the text form shows both', async () => {
@@ -61,6 +64,20 @@ describe('reachmap probe (built CLI)', () => {
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/FAIL: ECONNREFUSED/);
     expect(t.stdout).toMatch(/Paired from the host/);
+    // Both sides are diagnosed: the sibling is refused, the host cannot resolve a service name.
+    const diagnosis = t.stdout.slice(t.stdout.indexOf('DIAGNOSIS'));
+    expect(diagnosis).toMatch(/^ {2}ERROR {4}probe-loopback-bind /m);
+    expect(diagnosis).toMatch(/^ {2}ERROR {4}host-uses-service-name /m);
+  });
+
+  it('takes the target as the word after the command too, but only once', async () => {
+    const t = await cli(['probe', '--from', 'client', 'http://gateway:18789/healthz']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/PASS/);
+    expect(t.stdout).toMatch(/DIAGNOSIS: none/);
+    const twice = await cli(['probe', '--from', 'client', '--to', 'http://gateway/', 'http://gateway/']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/give the target once/);
   });
 
   it('exits non-zero only when the probe could not run', async () => {

@@ -30,6 +30,13 @@ describe('probe targets', () => {
       literal: true,
     });
     expect(parseTarget('redis:6379')).toMatchObject({ scheme: 'tcp', host: 'redis', port: 6379 });
+    expect(parseTarget('tcp://redis:6379/')).toMatchObject({
+      input: 'tcp://redis:6379/',
+      scheme: 'tcp',
+      host: 'redis',
+      port: 6379,
+    });
+    expect(() => parseTarget('tcp://redis')).toThrow(/expected a URL/);
   });
 
   it('refuses other schemes, credentials and garbage with a clear message', () => {

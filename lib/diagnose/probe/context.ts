@@ -1,6 +1,7 @@
 import type { ProbeResult, ProbeStep } from '../../model/probe';
 import type { Container, Evidence, SubjectRef, Topology } from '../../model/topology';
 import { probeEndpoints, probePathKey } from '../../probe/edges';
+import { hostPort } from '../../util/address';
 
 /** Shared lookups for rules that read probe results. */
 
@@ -47,8 +48,8 @@ export function describeStep(s: ProbeStep): string {
         : `${s.query}: ${s.error} (nameservers ${s.nameservers.join(', ')}; tried ${s.tried.join(', ')})`;
     case 'tcp':
       return s.connected
-        ? `connected to ${s.connected.address}:${s.connected.port}`
-        : s.attempts.map((a) => `${a.address}:${s.port} ${a.error}`).join(', ');
+        ? `connected to ${hostPort(s.connected.address, s.connected.port)}`
+        : s.attempts.map((a) => `${hostPort(a.address, s.port)} ${a.error}`).join(', ');
     case 'tls':
       return s.ok
         ? `${s.protocol} cert ${s.subject ?? '?'} ${s.verified ? 'trusted' : `untrusted (${s.verifyError})`}`

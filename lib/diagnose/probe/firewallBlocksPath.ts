@@ -1,5 +1,5 @@
 import { forwardVerdict, networkOf } from '../../firewall/paths';
-import { hostPort } from '../../util/address';
+import { bracketHost, hostPort } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
 import { initiatorContainer, type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
 
@@ -33,7 +33,7 @@ export const firewallBlocksPath: ProbeRule = (t, probes) =>
       state: 'NEW',
     });
     if (!v?.rule || (v.action !== 'DROP' && v.action !== 'REJECT')) return [];
-    // Docker's own isolation between networks is by design; the no-shared-network rule says so.
+    // Docker's own isolation between networks is by design; the network-isolation rule says so.
     if (v.rule.chain.startsWith('DOCKER-ISOLATION')) return [];
     const c = targetContainer(t, r);
     const pub = c?.ports.find((p) => p.containerPort === tcp.port);
@@ -42,7 +42,7 @@ export const firewallBlocksPath: ProbeRule = (t, probes) =>
         pattern: 'firewall',
         discriminator: `${attempt.address}-${tcp.port}`,
         related: c ? [containerRef(c)] : [],
-        title: `A ${v.rule.chain} rule ${v.action === 'DROP' ? 'drops' : 'rejects'} ${r.initiator.name} → ${c?.name ?? attempt.address}:${tcp.port}`,
+        title: `A ${v.rule.chain} rule ${v.action === 'DROP' ? 'drops' : 'rejects'} ${r.initiator.name} → ${c?.name ?? bracketHost(attempt.address)}:${tcp.port}`,
         message: `${r.initiator.name} (${srcAtt.ipv4} on ${srcNet.bridge}) → ${attempt.address}:${tcp.port} got ${attempt.error}: bridged traffic between containers crosses filter FORWARD (bridge netfilter is on), and ${v.rule.chain} ${v.action === 'DROP' ? 'drops' : 'rejects'} it. ${pub ? `The host's path to the same service (${hostPort(pub.hostIp, pub.hostPort)}) goes through docker-proxy — a local process connecting from the host, which never crosses FORWARD — so it keeps working: green from the host, red between containers.` : 'Paths from the host itself do not cross FORWARD and are not affected.'}`,
         evidence: [
           ...stepEvidence(r, ['tcp']),

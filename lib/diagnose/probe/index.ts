@@ -4,8 +4,10 @@ import { bySeverity } from '../index';
 import type { ProbeRule } from './context';
 import { firewallBlocksPath } from './firewallBlocksPath';
 import { healthyUnreachable } from './healthyUnreachable';
+import { isolatedInitiator } from './isolatedInitiator';
 import { loopbackConfirmed } from './loopbackConfirmed';
 import { loopbackMisuse } from './loopbackMisuse';
+import { networkIsolation } from './networkIsolation';
 import { proxyEnv } from './proxyEnv';
 import { proxyNoUpgrade } from './proxyNoUpgrade';
 import { staleReplica } from './staleReplica';
@@ -16,6 +18,8 @@ import { wsRejected } from './wsRejected';
 export const PROBE_RULES: Record<string, ProbeRule> = {
   'probe-loopback-bind': loopbackConfirmed,
   'unresolvable-name': unresolvableName,
+  'isolated-initiator': isolatedInitiator,
+  'network-isolation': networkIsolation,
   'loopback-means-self': loopbackMisuse,
   'proxy-no-upgrade': proxyNoUpgrade,
   'ws-rejected': wsRejected,

@@ -1,3 +1,4 @@
+import { hostPort } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
 import { type ProbeRule, probeRef, step, stepEvidence } from './context';
 
@@ -35,7 +36,7 @@ export const loopbackMisuse: ProbeRule = (t, probes) =>
           ...stepEvidence(r, ['dns', 'tcp']),
           {
             label: `listener in ${owner.name}`,
-            value: `${first.l.protocol} ${first.l.address}:${first.l.port}`,
+            value: `${first.l.protocol} ${hostPort(first.l.address, first.l.port)}`,
             source: first.n.listenerSource,
           },
         ],

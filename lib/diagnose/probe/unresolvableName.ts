@@ -1,4 +1,4 @@
-import { containerRef, makeFinding } from '../finding';
+import { composeNetworkKey, containerRef, makeFinding } from '../finding';
 import { initiatorContainer, type ProbeRule, probeRef, step, stepEvidence } from './context';
 
 /**
@@ -59,13 +59,14 @@ export const unresolvableName: ProbeRule = (t, probes) =>
       ];
     }
     if (shared.length === 0 && attachments.length > 0) {
+      const targetNet = t.networks.find((n) => n.id === target.attachments[0]?.networkId);
       return [
         makeFinding('no-shared-network', 'error', probeRef(r), {
           ...base,
           discriminator: name,
           title: `${r.initiator.name} and ${target.name} share no network`,
           message: `${target.name} is on ${target.networks.join(', ') || 'no network'}; ${r.initiator.name} on ${owner?.networks.join(', ') || 'none'}. Docker's DNS answers names only for containers on a network the asker is on.`,
-          fix: `Attach both to one network (networks: [${target.networks[0] ?? 'shared'}] on ${r.initiator.name}).`,
+          fix: `Attach both to one network (networks: [${targetNet ? composeNetworkKey(targetNet) : 'shared'}] on ${owner?.compose?.service ?? r.initiator.name}).`,
         }),
       ];
     }

@@ -1,5 +1,5 @@
 import type { Finding, Topology } from '../../model/topology';
-import { makeFinding, type Rule } from '../finding';
+import { composeNetworkKey, makeFinding, type Rule } from '../finding';
 
 /**
  * Containers send frames as large as their network's MTU (1500 unless set). When the
@@ -37,7 +37,7 @@ export const mtuMismatch: Rule = (t: Topology): Finding[] => {
             { label: 'uplink', value: `${up.interface} mtu ${up.mtu}`, source: 'proc' },
           ],
           fix: n.embeddedDns
-            ? `Set the network's MTU to the uplink's in its compose file — networks: { ${n.composeProject ? n.name.slice(n.composeProject.length + 1) : n.name}: { driver_opts: { com.docker.network.driver.mtu: "${up.mtu}" } } } — then recreate the network and its containers.`
+            ? `Set the network's MTU to the uplink's in its compose file — networks: { ${composeNetworkKey(n)}: { driver_opts: { com.docker.network.driver.mtu: "${up.mtu}" } } } — then recreate the network and its containers.`
             : `The default bridge takes its MTU from the daemon: set "mtu": ${up.mtu} in /etc/docker/daemon.json and restart dockerd (or move the containers to a user-defined network with that MTU).`,
         },
       ),

@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { DnsStep } from '../../model/probe';
@@ -64,6 +65,27 @@ const RCODE: Record<string, string> = {
   ECANCELLED: 'TIMEOUT',
 };
 
+/**
+ * c-ares reports every failed send as ECONNREFUSED. A UDP connect() sends nothing and asks
+ * the kernel for a route, telling "no route to the nameserver" (network_mode none, an
+ * internal network) apart from a closed port.
+ */
+export function routeError(server: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const sock = createSocket(isIP(server) === 6 ? 'udp6' : 'udp4');
+    let settled = false;
+    const done = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      sock.close();
+      resolve(e ? String((e as { code?: string }).code ?? 'ERROR') : null);
+    };
+    sock.once('error', done);
+    // Node hands a connect error to this callback (its typings say it takes no argument).
+    sock.connect(53, server, (...args: unknown[]) => done(args[0]));
+  });
+}
+
 export async function resolveLikeInitiator(
   host: string,
   cfg: ResolverConfig,
@@ -106,9 +128,11 @@ export async function resolveLikeInitiator(
         x.status === 'rejected' ? String((x.reason as { code?: string }).code ?? 'ERROR') : 'ENODATA',
       );
       // NXDOMAIN on either family means the name does not exist for this server.
-      const rcode = code.includes('ENOTFOUND')
-        ? 'NXDOMAIN'
-        : (RCODE[code[0] as string] ?? code[0] ?? 'ERROR');
+      let rcode = code.includes('ENOTFOUND') ? 'NXDOMAIN' : (RCODE[code[0] as string] ?? code[0] ?? 'ERROR');
+      if (code[0] === 'ECONNREFUSED') {
+        const unreachable = await routeError(server);
+        if (unreachable) rcode = `${unreachable} (no route to the nameserver)`;
+      }
       worst = rcode;
       // A server that answered (NXDOMAIN/NODATA) is authoritative for this name: next name.
       if (rcode === 'NXDOMAIN' || rcode === 'NODATA') break;

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnoseProbes } from '@/lib/diagnose/probe';
+import type { ProbeSpecInput } from '@/lib/model/probe';
+import type { Topology } from '@/lib/model/topology';
+import { ProbeService } from '@/lib/probe/service';
+import { scanOnce } from '@/lib/scanner';
+import { docker, labContainer } from '../../e2e/lab/labInfo';
+import { realClient } from './client';
+
+/**
+ * Initiators with nowhere to send a packet, made for real: network_mode none (loopback only)
+ * and a container on an internal network only. The finding must blame the initiator's
+ * namespace, not the target.
+ */
+
+const NONE = 'reachmap-test-none';
+const INTERNAL = 'reachmap-test-internal';
+const NET = 'reachmap-test-internal-net';
+const client = realClient();
+let topology: Topology;
+const probes = new ProbeService({ topology: async () => topology });
+
+const cleanup = () => {
+  for (const args of [
+    ['rm', '-f', NONE, INTERNAL],
+    ['network', 'rm', NET],
+  ])
+    try {
+      docker(...args);
+    } catch {
+      // already gone
+    }
+};
+
+beforeAll(async () => {
+  cleanup();
+  docker('network', 'create', '--internal', NET);
+  docker('run', '-d', '--name', NONE, '--network', 'none', 'reachmap-lab/busybox:local', 'sleep', '600');
+  docker('run', '-d', '--name', INTERNAL, '--network', NET, 'reachmap-lab/busybox:local', 'sleep', '600');
+  topology = await scanOnce(client);
+});
+afterAll(() => {
+  probes.close();
+  cleanup();
+});
+
+const probe = async (spec: ProbeSpecInput) => {
+  const r = (await probes.run(spec)).initiator;
+  return { r, findings: diagnoseProbes(topology, [r]) };
+};
+
+describe('isolated initiators on the real engine', () => {
+  it('network_mode none: the resolver has no route, and the finding says the initiator has no network', async () => {
+    const { r, findings } = await probe({ from: NONE, to: 'http://gateway:18789/healthz' });
+    const dns = r.steps.find((s) => s.kind === 'dns');
+    expect(dns?.ok).toBe(false);
+    // Not "REFUSED": no packet could leave the namespace at all.
+    expect(dns?.error).toMatch(/^ENETUNREACH/);
+    expect(r.initiator.routes).toEqual(['loopback only']);
+    const f = findings.find((x) => x.rule === 'isolated-initiator');
+    expect(f?.title).toBe(`${NONE} has no network (network_mode: none)`);
+    expect(f?.evidence.find((e) => e.label === 'network mode')?.value).toBe('none');
+    expect(findings.map((x) => x.rule)).not.toContain('no-shared-network');
+  });
+
+  it('by address from an internal network: the isolation drop is the reason, with the rule when readable', async () => {
+    const gw = topology.containers.find((c) => c.id === labContainer('gateway').id);
+    const ip = gw?.attachments[0]?.ipv4;
+    expect(ip).toBeTruthy();
+    const { r, findings } = await probe({
+      from: INTERNAL,
+      to: `http://${ip}:18789/healthz`,
+      timeoutMs: 1500,
+    });
+    expect(r.verdict).toBe('fail');
+    const f = findings.find((x) => x.rule === 'network-isolation');
+    expect(f?.title).toBe(`${INTERNAL} and ${gw?.name} share no network`);
+    expect(f?.message).toContain(`${NET} is internal`);
+    if (topology.firewall.available)
+      expect(f?.evidence.find((e) => e.label === 'rule')?.value).toMatch(
+        /DOCKER-ISOLATION-STAGE-1 .* -j DROP/,
+      );
+    else expect(f?.message).toContain('Packet filter not read');
+  });
+
+  it('by address over a shared network: no isolation finding', async () => {
+    const gw = topology.containers.find((c) => c.id === labContainer('gateway').id);
+    const ip = gw?.attachments[0]?.ipv4 as string;
+    const { r, findings } = await probe({ from: 'client', to: `http://${ip}:18789/healthz` });
+    expect(r.verdict).toBe('pass');
+    expect(findings).toEqual([]);
+  });
+});

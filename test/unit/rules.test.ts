@@ -68,8 +68,15 @@ describe('static findings on recorded scans', () => {
     if (!ns) throw new Error('no ns');
     // The recorded gateway, with its listener gone (e.g. still starting).
     ns.listeners = ns.listeners.filter((l) => l.port !== 18789);
+    gw.startedAt = new Date(Date.parse(t.scannedAt) - 600_000).toISOString();
     const f = diagnoseTopology(t).filter((x) => x.rule === 'published-port-no-listener');
-    expect(f.map((x) => x.subject.id)).toEqual([gw.id]);
+    expect(f.map((x) => [x.subject.id, x.severity])).toEqual([[gw.id, 'warning']]);
+
+    // Moments after start (or while the healthcheck says "starting") it is only a hint.
+    gw.startedAt = new Date(Date.parse(t.scannedAt) - 5_000).toISOString();
+    const early = diagnoseTopology(t).filter((x) => x.rule === 'published-port-no-listener');
+    expect(early.map((x) => x.severity)).toEqual(['info']);
+    expect(early[0]?.message).toContain('scan again');
   });
 
   it('findings are ordered by severity and have stable ids', () => {

@@ -184,6 +184,8 @@ export const Network = z.object({
   containerIds: z.array(z.string()),
   /** The Linux bridge behind a bridge network (docker0, br-<id>), as packet-filter rules name it. */
   bridge: z.string().nullable(),
+  /** com.docker.network.bridge.enable_icc: false makes Docker drop traffic between its containers. */
+  icc: z.boolean().default(true),
 });
 export type Network = z.infer<typeof Network>;
 

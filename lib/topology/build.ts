@@ -52,6 +52,7 @@ function toNetwork(n: DockerNetwork, containers: Container[]): Network {
     bridge:
       n.Options['com.docker.network.bridge.name'] ??
       (n.Driver === 'bridge' ? (isDefaultBridge(n) ? 'docker0' : `br-${n.Id.slice(0, 12)}`) : null),
+    icc: n.Options['com.docker.network.bridge.enable_icc'] !== 'false',
   };
 }
 

@@ -16,14 +16,18 @@ import { realClient } from './client';
 const NONE = 'reachmap-test-none';
 const INTERNAL = 'reachmap-test-internal';
 const NET = 'reachmap-test-internal-net';
+const NOICC = 'reachmap-test-noicc-net';
+const ICC_SERVER = 'reachmap-test-noicc-server';
+const ICC_CLIENT = 'reachmap-test-noicc-client';
 const client = realClient();
 let topology: Topology;
 const probes = new ProbeService({ topology: async () => topology });
 
 const cleanup = () => {
   for (const args of [
-    ['rm', '-f', NONE, INTERNAL],
+    ['rm', '-f', NONE, INTERNAL, ICC_SERVER, ICC_CLIENT],
     ['network', 'rm', NET],
+    ['network', 'rm', NOICC],
   ])
     try {
       docker(...args);
@@ -37,6 +41,21 @@ beforeAll(async () => {
   docker('network', 'create', '--internal', NET);
   docker('run', '-d', '--name', NONE, '--network', 'none', 'reachmap-lab/busybox:local', 'sleep', '600');
   docker('run', '-d', '--name', INTERNAL, '--network', NET, 'reachmap-lab/busybox:local', 'sleep', '600');
+  docker('network', 'create', '-o', 'com.docker.network.bridge.enable_icc=false', NOICC);
+  docker(
+    'run',
+    '-d',
+    '--name',
+    ICC_SERVER,
+    '--network',
+    NOICC,
+    'reachmap-lab/busybox:local',
+    'httpd',
+    '-f',
+    '-p',
+    '8080',
+  );
+  docker('run', '-d', '--name', ICC_CLIENT, '--network', NOICC, 'reachmap-lab/busybox:local', 'sleep', '600');
   topology = await scanOnce(client);
 });
 afterAll(() => {
@@ -81,6 +100,23 @@ describe('isolated initiators on the real engine', () => {
         /DOCKER-ISOLATION-STAGE-1 .* -j DROP/,
       );
     else expect(f?.message).toContain('Packet filter not read');
+  });
+
+  it('a network created with enable_icc=false: the network option is the reason, not iptables', async () => {
+    const { r, findings } = await probe({
+      from: ICC_CLIENT,
+      to: `http://${ICC_SERVER}:8080/`,
+      timeoutMs: 1500,
+    });
+    expect(r.steps.find((s) => s.kind === 'dns')?.ok).toBe(true);
+    expect(r.decisive).toBe('ETIMEDOUT');
+    expect(findings.map((f) => f.rule)).toEqual(['icc-disabled']);
+    const f = findings[0];
+    expect(f?.fix).toContain(`remove enable_icc: "false" from ${NOICC}`);
+    if (topology.firewall.available)
+      expect(f?.evidence.find((e) => e.label === 'rule')?.value).toMatch(
+        /^-A FORWARD -i (\S+) -o \1 -j DROP$/,
+      );
   });
 
   it('by address over a shared network: no isolation finding', async () => {

@@ -37,6 +37,9 @@ export const firewallBlocksPath: ProbeRule = (t, probes) =>
     if (v.rule.chain.startsWith('DOCKER-ISOLATION')) return [];
     const c = targetContainer(t, r);
     const pub = c?.ports.find((p) => p.containerPort === tcp.port);
+    // Docker's own drop for a network created with enable_icc=false: the icc-disabled rule says so.
+    if (/^-A FORWARD -i (\S+) -o \1 -j DROP$/.test(v.rule.raw) && srcNet.id === dstNet.id && !dstNet.icc)
+      return [];
     return [
       makeFinding('firewall-blocks-path', 'error', probeRef(r), {
         pattern: 'firewall',

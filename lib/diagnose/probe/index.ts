@@ -4,6 +4,7 @@ import { bySeverity } from '../index';
 import type { ProbeRule } from './context';
 import { firewallBlocksPath } from './firewallBlocksPath';
 import { healthyUnreachable } from './healthyUnreachable';
+import { iccDisabled } from './iccDisabled';
 import { isolatedInitiator } from './isolatedInitiator';
 import { loopbackConfirmed } from './loopbackConfirmed';
 import { loopbackMisuse } from './loopbackMisuse';
@@ -20,6 +21,7 @@ export const PROBE_RULES: Record<string, ProbeRule> = {
   'unresolvable-name': unresolvableName,
   'isolated-initiator': isolatedInitiator,
   'network-isolation': networkIsolation,
+  'icc-disabled': iccDisabled,
   'loopback-means-self': loopbackMisuse,
   'proxy-no-upgrade': proxyNoUpgrade,
   'ws-rejected': wsRejected,

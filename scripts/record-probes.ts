@@ -35,6 +35,9 @@ const specs = [
   { from: 'host', to: 'http://127.0.0.1:28789/healthz' },
   { from: 'host', to: 'http://gateway-loopback:18789/healthz' },
   { from: 'client', to: 'http://127.0.0.1:18789/' },
+  // 127.0.0.1 meant as the host: a published port, a host-network service.
+  { from: 'client', to: 'http://127.0.0.1:28790/healthz' },
+  { from: 'client', to: 'http://127.0.0.1:28791/' },
   { from: 'client', to: 'http://proxy-plain/', ws: true },
   { from: 'client', to: 'http://proxy-upgrade/', ws: true },
   { from: 'client', to: 'ws://gateway:18789/', origin: 'https://evil.example' },

@@ -49,7 +49,22 @@ describe('probe rules on recorded results', () => {
     expect(ids(rules('legacy', 'http://multi:8080/'))).toEqual(['default-bridge-no-dns']);
     const self = rules('client', 'http://127.0.0.1:18789/');
     expect(ids(self)).toEqual(['loopback-means-self']);
-    expect(self[0]?.fix).toMatch(/http:\/\/gateway(-loopback)?:18789\//);
+    // Two containers listen on 18789; the one reachable by name (0.0.0.0, shared network) wins.
+    expect(self[0]?.fix).toMatch(/^Use the service name and its internal port: http:\/\/gateway:18789\/ /);
+  });
+
+  it('127.0.0.1 meant as the host: a published port, a host-network service', () => {
+    const pub = rules('client', 'http://127.0.0.1:28790/healthz');
+    expect(ids(pub)).toEqual(['loopback-means-self']);
+    expect(pub[0]?.title).toMatch(/is reachmap-lab_client_1 itself, not the host$/);
+    expect(pub[0]?.message).toContain('published on the host (→ 18789 inside reachmap-lab_gateway_1)');
+    // Containers use the service name and the internal port, not the published one.
+    expect(pub[0]?.fix).toContain('http://gateway:18789/healthz');
+    const hostSvc = rules('client', 'http://127.0.0.1:28791/');
+    expect(ids(hostSvc)).toEqual(['loopback-means-self']);
+    expect(hostSvc[0]?.message).toContain('network_mode: host container');
+    expect(hostSvc[0]?.fix).toContain('host.docker.internal:28791');
+    expect(hostSvc[0]?.fix).toContain('listens on 127.0.0.1 only');
   });
 
   it('proxy without Upgrade, and an Origin outside the allow-list', () => {

@@ -62,3 +62,23 @@ export function describeStep(s: ProbeStep): string {
       return `${s.statusLine ?? s.error ?? ''}${s.closeCode ? ` → close ${s.closeCode} ${s.closeReason ?? ''}` : ''}${s.headers['content-type'] ? ` (${s.headers['content-type']})` : ''}`.trim();
   }
 }
+
+/** The running container that publishes a host TCP port, with the binding. */
+export function publishedOn(t: Topology, port: number) {
+  for (const c of t.containers) {
+    const p = c.ports.find((x) => x.protocol === 'tcp' && x.hostPort === port);
+    if (p && c.state === 'running') return { c, p };
+  }
+  return undefined;
+}
+
+export function sharesNetwork(a: Container | undefined, b: Container): boolean {
+  const mine = new Set(a?.attachments.map((x) => x.networkId) ?? []);
+  return b.attachments.some((x) => mine.has(x.networkId));
+}
+
+/** The container whose network settings the initiator's namespace has (itself, or the one it shares). */
+export function namespaceOwner(t: Topology, r: ProbeResult): Container | undefined {
+  const me = initiatorContainer(t, r);
+  return me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
+}

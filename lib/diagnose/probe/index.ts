@@ -4,6 +4,8 @@ import { bySeverity } from '../index';
 import type { ProbeRule } from './context';
 import { firewallBlocksPath } from './firewallBlocksPath';
 import { healthyUnreachable } from './healthyUnreachable';
+import { hostAlias } from './hostAlias';
+import { hostLoopbackOnly } from './hostLoopbackOnly';
 import { iccDisabled } from './iccDisabled';
 import { isolatedInitiator } from './isolatedInitiator';
 import { loopbackConfirmed } from './loopbackConfirmed';
@@ -19,6 +21,8 @@ import { wsRejected } from './wsRejected';
 export const PROBE_RULES: Record<string, ProbeRule> = {
   'probe-loopback-bind': loopbackConfirmed,
   'unresolvable-name': unresolvableName,
+  'no-host-gateway-alias': hostAlias,
+  'host-port-loopback-only': hostLoopbackOnly,
   'isolated-initiator': isolatedInitiator,
   'network-isolation': networkIsolation,
   'icc-disabled': iccDisabled,

@@ -5,6 +5,7 @@ import { parseDockerHost } from '../lib/docker/endpoint';
 import { formatFindings } from '../lib/format/findings';
 import { formatProbe } from '../lib/format/probe';
 import { formatSummary } from '../lib/format/summary';
+import type { ProbeResult } from '../lib/model/probe';
 import { Topology } from '../lib/model/topology';
 import { ProbeError, ProbeService, TargetError } from '../lib/probe/service';
 import { readNginxLocations } from '../lib/proxy/configReader';
@@ -47,11 +48,12 @@ function targetArg(command: string, flag: string | undefined, positionals: strin
 }
 
 /** One probe service for probe and runbook, configured from the settings. */
+// Logs are read for every probe (a proxy's own error line is the best reason for a 502);
+// `probe --logs` also prints them.
 function probeService(
   settings: Settings,
   client: DockerClient,
   topology: () => Promise<Topology>,
-  logs: boolean,
 ): ProbeService {
   return new ProbeService({
     topology,
@@ -59,7 +61,7 @@ function probeService(
     docker: client,
     runner: settings.probeRunner,
     helperImage: settings.helperImage,
-    ...(logs && settings.logCapture === 'on'
+    ...(settings.logCapture === 'on'
       ? { logs: { readWindow: (id, driver, w) => client.logWindow(id, driver, w) } }
       : {}),
   });
@@ -134,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
         parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
       );
       const topology = await scanOnce(client);
-      const probes = probeService(settings, client, async () => topology, values.logs as boolean);
+      const probes = probeService(settings, client, async () => topology);
       try {
         const r = await probes.run(
           {
@@ -154,8 +156,9 @@ async function main(argv: string[]): Promise<number> {
             `${JSON.stringify({ ...r.initiator, ...(r.host ? { paired: r.host } : {}), findings }, null, 2)}\n`,
           );
         else {
-          process.stdout.write(`${formatProbe(r.initiator, 'Probe', topology)}\n`);
-          if (r.host) process.stdout.write(`\n${formatProbe(r.host, 'Paired', topology)}\n`);
+          const shown = (x: ProbeResult) => (values.logs ? x : { ...x, logs: null });
+          process.stdout.write(`${formatProbe(shown(r.initiator), 'Probe', topology)}\n`);
+          if (r.host) process.stdout.write(`\n${formatProbe(shown(r.host), 'Paired', topology)}\n`);
           process.stdout.write(`\n${formatFindings(findings, 'DIAGNOSIS').join('\n')}\n`);
         }
       } finally {
@@ -170,7 +173,7 @@ async function main(argv: string[]): Promise<number> {
         parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
       );
       const topology = await scanOnce(client);
-      const probes = probeService(settings, client, async () => topology, true);
+      const probes = probeService(settings, client, async () => topology);
       try {
         const report = await runRunbook(
           {

@@ -13,7 +13,7 @@ import { skewOf, toLogLines } from './match';
 export interface LogCaptureDeps {
   readWindow: (containerId: string, driver: string, w: LogWindow) => Promise<LogWindowRead>;
   /** The upstream containers a proxy forwards to (from its config), when it can be read. */
-  upstreamsOf: (proxy: Container) => Promise<Container[]>;
+  upstreamsOf: (proxy: Container, path: string) => Promise<Container[]>;
 }
 
 export const LOG_LIMITS = {
@@ -35,7 +35,7 @@ export async function logSubjects(
   const c = target?.startsWith('ctr:') ? t.containers.find((x) => `ctr:${x.id}` === target) : undefined;
   if (!c) return [];
   if (!proxyKind(t, c)) return [{ c, role: 'target' }];
-  const ups = await deps.upstreamsOf(c).catch(() => []);
+  const ups = await deps.upstreamsOf(c, r.target.path || '/').catch(() => []);
   return [{ c, role: 'proxy' as const }, ...ups.map((u) => ({ c: u, role: 'upstream' as const }))].slice(
     0,
     LOG_LIMITS.maxContainers,

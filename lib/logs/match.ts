@@ -44,14 +44,21 @@ export function requestSentAt(r: ProbeResult): number | null {
 }
 
 /**
- * Engine clock minus ours, from the first marked line: the application logs a request a few
- * milliseconds after it arrives, so anything beyond a second is a clock offset worth saying.
+ * Engine clock minus ours, from the first marked line. A server logs the request somewhere
+ * between its arrival and its answer (access logs are written on completion, so a slow
+ * upstream puts the line a second or more after the request left): a line inside that span
+ * means no measurable skew; outside it, the distance to the span is the offset.
  */
 export function skewOf(r: ProbeResult, lines: LogLine[]): number | null {
   const sent = requestSentAt(r);
   const first = lines.find((l) => l.match === 'marker');
-  if (sent === null || !first) return null;
-  return Math.round(ms(first.ts) - sent);
+  const s = r.steps.find((x: ProbeStep) => x.kind === 'http' || x.kind === 'ws');
+  if (sent === null || !first || !s) return null;
+  const at = ms(first.ts);
+  const answered = sent + s.ms;
+  if (at < sent) return Math.round(at - sent);
+  if (at > answered) return Math.round(at - answered);
+  return 0;
 }
 
 export interface TimelineEntry {

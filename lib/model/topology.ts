@@ -275,6 +275,7 @@ export const Pattern = z.enum([
   'no-listener',
   'firewall',
   'isolated-namespace',
+  'proxy-upstream',
 ]);
 export type Pattern = z.infer<typeof Pattern>;
 

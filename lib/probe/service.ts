@@ -276,7 +276,7 @@ export class ProbeService {
       const capture = () =>
         captureLogs(t, result, {
           readWindow: logDeps.readWindow,
-          upstreamsOf: logDeps.upstreamsOf ?? ((p) => upstreamContainers(t, p)),
+          upstreamsOf: logDeps.upstreamsOf ?? ((p, path) => upstreamContainers(t, p, path)),
         });
       for (const wait of LOG_SETTLE_MS) {
         await new Promise((r) => setTimeout(r, wait));

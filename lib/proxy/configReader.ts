@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import type { Container, Topology } from '../model/topology';
 import { readFileInRoot, resolveInRoot } from '../util/safeRead';
-import { type ProxyLocation, parseNginx } from './nginxConfig';
+import { locationFor, type ProxyLocation, parseNginx } from './nginxConfig';
 
 /**
  * A reverse proxy's own configuration, read from inside its container's root (host PID
@@ -37,12 +37,16 @@ export async function readNginxLocations(
   return { locations: texts.flatMap(parseNginx), source: `inside ${c.name}: ${read.join(', ')}` };
 }
 
-/** The containers a proxy forwards to, from its configuration (nginx `proxy_pass`). */
-export async function upstreamContainers(t: Topology, proxy: Container): Promise<Container[]> {
+/**
+ * The containers a proxy forwards to, from its configuration (nginx `proxy_pass`): for a
+ * request path, those of the location nginx would pick; without one, of every location.
+ */
+export async function upstreamContainers(t: Topology, proxy: Container, path?: string): Promise<Container[]> {
   const cfg = await readNginxLocations(proxy);
   if ('error' in cfg) return [];
+  const picked = path === undefined ? undefined : locationFor(cfg.locations, path || '/');
   const hosts = new Set(
-    cfg.locations
+    (picked ? [picked] : cfg.locations)
       .flatMap((l) => l.upstreamServers.map((srv) => srv.split(':')[0]?.toLowerCase() ?? ''))
       .filter(Boolean),
   );

@@ -87,13 +87,29 @@ describe('marking lines', () => {
       },
     } as unknown as ProbeResult;
     const skew = skewOf(r, r.logs?.containers[0]?.lines ?? []);
-    expect(skew).toBe(5002);
+    // Measured against the end of the request/answer span (10 ms + 5 ms).
+    expect(skew).toBe(4997);
     (r.logs?.containers[0] as { skewMs: number | null }).skewMs = skew;
-    // Shifted back by the skew, the line lands at the request (the skew is measured against it).
+    // Shifted back by the skew, the line lands at the answer, after the request left.
     expect(timeline(r).map((e) => [e.kind, e.at])).toEqual([
       ['step', 0],
       ['step', 10],
-      ['log', 10],
+      ['log', 15],
     ]);
+  });
+
+  it('an access line written when a slow answer completes is not clock skew', () => {
+    const line = (ts: string) => [
+      { ts, stream: 'stdout' as const, text: `probe=${id}`, match: 'marker' as const },
+    ];
+    const r = {
+      id,
+      startedAt: '2026-11-26T10:00:00.000Z',
+      steps: [{ kind: 'http', ok: false, ms: 1100, at: 10 }],
+    } as unknown as ProbeResult;
+    // nginx logs a 504 after its 1 s upstream timeout: inside the span, so no skew.
+    expect(skewOf(r, line('2026-11-26T10:00:01.105Z'))).toBe(0);
+    // Before the request left: the engine clock is behind ours.
+    expect(skewOf(r, line('2026-11-26T09:59:58.010Z'))).toBe(-2000);
   });
 });

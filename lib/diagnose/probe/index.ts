@@ -13,6 +13,7 @@ import { loopbackMisuse } from './loopbackMisuse';
 import { networkIsolation } from './networkIsolation';
 import { proxyEnv } from './proxyEnv';
 import { proxyNoUpgrade } from './proxyNoUpgrade';
+import { proxyUpstreamFailed } from './proxyUpstreamFailed';
 import { staleReplica } from './staleReplica';
 import { unresolvableName } from './unresolvableName';
 import { wsRejected } from './wsRejected';
@@ -28,6 +29,7 @@ export const PROBE_RULES: Record<string, ProbeRule> = {
   'icc-disabled': iccDisabled,
   'loopback-means-self': loopbackMisuse,
   'proxy-no-upgrade': proxyNoUpgrade,
+  'proxy-upstream-failed': proxyUpstreamFailed,
   'ws-rejected': wsRejected,
   'probe-healthy-unreachable': healthyUnreachable,
   'talks-to-old-replica': staleReplica,

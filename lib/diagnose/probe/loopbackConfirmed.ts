@@ -1,6 +1,6 @@
-import { bindAddress } from '../../openclaw/config';
 import { containerRef, listenerText, makeFinding } from '../finding';
 import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
+import { loopbackBindFix } from './fixes';
 
 /**
  * A probe confirmed pattern 1: the connection to the target's port was refused (from a
@@ -25,9 +25,7 @@ export const loopbackConfirmed: ProbeRule = (t, probes) =>
     const ls = ns.listeners.filter((l) => l.role === 'workload' && l.protocol === 'tcp' && l.port === port);
     if (ls.length === 0 || ls.some((l) => l.scope !== 'loopback')) return [];
     const oc = c.openclaw;
-    const fix = oc
-      ? `Bind the gateway to all interfaces: gateway.bind: "lan" in ${oc.configSource.replace(/^mounted file /, '')} and/or --bind lan on its command line (now ${oc.bind ?? '?'} → ${bindAddress(oc.bind)}); keep the publish on 127.0.0.1 if it must stay local. A CLI sidecar can instead share the namespace: network_mode: "service:${c.compose?.service ?? c.name}".`
-      : `Make ${c.name} listen on 0.0.0.0 (or [::]) on port ${port}: its --host/--bind flag or HOST=0.0.0.0; or run the client as a sidecar with network_mode: "service:${c.compose?.service ?? c.name}".`;
+    const fix = loopbackBindFix(c, port);
     return [
       makeFinding('probe-loopback-bind', 'error', probeRef(r), {
         pattern: 'loopback-bind',

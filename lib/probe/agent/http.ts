@@ -25,7 +25,8 @@ export function safeHeaders(raw: Record<string, string | string[] | undefined>):
 }
 
 export function printable(buf: Buffer): string {
-  return redactText(safe(buf.toString('utf8'))).slice(0, PREFIX);
+  // CRLF line ends are text, not control characters to flag.
+  return redactText(safe(buf.toString('utf8').replace(/\r\n?/g, '\n'))).slice(0, PREFIX);
 }
 
 export function httpGet(

@@ -47,15 +47,18 @@ export function requestSentAt(r: ProbeResult): number | null {
  * Engine clock minus ours, from the first marked line. A server logs the request somewhere
  * between its arrival and its answer (access logs are written on completion, so a slow
  * upstream puts the line a second or more after the request left): a line inside that span
- * means no measurable skew; outside it, the distance to the span is the offset.
+ * means no measurable skew; outside it, the distance to the span is the offset. On a local
+ * engine both clocks are the host's, so what remains is logging delay (buffered stdout);
+ * only a remote engine has a clock of its own. The UI shows it above one second.
  */
 export function skewOf(r: ProbeResult, lines: LogLine[]): number | null {
   const sent = requestSentAt(r);
   const first = lines.find((l) => l.match === 'marker');
-  const s = r.steps.find((x: ProbeStep) => x.kind === 'http' || x.kind === 'ws');
-  if (sent === null || !first || !s) return null;
+  const exchanges = r.steps.filter((x: ProbeStep) => x.kind === 'http' || x.kind === 'ws');
+  if (sent === null || !first || exchanges.length === 0) return null;
   const at = ms(first.ts);
-  const answered = sent + s.ms;
+  // Until the last exchange ended (an app may log only the WebSocket, after the HTTP step).
+  const answered = ms(r.startedAt) + Math.max(...exchanges.map((x) => x.at + x.ms));
   if (at < sent) return Math.round(at - sent);
   if (at > answered) return Math.round(at - answered);
   return 0;

@@ -55,6 +55,21 @@ export function parseUpstreamError(line: string): UpstreamError | null {
       detail: `${errno}: ${text}`,
     };
   }
+  if (/upstream prematurely closed connection/.test(line))
+    return {
+      failure: 'reset',
+      ...splitHostPort(upstream?.[1] ?? ''),
+      detail: 'upstream prematurely closed connection',
+    };
+  // nginx with a resolver (per-request resolution): the name does not resolve now.
+  const unresolved = /\s(\S+) could not be resolved \((\d+: [^)]+)\)/.exec(line);
+  if (unresolved)
+    return {
+      failure: 'unresolved',
+      address: unresolved[1] as string,
+      port: null,
+      detail: unresolved[2] as string,
+    };
   if (/no live upstreams while connecting to upstream/.test(line))
     return {
       failure: 'no-live-upstream',
@@ -66,6 +81,12 @@ export function parseUpstreamError(line: string): UpstreamError | null {
   if (dial) {
     const failure = GO_DIAL.find(([re]) => re.test(dial[2] as string))?.[1];
     if (failure) return { failure, ...splitHostPort(dial[1] as string), detail: (dial[2] as string).trim() };
+  }
+  // Go, after connecting: read tcp 172.18.0.8:45678->172.18.0.5:18789: read: connection reset by peer
+  const read = /(?:read|write) tcp \S+->(\S+:\d+): (?:read|write): ([^"\\]+)/.exec(line);
+  if (read) {
+    const failure = GO_DIAL.find(([re]) => re.test(read[2] as string))?.[1];
+    if (failure) return { failure, ...splitHostPort(read[1] as string), detail: (read[2] as string).trim() };
   }
   const lookup = /dial tcp: lookup (\S+?)(?: on \S+)?: no such host/.exec(line);
   if (lookup)

@@ -7,3 +7,10 @@ export function bracketHost(host: string): string {
 export function hostPort(host: string, port: number | string): string {
   return `${bracketHost(host)}:${port}`;
 }
+
+/** Whether a host is an IP literal rather than a name (no node:net, so the browser can use it). */
+export function isIpLiteral(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(h)) return h.split('.').every((o) => Number(o) <= 255);
+  return h.includes(':') && /^[0-9a-f:.]+(%\S+)?$/i.test(h);
+}

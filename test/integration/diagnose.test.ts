@@ -40,6 +40,8 @@ describe('diagnosis of real paths', () => {
     [{ from: 'client', to: 'http://127.0.0.1:18789/' }, ['loopback-means-self']],
     // 127.0.0.1 meaning the host's published port.
     [{ from: 'client', to: 'http://127.0.0.1:28790/healthz' }, ['loopback-means-self']],
+    // A host-network container's 127.0.0.1 is the host's: multi's 8080 is not published there.
+    [{ from: 'hostnet', to: 'http://127.0.0.1:8080/' }, ['loopback-means-self']],
     [{ from: 'client', to: 'http://proxy-plain/', ws: true }, ['proxy-no-upgrade']],
     [{ from: 'client', to: 'ws://gateway:18789/', origin: 'https://evil.example' }, ['origin-not-allowed']],
     [{ from: 'legacy', to: 'http://multi:8080/' }, ['default-bridge-no-dns']],

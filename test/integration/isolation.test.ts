@@ -119,6 +119,16 @@ describe('isolated initiators on the real engine', () => {
       );
   });
 
+  it('dialling a container’s address on a network the initiator is not on, while they share another', async () => {
+    const multi = topology.containers.find((c) => c.id === labContainer('multi').id);
+    const front = multi?.attachments.find((a) => a.networkName.endsWith('_frontend'));
+    expect(front?.ipv4).toBeTruthy();
+    const { findings } = await probe({ from: 'client', to: `http://${front?.ipv4}:8080/`, timeoutMs: 1500 });
+    const f = findings.find((x) => x.rule === 'network-isolation');
+    expect(f?.title).toMatch(/dials .*multi.*'s address on .*_frontend, a network it is not on$/);
+    expect(f?.fix).toContain('http://multi:8080/');
+  });
+
   it('by address over a shared network: no isolation finding', async () => {
     const gw = topology.containers.find((c) => c.id === labContainer('gateway').id);
     const ip = gw?.attachments[0]?.ipv4 as string;

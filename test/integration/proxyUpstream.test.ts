@@ -56,6 +56,7 @@ beforeAll(async () => {
   listen 80;
   location / { proxy_pass http://${UP}:8080; proxy_connect_timeout 1s; }
   location /loopback/ { proxy_pass http://gateway-loopback:18789/; }
+  location /self/ { proxy_pass http://127.0.0.1:9/; }
 }
 `,
   );
@@ -101,6 +102,19 @@ describe('a reverse proxy answering 502/504 for its upstream', () => {
     expect(f?.evidence.find((e) => e.label.startsWith('listeners of'))?.value).toMatch(
       /^tcp 127\.0\.0\.1:18789/,
     );
+  });
+
+  it('a WebSocket through that proxy gets the same 502: the upstream is blamed, not the Upgrade headers', async () => {
+    const r = (await probes.run({ from: 'client', to: `ws://${PROXY}/loopback/`, logs: true })).initiator;
+    expect(r.steps.find((s) => s.kind === 'ws')?.status).toBe(502);
+    expect(diagnoseProbes(topology, [r]).map((f) => f.rule)).toEqual(['proxy-upstream-failed']);
+  });
+
+  it('proxy_pass to 127.0.0.1: the proxy dials itself', async () => {
+    const { r, findings } = await probe(`http://${PROXY}/self/`);
+    expect(r.decisive).toBe('HTTP 502');
+    expect(findings.map((f) => [f.rule, f.pattern])).toEqual([['proxy-upstream-failed', 'loopback-misuse']]);
+    expect(findings[0]?.title).toContain('127.0.0.1:9 is the proxy itself');
   });
 
   it('the upstream was recreated with a new address: the proxy still dials the old one', async () => {

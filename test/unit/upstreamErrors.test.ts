@@ -53,6 +53,24 @@ describe('upstream error lines', () => {
     ).toMatchObject({ failure: 'unresolved', address: 'gateway' });
   });
 
+  it('nginx re-resolving names, an upstream closing early, a Go read reset', () => {
+    expect(
+      parseUpstreamError(
+        '2026/11/26 12:00:00 [error] 7#7: *5 gateway could not be resolved (3: Host not found), client: 172.18.0.3, server: , request: "GET / HTTP/1.1", host: "p"',
+      ),
+    ).toEqual({ failure: 'unresolved', address: 'gateway', port: null, detail: '3: Host not found' });
+    expect(
+      parseUpstreamError(
+        '2026/11/26 12:00:01 [error] 7#7: *6 upstream prematurely closed connection while reading response header from upstream, client: 172.18.0.3, server: , request: "GET / HTTP/1.1", upstream: "http://172.18.0.5:18789/", host: "p"',
+      ),
+    ).toMatchObject({ failure: 'reset', address: '172.18.0.5', port: 18789 });
+    expect(
+      parseUpstreamError(
+        'level=debug msg="\'502 Bad Gateway\' caused by: read tcp 172.18.0.8:45678->172.18.0.5:18789: read: connection reset by peer"',
+      ),
+    ).toMatchObject({ failure: 'reset', address: '172.18.0.5', port: 18789 });
+  });
+
   it('ordinary lines are not errors', () => {
     expect(parseUpstreamError('172.18.0.3 - - "GET / HTTP/1.1" 200 12 upstream=172.18.0.2:18789')).toBeNull();
     expect(parseUpstreamError('gateway http GET /healthz 200')).toBeNull();

@@ -77,8 +77,15 @@ export function sharesNetwork(a: Container | undefined, b: Container): boolean {
   return b.attachments.some((x) => mine.has(x.networkId));
 }
 
-/** The container whose network settings the initiator's namespace has (itself, or the one it shares). */
+/**
+ * The container whose network settings the initiator's namespace has: itself, or the one
+ * it shares (network_mode container:X). Undefined for a stale sharer — X was restarted or
+ * recreated and no longer holds the namespace the initiator is in — so no rule reasons from
+ * X's networks on its behalf (the stale-shared-netns finding says what happened).
+ */
 export function namespaceOwner(t: Topology, r: ProbeResult): Container | undefined {
   const me = initiatorContainer(t, r);
-  return me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
+  if (me?.networkModeKind !== 'container') return me;
+  const owner = t.containers.find((c) => c.id === me.sharesNetnsWith);
+  return owner && owner.netns === r.initiator.netns ? owner : undefined;
 }

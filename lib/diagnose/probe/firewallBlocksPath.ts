@@ -1,7 +1,7 @@
 import { forwardVerdict, networkOf } from '../../firewall/paths';
 import { bracketHost, hostPort } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
-import { initiatorContainer, type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
+import { namespaceOwner, type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
 
 /**
  * A container → container path that the packet filter refuses while the host's path to the
@@ -16,9 +16,7 @@ export const firewallBlocksPath: ProbeRule = (t, probes) =>
     const tcp = step(r, 'tcp');
     const attempt = tcp?.attempts.find((a) => a.error && REFUSED.includes(a.error));
     if (!tcp || tcp.ok || !attempt) return [];
-    const me = initiatorContainer(t, r);
-    const owner =
-      me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
+    const owner = namespaceOwner(t, r);
     const dstNet = networkOf(t, attempt.address);
     const srcAtt = owner?.attachments.find((a) => a.networkId === dstNet?.id) ?? owner?.attachments[0];
     const srcNet = t.networks.find((n) => n.id === srcAtt?.networkId);
@@ -37,8 +35,13 @@ export const firewallBlocksPath: ProbeRule = (t, probes) =>
     if (v.rule.chain.startsWith('DOCKER-ISOLATION')) return [];
     const c = targetContainer(t, r);
     const pub = c?.ports.find((p) => p.containerPort === tcp.port);
-    // Docker's own drop for a network created with enable_icc=false: the icc-disabled rule says so.
-    if (/^-A FORWARD -i (\S+) -o \1 -j DROP$/.test(v.rule.raw) && srcNet.id === dstNet.id && !dstNet.icc)
+    // Docker's own drop for a network created with enable_icc=false (FORWARD, or DOCKER-FORWARD
+    // from Docker 28): the icc-disabled rule says so.
+    if (
+      /^-A (?:DOCKER-)?FORWARD -i (\S+) -o \1 -j DROP$/.test(v.rule.raw) &&
+      srcNet.id === dstNet.id &&
+      !dstNet.icc
+    )
       return [];
     return [
       makeFinding('firewall-blocks-path', 'error', probeRef(r), {

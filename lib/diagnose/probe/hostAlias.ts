@@ -1,7 +1,7 @@
 import { hostPort } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
 import {
-  initiatorContainer,
+  namespaceOwner,
   type ProbeRule,
   probeRef,
   publishedOn,
@@ -22,9 +22,11 @@ export const hostAlias: ProbeRule = (t, probes) =>
     const dns = step(r, 'dns');
     const name = r.target.host.toLowerCase();
     if (r.initiator.kind !== 'container' || !dns || dns.ok || !ALIASES.includes(name)) return [];
-    const me = initiatorContainer(t, r);
-    const owner =
-      me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
+    const owner = namespaceOwner(t, r);
+    // With no network (none, internal-only) the alias would not help: isolated-initiator says why.
+    const nets = owner?.attachments.map((a) => t.networks.find((n) => n.id === a.networkId)) ?? [];
+    if (!owner || owner.networkModeKind === 'none' || nets.length === 0 || nets.every((n) => n?.internal))
+      return [];
     const pub = publishedOn(t, r.target.port);
     const scheme = r.target.scheme === 'tcp' ? '' : `${r.target.scheme}://`;
     const loopbackOnly = pub && (pub.p.hostIp.startsWith('127.') || pub.p.hostIp === '::1');

@@ -24,10 +24,16 @@ export const hostLoopbackOnly: ProbeRule = (t, probes) =>
     const attempt = tcp?.attempts.find((a) => a.error === 'ECONNREFUSED' && gateways.has(a.address));
     if (!tcp || tcp.ok || !attempt) return [];
     const host = t.namespaces.find((n) => n.kind === 'host');
-    const onPort = (host?.listeners ?? []).filter((l) => l.protocol === 'tcp' && l.port === tcp.port);
-    if (!host || onPort.length === 0 || onPort.some((l) => l.scope !== 'loopback')) return [];
+    if (!host) return [];
+    const onPort = host.listeners.filter((l) => l.protocol === 'tcp' && l.port === tcp.port);
     const pub = publishedOn(t, tcp.port);
+    // With "userland-proxy": false a loopback publish has no host listener, only DNAT rules.
+    const loopbackPublish = !!pub && (pub.p.hostIp.startsWith('127.') || pub.p.hostIp === '::1');
+    if (onPort.some((l) => l.scope !== 'loopback') || (onPort.length === 0 && !loopbackPublish)) return [];
     const owner = namespaceOwner(t, r);
+    if (!owner) return [];
+    // On the host's own stack the gateway address is local, and so is 127.0.0.1.
+    const onHostStack = owner.networkModeKind === 'host';
     const scheme = r.target.scheme === 'tcp' ? '' : `${r.target.scheme}://`;
     const what = pub
       ? `${pub.c.name} publishes ${tcp.port} on ${hostPort(pub.p.hostIp, pub.p.hostPort)} only`
@@ -42,7 +48,9 @@ export const hostLoopbackOnly: ProbeRule = (t, probes) =>
         discriminator: `${attempt.address}-${tcp.port}`,
         related: pub ? [containerRef(pub.c)] : [],
         title: `${r.initiator.name} → the host's ${tcp.port}: ${pub ? 'published' : 'listening'} on loopback only`,
-        message: `${r.initiator.name} reaches the host at ${attempt.address} (a bridge gateway address) and is refused: ${what}, and the host's loopback is not reachable from a container. From the host itself 127.0.0.1:${tcp.port} works, which is why it looks fine there.`,
+        message: onHostStack
+          ? `${r.initiator.name} runs on the host's network stack and dials ${attempt.address}, a host address, where nothing listens: ${what}. It can use 127.0.0.1:${tcp.port} directly.`
+          : `${r.initiator.name} reaches the host at ${attempt.address} (a bridge gateway address) and is refused: ${what}, and the host's loopback is not reachable from a container. From the host itself 127.0.0.1:${tcp.port} works, which is why it looks fine there.`,
         evidence: [
           ...stepEvidence(r, ['dns', 'tcp']),
           ...onPort.map((l) => ({
@@ -51,11 +59,13 @@ export const hostLoopbackOnly: ProbeRule = (t, probes) =>
             source: host.listenerSource,
           })),
         ],
-        fix: `${
-          pub
-            ? `Publish on the gateway address as well (ports: ["${attempt.address}:${tcp.port}:${pub.p.containerPort}"]) or on 0.0.0.0 behind a firewall`
-            : `Make the host service also listen on ${attempt.address} (or 0.0.0.0, firewalled)`
-        }.${byName}`,
+        fix: onHostStack
+          ? `Use ${scheme}127.0.0.1:${tcp.port}${r.target.path || ''}: on the host network the host's loopback is ${r.initiator.name}'s too.`
+          : `${
+              pub
+                ? `Publish on the gateway address as well (ports: ["${attempt.address}:${tcp.port}:${pub.p.containerPort}"]) or on 0.0.0.0 behind a firewall`
+                : `Make the host service also listen on ${attempt.address} (or 0.0.0.0, firewalled)`
+            }.${byName}`,
       }),
     ];
   });

@@ -2,7 +2,7 @@ import { forwardVerdict, networkOf } from '../../firewall/paths';
 import type { Evidence } from '../../model/topology';
 import { hostPort } from '../../util/address';
 import { composeNetworkKey, containerRef, makeFinding } from '../finding';
-import { initiatorContainer, type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
+import { namespaceOwner, type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
 
 const SILENT = ['ETIMEDOUT', 'EHOSTUNREACH'];
 
@@ -19,9 +19,7 @@ export const iccDisabled: ProbeRule = (t, probes) =>
     if (!tcp || tcp.ok || !attempt) return [];
     const net = networkOf(t, attempt.address);
     if (!net || net.icc) return [];
-    const me = initiatorContainer(t, r);
-    const owner =
-      me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
+    const owner = namespaceOwner(t, r);
     const src = owner?.attachments.find((a) => a.networkId === net.id);
     if (!src) return [];
     const evidence: Evidence[] = [
@@ -44,6 +42,8 @@ export const iccDisabled: ProbeRule = (t, probes) =>
             state: 'NEW',
           })
         : null;
+    // The filter lets this path through (a DOCKER-USER ACCEPT, say): the timeout has another cause.
+    if (v && v.action === 'ACCEPT') return [];
     if (v?.rule && v.action === 'DROP') evidence.push({ label: 'rule', value: v.rule.raw, source: 'proc' });
     const c = targetContainer(t, r);
     const pub = c?.ports.find((p) => p.containerPort === tcp.port);

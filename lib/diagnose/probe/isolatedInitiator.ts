@@ -1,17 +1,10 @@
 import type { ProbeResult } from '../../model/probe';
-import type { Container, Topology } from '../../model/topology';
 import { hostPort } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
-import { initiatorContainer, type ProbeRule, probeRef, stepEvidence, targetContainer } from './context';
+import { namespaceOwner, type ProbeRule, probeRef, stepEvidence, targetContainer } from './context';
 
 const NO_ROUTE = /^(ENETUNREACH|EHOSTUNREACH)\b/;
 const isLoopback = (a: string) => a.startsWith('127.') || a === '::1' || a === 'localhost';
-
-/** The container whose network settings the initiator's namespace really has. */
-function namespaceOwner(t: Topology, r: ProbeResult): Container | undefined {
-  const me = initiatorContainer(t, r);
-  return me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
-}
 
 /** The failure the kernel gave for lack of a route, if that is how the probe failed. */
 function noRoute(r: ProbeResult): string | undefined {
@@ -34,7 +27,14 @@ export const isolatedInitiator: ProbeRule = (t, probes) =>
   probes.flatMap((r) => {
     if (r.initiator.kind !== 'container' || r.verdict !== 'fail') return [];
     const owner = namespaceOwner(t, r);
-    const why = noRoute(r);
+    // In network_mode none every non-loopback failure is the missing network, whatever the
+    // error (a resolv.conf naming 127.0.0.53 gives "refused", not "no route").
+    const firstFailure = r.steps.find((s) => !s.ok);
+    const why =
+      noRoute(r) ??
+      (owner?.networkModeKind === 'none' && firstFailure
+        ? `${firstFailure.kind}: ${firstFailure.error ?? 'failed'}`
+        : undefined);
     if (!owner || !why) return [];
     const dnsAddrs = r.steps.flatMap((s) => (s.kind === 'dns' ? s.addresses : []));
     if (isLoopback(r.target.host) || (dnsAddrs.length > 0 && dnsAddrs.every(isLoopback))) return [];
@@ -71,7 +71,7 @@ export const isolatedInitiator: ProbeRule = (t, probes) =>
         pattern: 'isolated-namespace',
         related,
         title: `${r.initiator.name} is only on internal networks (${names})`,
-        message: `An internal network has no gateway: ${r.initiator.name} reaches the containers on ${names} and nothing else — not the host, not published ports, not other networks (${why}).`,
+        message: `An internal network has no route beyond its own subnet: ${r.initiator.name} reaches the containers on ${names} (and at most the host's own address on it), not other networks, published ports or the outside (${why}).`,
         evidence: [
           ...evidence,
           { label: 'networks', value: `${names} (internal: true)`, source: 'docker-api' },

@@ -2,7 +2,7 @@ import type { ProbeResult } from '../../model/probe';
 import type { Container, Evidence, Finding, Listener, Namespace, Topology } from '../../model/topology';
 import { hostPort } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
-import { initiatorContainer, type ProbeRule, probeRef, step, stepEvidence } from './context';
+import { initiatorContainer, namespaceOwner, type ProbeRule, probeRef, step, stepEvidence } from './context';
 
 /**
  * Pattern 2, the other half: a container uses 127.0.0.1 (or localhost) for a service that
@@ -21,9 +21,7 @@ type Elsewhere =
 function whereItListens(t: Topology, r: ProbeResult): Elsewhere | undefined {
   const port = r.target.port;
   const tcpOn = (l: Listener) => l.protocol === 'tcp' && l.port === port;
-  const me = initiatorContainer(t, r);
-  const netOwner =
-    me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
+  const netOwner = namespaceOwner(t, r);
   // Several containers may listen on that port: the one the initiator could reach by name wins.
   const rank = (e: { owner: Container; l: Listener }) =>
     (sharedNetwork(t, netOwner, e.owner) ? 0 : 2) + (e.l.scope === 'loopback' ? 1 : 0);
@@ -67,11 +65,12 @@ export const loopbackMisuse: ProbeRule = (t, probes) =>
     const tcp = step(r, 'tcp');
     const loop = (dns?.addresses ?? []).some(isLoopback);
     if (!loop || !tcp || tcp.ok || !tcp.attempts.some((a) => a.error === 'ECONNREFUSED')) return [];
+    const me = initiatorContainer(t, r);
+    const netOwner = namespaceOwner(t, r);
+    // A stale sharer's refusal is the stale namespace (its own finding), not a wrong address.
+    if (!me || !netOwner) return [];
     const where = whereItListens(t, r);
     if (!where) return [];
-    const me = initiatorContainer(t, r);
-    const netOwner =
-      me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
     const scheme = r.target.scheme === 'tcp' ? '' : `${r.target.scheme}://`;
     const path = r.target.path || '';
     const listenerEv = (label: string, l: Listener, source: Evidence['source']): Evidence => ({
@@ -83,6 +82,27 @@ export const loopbackMisuse: ProbeRule = (t, probes) =>
       pattern: 'loopback-misuse' as const,
       discriminator: String(r.target.port),
     };
+
+    if (netOwner.networkModeKind === 'host') {
+      // Its 127.0.0.1 is the host's: a container's port is there only when published on it.
+      if (where.kind !== 'container') return [];
+      const svc = where.owner.compose?.service ?? where.owner.name;
+      const ip = where.owner.attachments.find((a) => a.ipv4)?.ipv4;
+      return [
+        makeFinding('loopback-means-self', 'error', probeRef(r), {
+          ...base,
+          confidence: 'medium',
+          related: [containerRef(where.owner)],
+          title: `127.0.0.1 in ${r.initiator.name} (host network) is the host, not ${where.owner.name}`,
+          message: `${r.initiator.name} runs on the host's network stack, so ${r.target.host}:${r.target.port} is the host's loopback, where nothing listens on ${r.target.port}. ${where.owner.name} listens on ${r.target.port} in its own namespace and does not publish it.`,
+          evidence: [
+            ...stepEvidence(r, ['dns', 'tcp']),
+            listenerEv(`listener in ${where.owner.name}`, where.l, where.n.listenerSource),
+          ],
+          fix: `Publish it on the host's loopback: ports: ["127.0.0.1:${r.target.port}:${r.target.port}"] on ${svc}${where.l.scope === 'loopback' ? ' (and bind the server to 0.0.0.0 inside its container)' : ''}${ip ? `, or use its address ${scheme}${ip}:${r.target.port}${path} (changes when it is recreated)` : ''}.`,
+        }),
+      ];
+    }
 
     if (where.kind === 'host') {
       const hostRunner = t.containers.find((c) => c.id === where.l.containerId);
@@ -135,9 +155,11 @@ export const loopbackMisuse: ProbeRule = (t, probes) =>
         title: `127.0.0.1 in ${r.initiator.name} is ${r.initiator.name} itself, not ${where.kind === 'published' ? 'the host' : owner.name}`,
         message,
         evidence,
+        // Found by port alone (many images use 8080 or 3000) unless it is the exact publish.
+        confidence: where.kind === 'published' ? 'high' : 'medium',
         fix: shared
           ? `Use the service name and its internal port: ${byName} (both are on ${shared}${bindNote}), or share the namespace: network_mode: "service:${svc}".`
-          : `Put ${r.initiator.name} on a network with ${svc} and use ${byName}${bindNote}, or share the namespace: network_mode: "service:${svc}".`,
+          : `Put ${netOwner === me ? r.initiator.name : `${netOwner.compose?.service ?? netOwner.name} (whose namespace ${r.initiator.name} shares)`} on a network with ${svc} and use ${byName}${bindNote}${netOwner === me ? `, or share the namespace: network_mode: "service:${svc}"` : ''}.`,
       }),
     ];
   });

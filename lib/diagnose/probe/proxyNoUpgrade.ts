@@ -26,6 +26,8 @@ export const proxyNoUpgrade: ProbeRule = (t, probes) =>
   probes.flatMap((r) => {
     const ws = step(r, 'ws');
     if (!ws || ws.ok || (ws.outcome !== 'no-upgrade' && ws.outcome !== 'error')) return [];
+    // A 502/503/504 to the upgrade is the proxy failing to reach its upstream (proxy-upstream-failed).
+    if (typeof ws.status === 'number' && [502, 503, 504].includes(ws.status)) return [];
     // HTTP evidence from this probe, or from another one to the same host and port.
     const http =
       step(r, 'http') ??

@@ -2,7 +2,7 @@ import { requestSentAt } from '../../logs/match';
 import { parseUpstreamError, type UpstreamError } from '../../logs/upstreamErrors';
 import type { ContainerLogs, ProbeResult } from '../../model/probe';
 import type { Container, Evidence, Finding, Pattern, Topology } from '../../model/topology';
-import { hostPort } from '../../util/address';
+import { hostPort, isIpLiteral } from '../../util/address';
 import { containerRef, listenerText, makeFinding } from '../finding';
 import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
 import { loopbackBindFix } from './fixes';
@@ -22,11 +22,13 @@ const NGINX_RE_RESOLVE = `resolver 127.0.0.11 valid=10s;        # Docker's embed
 set $upstream http://<service>:<port>;  # a variable makes nginx resolve per request
 proxy_pass $upstream;`;
 
+/** The 502/503/504 of the HTTP step, or of the upgrade (HTTP on / may pass while /ws fails). */
 function gatewayStatus(r: ProbeResult): number | null {
-  const http = step(r, 'http');
-  const ws = step(r, 'ws');
-  const status = http?.status ?? ws?.status ?? null;
-  return status !== null && GATEWAY_ERRORS.has(status) ? status : null;
+  for (const s of [step(r, 'http'), step(r, 'ws')]) {
+    const status = s?.status;
+    if (typeof status === 'number' && GATEWAY_ERRORS.has(status)) return status;
+  }
+  return null;
 }
 
 /**
@@ -39,13 +41,17 @@ function upstreamError(
   logs: ContainerLogs | undefined,
 ): { e: UpstreamError; line: string } | null {
   const sent = requestSentAt(r);
-  const shift = logs?.skewMs ?? 0;
+  // The same threshold the timeline uses: below a second, an offset is logging delay.
+  const shift = logs?.skewMs && Math.abs(logs.skewMs) > 1000 ? logs.skewMs : 0;
+  const answered = sent === null ? null : Date.parse(r.startedAt) + r.ms + 1000;
   const path = r.target.path || '/';
   const lines = [...(logs?.lines ?? [])].sort(
     (a, b) => (a.match === 'window' ? 1 : 0) - (b.match === 'window' ? 1 : 0),
   );
   for (const l of lines) {
-    if (sent !== null && Date.parse(l.ts) - shift < sent - 5) continue;
+    const at = Date.parse(l.ts) - shift;
+    if (sent !== null && at < sent - 5) continue;
+    if (answered !== null && at > answered) continue;
     const quoted = /request: "[A-Z]+ (\S+) HTTP/.exec(l.text)?.[1];
     if (quoted && quoted !== path) continue;
     const e = parseUpstreamError(l.text);
@@ -71,9 +77,56 @@ interface Cause {
   evidence: Evidence[];
 }
 
-function causeOf(t: Topology, e: UpstreamError, upstreams: Container[], proxyIsNginx: boolean): Cause {
+function causeOf(
+  t: Topology,
+  e: UpstreamError,
+  proxy: Container,
+  upstreams: Container[],
+  proxyIsNginx: boolean,
+): Cause {
   const at = e.address ? (e.port ? hostPort(e.address, e.port) : e.address) : 'its upstream';
-  const u = holder(t, e.address);
+  const literal = !!e.address && isIpLiteral(e.address);
+  if (literal && e.address && (e.address.startsWith('127.') || e.address === '::1'))
+    return {
+      pattern: 'loopback-misuse',
+      short: `${at} is the proxy itself`,
+      why: `it dials ${at}, and 127.0.0.1 inside ${proxy.name} is ${proxy.name}'s own loopback, not the upstream's or the host's`,
+      fix: `Point proxy_pass at the upstream's service name and internal port (on a network both share), e.g. proxy_pass http://<service>:<port>;${
+        proxy.networkModeKind === 'host'
+          ? ''
+          : ' or, for a service on the host, extra_hosts: host-gateway and host.docker.internal'
+      }.`,
+      related: [],
+      evidence: [],
+    };
+  if (literal && e.address && t.networks.some((n) => n.gateways.includes(e.address as string))) {
+    const host = t.namespaces.find((n) => n.kind === 'host');
+    const onPort = (host?.listeners ?? []).filter((l) => l.protocol === 'tcp' && l.port === e.port);
+    const loopbackOnly = onPort.length > 0 && onPort.every((l) => l.scope === 'loopback');
+    return {
+      pattern: loopbackOnly ? 'loopback-bind' : 'proxy-upstream',
+      short: loopbackOnly
+        ? `the host listens on ${e.port} on loopback only`
+        : `the host at ${at} failed (${e.detail})`,
+      why: loopbackOnly
+        ? `it dials the host through the bridge gateway (${at}), but on the host ${e.port} is bound to loopback only (${onPort.map(listenerText).join(', ')})`
+        : `it dials the host through the bridge gateway (${at}) and gets “${e.detail}”${onPort.length ? '' : `: nothing on the host listens on ${e.port}`}`,
+      fix: loopbackOnly
+        ? `Publish or bind the host-side service on the gateway address (${e.address}) as well, or reach a containerised upstream by its service name instead of through the host.`
+        : `Check the host-side service on ${e.port}, or reach a containerised upstream by its service name instead of through the host.`,
+      related: [],
+      evidence: host
+        ? [
+            {
+              label: `host listeners on ${e.port}`,
+              value: onPort.map(listenerText).join(', ') || 'none',
+              source: host.listenerSource,
+            },
+          ]
+        : [],
+    };
+  }
+  const u = literal ? holder(t, e.address) : undefined;
   if (u && e.port) {
     const ns = t.namespaces.find((n) => n.id === u.netns);
     const onPort = (ns?.listeners ?? []).filter((l) => l.protocol === 'tcp' && l.port === e.port);
@@ -115,7 +168,7 @@ function causeOf(t: Topology, e: UpstreamError, upstreams: Container[], proxyIsN
       evidence: [listenEv],
     };
   }
-  if (e.address && !u && e.failure !== 'unresolved' && upstreams.length === 0)
+  if (literal && !u && e.failure !== 'unresolved' && upstreams.length === 0)
     return {
       pattern: 'proxy-upstream',
       short: `no container has ${at}`,
@@ -124,7 +177,7 @@ function causeOf(t: Topology, e: UpstreamError, upstreams: Container[], proxyIsN
       related: [],
       evidence: [],
     };
-  if (e.address && !u && e.failure !== 'unresolved') {
+  if (literal && !u && e.failure !== 'unresolved') {
     // The configured upstream runs elsewhere now: the proxy resolved its name once, at start.
     const now = upstreams.flatMap((c) =>
       c.attachments.filter((a) => a.ipv4 || a.ipv6).map((a) => `${c.name} ${a.ipv4 ?? a.ipv6}`),
@@ -182,13 +235,13 @@ export const proxyUpstreamFailed: ProbeRule = (t, probes) =>
           confidence: 'medium',
           related: [containerRef(proxy), ...upstreams.map(containerRef)],
           title: `${proxy.name} (${kind}) answered ${status}: it could not get an answer from its upstream`,
-          message: `The connection to ${proxy.name} works; the ${status} is the proxy saying its upstream${upstreams.length ? ` (${upstreams.map((u) => u.name).join(', ')})` : ''} failed.${r.logs ? ' Its log had no line that says why.' : ' Turn on log capture to see the proxy’s own reason.'}`,
+          message: `The connection to ${proxy.name} works; the ${status} is the proxy saying its upstream${upstreams.length ? ` (${upstreams.map((u) => u.name).join(', ')})` : ''} failed.${r.logs ? ' Reachmap found no line in its log that it recognises as the reason.' : ' Turn on log capture to see the proxy’s own reason.'}`,
           evidence: base,
           fix: `Probe the upstream from ${proxy.name}'s namespace (initiator = ${proxy.compose?.service ?? proxy.name}) to see which step fails.`,
         }),
       ];
     }
-    const cause = causeOf(t, parsed.e, upstreams, kind === 'nginx');
+    const cause = causeOf(t, parsed.e, proxy, upstreams, kind === 'nginx');
     return [
       makeFinding('proxy-upstream-failed', 'error', probeRef(r), {
         pattern: cause.pattern,

@@ -1,5 +1,5 @@
 import { composeNetworkKey, containerRef, makeFinding } from '../finding';
-import { initiatorContainer, type ProbeRule, probeRef, step, stepEvidence } from './context';
+import { initiatorContainer, namespaceOwner, type ProbeRule, probeRef, step, stepEvidence } from './context';
 
 /**
  * Pattern 2: a name the initiator's namespace cannot resolve. Compose service names live in
@@ -37,9 +37,7 @@ export const unresolvableName: ProbeRule = (t, probes) =>
         }),
       ];
     }
-    const me = initiatorContainer(t, r);
-    const owner =
-      me?.networkModeKind === 'container' ? t.containers.find((c) => c.id === me.sharesNetnsWith) : me;
+    const owner = namespaceOwner(t, r);
     const myNets = new Set(owner?.attachments.map((a) => a.networkId) ?? []);
     const shared = target.attachments.filter((a) => myNets.has(a.networkId));
     const attachments = owner?.attachments ?? [];

@@ -67,8 +67,8 @@ const RCODE: Record<string, string> = {
 
 /**
  * c-ares reports every failed send as ECONNREFUSED. A UDP connect() sends nothing and asks
- * the kernel for a route, telling "no route to the nameserver" (network_mode none, an
- * internal network) apart from a closed port.
+ * the kernel for a route, telling "no route to the nameserver" (network_mode none: only
+ * loopback, yet a resolv.conf copied from the host) apart from a closed port.
  */
 export function routeError(server: string): Promise<string | null> {
   return new Promise((resolve) => {
@@ -131,7 +131,8 @@ export async function resolveLikeInitiator(
       let rcode = code.includes('ENOTFOUND') ? 'NXDOMAIN' : (RCODE[code[0] as string] ?? code[0] ?? 'ERROR');
       if (code[0] === 'ECONNREFUSED') {
         const unreachable = await routeError(server);
-        if (unreachable) rcode = `${unreachable} (no route to the nameserver)`;
+        if (unreachable === 'ENETUNREACH' || unreachable === 'EHOSTUNREACH')
+          rcode = `${unreachable} (no route to the nameserver)`;
       }
       worst = rcode;
       // A server that answered (NXDOMAIN/NODATA) is authoritative for this name: next name.

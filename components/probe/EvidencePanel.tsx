@@ -42,7 +42,10 @@ export function EvidencePanel({ pathKey }: { pathKey: string }) {
   const record = useDashboard((s) => s.probes[pathKey]);
   const all = useAllFindings();
   const keys = new Set([pathKey, ...(record?.host ? [probePathKey(record.host)] : [])]);
-  const findings = all.filter((f) => f.subject.kind === 'probe' && keys.has(f.subject.id));
+  // The initiator's own findings first: the host's paired view is context, not the edge's reason.
+  const findings = all
+    .filter((f) => f.subject.kind === 'probe' && keys.has(f.subject.id))
+    .sort((a, b) => Number(a.subject.id !== pathKey) - Number(b.subject.id !== pathKey));
   if (!record) return <p className="text-xs text-slate-400">This probe result is no longer kept.</p>;
   const r = record.initiator;
   return (

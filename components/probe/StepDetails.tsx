@@ -137,7 +137,7 @@ export function StepDetails({ s }: { s: ProbeStep }) {
       <div className="mt-1">
         <Body s={s} />
       </div>
-      {s.note && <div className="mt-1 italic text-amber-200/90">{s.note}</div>}
+      {s.note && <div className="mt-1 break-all italic text-amber-200/90">{s.note}</div>}
     </li>
   );
 }

@@ -29,7 +29,7 @@ export const unresolvableName: ProbeRule = (t, probes) =>
         makeFinding('host-uses-service-name', 'error', probeRef(r), {
           ...base,
           discriminator: name,
-          title: `The host cannot resolve “${r.target.host}” — a compose service name`,
+          title: `The host cannot resolve “${r.target.host}” — a ${target.compose ? 'compose service' : 'container'} name`,
           message: `${r.target.host} is a name only Docker's embedded DNS (127.0.0.11, inside containers on user-defined networks) knows. The host resolves with its own resolv.conf (${dns.nameservers.join(', ')}), which answers ${dns.error}.`,
           fix: pub
             ? `From the host use the published port: ${r.target.scheme === 'tcp' ? '' : `${r.target.scheme}://`}${pub.hostIp === '0.0.0.0' ? '127.0.0.1' : pub.hostIp}:${pub.hostPort}${r.target.path || ''} (${svc} publishes ${pub.containerPort}/${pub.protocol} there).`

@@ -15,6 +15,8 @@ command -v busybox >/dev/null || missing+=(busybox-static)
 command -v nginx >/dev/null || missing+=(nginx-light)
 command -v nsenter >/dev/null || missing+=(util-linux)
 command -v iptables >/dev/null || missing+=(iptables)
+# Tests make a throwaway self-signed certificate for a TLS upstream.
+command -v openssl >/dev/null || missing+=(openssl)
 # The netlink listener helper is C (native/); without a compiler Reachmap falls back to /proc.
 { command -v cc >/dev/null && [ -f /usr/include/linux/inet_diag.h ]; } || missing+=(gcc libc6-dev)
 if [ ${#missing[@]} -gt 0 ]; then

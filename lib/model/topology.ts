@@ -276,6 +276,7 @@ export const Pattern = z.enum([
   'firewall',
   'isolated-namespace',
   'proxy-upstream',
+  'tls',
 ]);
 export type Pattern = z.infer<typeof Pattern>;
 

@@ -15,6 +15,7 @@ import { proxyEnv } from './proxyEnv';
 import { proxyNoUpgrade } from './proxyNoUpgrade';
 import { proxyUpstreamFailed } from './proxyUpstreamFailed';
 import { staleReplica } from './staleReplica';
+import { tlsUntrusted } from './tlsUntrusted';
 import { unresolvableName } from './unresolvableName';
 import { wsRejected } from './wsRejected';
 
@@ -35,6 +36,7 @@ export const PROBE_RULES: Record<string, ProbeRule> = {
   'talks-to-old-replica': staleReplica,
   'proxy-env': proxyEnv,
   'firewall-blocks-path': firewallBlocksPath,
+  'tls-untrusted': tlsUntrusted,
 };
 
 export function diagnoseProbes(t: Topology, probes: ProbeResult[]): Finding[] {

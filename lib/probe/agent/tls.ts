@@ -16,7 +16,14 @@ export function startTls(
 ): Promise<{ socket: tls.TLSSocket | null; step: Omit<TlsStep, 'ms' | 'at' | 'kind'> }> {
   const servername = isIP(host) ? undefined : host;
   return new Promise((resolve) => {
-    const t = tls.connect({ socket, servername, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    // host: the name (or IP) Node checks the certificate against once the chain verifies.
+    const t = tls.connect({
+      socket,
+      host,
+      servername,
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+    });
     const timer = setTimeout(() => {
       t.destroy();
       resolve({

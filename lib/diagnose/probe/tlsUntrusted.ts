@@ -1,0 +1,34 @@
+import { makeFinding } from '../finding';
+import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
+
+/**
+ * The handshake works but a verifying client would refuse the certificate. Reachmap probes
+ * without verification so it can see past it; browsers, the OpenClaw CLI and curl without -k
+ * stop here with an error that reads like a network fault.
+ */
+function advice(code: string, host: string, sans: string[]): string {
+  if (/ALTNAME|HOSTNAME|IP: .* is not in the cert/i.test(code))
+    return `The certificate does not cover ${host} (it names ${sans.join(', ') || 'no SANs'}): add ${host} to its SANs, or connect by a name it covers.`;
+  if (/EXPIRED/.test(code)) return 'Renew the certificate (and the automation that should have renewed it).';
+  if (/NOT_YET_VALID/.test(code))
+    return 'The certificate is not valid yet: check the clock of the host that issued it and of this one.';
+  return `Clients must trust the issuer: use a publicly trusted certificate, or install this CA into every client (Node: NODE_EXTRA_CA_CERTS=/path/ca.pem; system store: update-ca-certificates) — not a global "skip verification".`;
+}
+
+export const tlsUntrusted: ProbeRule = (t, probes) =>
+  probes.flatMap((r) => {
+    const tls = step(r, 'tls');
+    if (!tls?.ok || tls.verified) return [];
+    const code = tls.verifyError ?? 'unknown';
+    const c = targetContainer(t, r);
+    return [
+      makeFinding('tls-untrusted', 'warning', probeRef(r), {
+        pattern: 'tls',
+        discriminator: code,
+        title: `${r.target.host}:${r.target.port} presents a certificate clients will not trust (${code})`,
+        message: `The TLS handshake with ${c?.name ?? r.target.host} completes, and Reachmap goes on without verifying so it can test what lies behind. A client that verifies — a browser, the OpenClaw CLI, curl without -k — stops here: ${code}. Certificate: ${tls.subject ?? '?'} issued by ${tls.issuer ?? '?'}${tls.validTo ? `, valid to ${tls.validTo}` : ''}.`,
+        evidence: stepEvidence(r, ['tls']),
+        fix: advice(code, r.target.host, tls.sans),
+      }),
+    ];
+  });

@@ -11,8 +11,10 @@
  * Output, one record per line, space-separated:
  *   ns  PID NETNS_INODE CGID         PID lives in that netns; CGID is the container id in
  *                                    its cgroup path, or "-"
- *   s   PID PROTO FAMILY ADDR PORT SOCKET_INODE   a TCP LISTEN or unconnected UDP socket of
- *                                    the namespace first entered through PID
+ *   s   PID PROTO FAMILY ADDR PORT SOCKET_INODE V6ONLY   a TCP LISTEN or unconnected UDP
+ *                                    socket of the namespace first entered through PID;
+ *                                    V6ONLY is 1 for an IPv6 socket with IPV6_V6ONLY (it
+ *                                    takes no IPv4 connections: ss shows [::], not *), else 0
  *   err PID ERRNO_NAME STEP          PID could not be read (the rest goes on)
  *   o   SOCKET_INODE PID CGID NAME   a process in one of those namespaces holds the socket
  * Exit status: 0, or 2 for a usage error.
@@ -24,6 +26,7 @@
 #include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -175,8 +178,13 @@ static int dump(long pid, int proto, int family) {
       if (proto == IPPROTO_UDP && m->id.idiag_dport != 0) continue;
       char addr[INET6_ADDRSTRLEN];
       if (!inet_ntop(family, m->id.idiag_src, addr, sizeof addr)) continue;
-      printf("s %ld %s %d %s %u %u\n", pid, proto == IPPROTO_TCP ? "tcp" : "udp", family == AF_INET ? 4 : 6, addr,
-             ntohs(m->id.idiag_sport), m->idiag_inode);
+      /* The kernel attaches INET_DIAG_SKV6ONLY to every AF_INET6 socket it reports. */
+      int v6only = 0;
+      int rtalen = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *m);
+      for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, rtalen); a = RTA_NEXT(a, rtalen))
+        if (a->rta_type == INET_DIAG_SKV6ONLY && RTA_PAYLOAD(a) >= 1) v6only = *(unsigned char *)RTA_DATA(a) != 0;
+      printf("s %ld %s %d %s %u %u %d\n", pid, proto == IPPROTO_TCP ? "tcp" : "udp", family == AF_INET ? 4 : 6, addr,
+             ntohs(m->id.idiag_sport), m->idiag_inode, v6only);
       if (sock_count < MAX_SOCKS && m->idiag_inode) sock_inodes[sock_count++] = m->idiag_inode;
     }
   }

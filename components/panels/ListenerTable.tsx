@@ -16,7 +16,11 @@ export function ListenerTable({ listeners }: { listeners: Listener[] }) {
         {listeners.map((l) => (
           <tr
             key={`${l.protocol}/${l.address}/${l.port}/${l.inode}`}
-            className={l.scope === 'loopback' && l.role === 'workload' ? 'text-amber-300' : 'text-slate-200'}
+            className={
+              (l.scope === 'loopback' || l.v6only) && l.role === 'workload'
+                ? 'text-amber-300'
+                : 'text-slate-200'
+            }
           >
             <td>
               {l.protocol}
@@ -25,6 +29,7 @@ export function ListenerTable({ listeners }: { listeners: Listener[] }) {
             <td>
               {l.address}
               {l.scope === 'loopback' && l.role === 'workload' ? ' (loopback only)' : ''}
+              {l.v6only ? ' (IPv6 only: no IPv4 clients)' : ''}
               {l.role === 'docker-dns' ? ' (docker dns)' : ''}
             </td>
             <td>{l.port}</td>

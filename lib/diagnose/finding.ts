@@ -73,9 +73,14 @@ export function listenerText(l: {
   address: string;
   port: number;
   process: { pid: number; name: string } | null;
+  v6only?: boolean | null;
 }): string {
-  return `${l.protocol} ${hostPort(l.address, l.port)}${l.process ? ` (${l.process.name}, pid ${l.process.pid})` : ''}`;
+  return `${l.protocol} ${hostPort(l.address, l.port)}${l.v6only ? ' IPv6-only' : ''}${l.process ? ` (${l.process.name}, pid ${l.process.pid})` : ''}`;
 }
+
+/** Whether an IPv4 client can connect to this listener: IPv4 sockets, and dual-stack IPv6 ones. */
+export const takesIpv4 = (l: { family: 4 | 6; v6only: boolean | null }): boolean =>
+  l.family === 4 || l.v6only !== true;
 
 export function bindingText(b: {
   hostIp: string;

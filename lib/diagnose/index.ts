@@ -2,6 +2,7 @@ import type { Finding, Topology } from '../model/topology';
 import { indexTopology, type Rule } from './finding';
 import { healthNotReachability } from './rules/healthNotReachability';
 import { hostPortCollision } from './rules/hostPortCollision';
+import { ipv6OnlyListener } from './rules/ipv6OnlyListener';
 import { loopbackOnlyListener } from './rules/loopbackOnlyListener';
 import { mtuMismatch } from './rules/mtuMismatch';
 import { publicExposure } from './rules/publicExposure';
@@ -12,6 +13,7 @@ import { staleSharedNetns } from './rules/staleSharedNetns';
 /** Static rules: computed from the topology alone, no probe needed. */
 export const STATIC_RULES: Record<string, Rule> = {
   'loopback-only-listener': loopbackOnlyListener,
+  'ipv6-only-listener': ipv6OnlyListener,
   'published-port-no-listener': publishedPortWithoutListener,
   'stale-shared-netns': staleSharedNetns,
   'rolling-update-replicas': rollingUpdateReplicas,

@@ -142,6 +142,12 @@ export const Listener = z.object({
   /** Owning container, when the owning process could be attributed (host namespace). */
   containerId: z.string().nullable(),
   inode: z.number().int(),
+  /**
+   * IPv6 sockets: true when IPV6_V6ONLY is set — it accepts no IPv4 connection, so
+   * docker-proxy and IPv4 clients are refused (nginx's `listen [::]:80` does this). null when
+   * the source cannot tell (/proc) or for IPv4.
+   */
+  v6only: z.boolean().nullable().default(null),
 });
 export type Listener = z.infer<typeof Listener>;
 

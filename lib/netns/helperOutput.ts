@@ -63,6 +63,8 @@ export function parseHelperOutput(text: string): HelperOutput {
           port,
           state: protocol === 'tcp' ? 0x0a : 0x07,
           inode: sock,
+          // Older helpers print no V6ONLY field: unknown, not false.
+          ...(f[7] === '1' || f[7] === '0' ? { v6only: f[7] === '1' } : {}),
         });
         sockets.set(inode, list);
         break;

@@ -10,6 +10,8 @@ export interface RawSocket {
   port: number;
   state: number;
   inode: number;
+  /** IPV6_V6ONLY on an IPv6 socket (from sock_diag); undefined when the source cannot tell (/proc). */
+  v6only?: boolean;
 }
 
 /** TCP_LISTEN in the kernel's state enum. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { takesIpv4 } from '../diagnose/finding';
 import { diagnoseProbes } from '../diagnose/probe';
 import { proxyKind } from '../diagnose/probe/proxyNoUpgrade';
 import { describeHops, hopsOf } from '../logs/hops';
@@ -230,14 +231,18 @@ export async function runRunbook(input: RunbookInput, deps: RunbookDeps): Promis
     const onPort = rows.filter((l) => l.port === port && l.protocol === 'tcp');
     const cross = tns.id !== init.namespace?.id;
     const loopOnly = onPort.length > 0 && onPort.every((l) => l.scope === 'loopback');
+    // IPv4 clients (and docker-proxy) cannot use an IPv6-only socket.
+    const v6Only = onPort.length > 0 && !onPort.some(takesIpv4);
     add({
-      status: onPort.length === 0 ? 'fail' : loopOnly && cross ? 'fail' : 'pass',
+      status: onPort.length === 0 ? 'fail' : (loopOnly || v6Only) && cross ? 'fail' : 'pass',
       summary:
         onPort.length === 0
           ? `nothing listens on ${port}/tcp in ${tc.name}'s namespace`
           : loopOnly && cross
             ? `${port}/tcp is served on loopback only, and ${init.container?.name ?? 'the host'} is in another namespace: bind 0.0.0.0 or share the namespace`
-            : `${port}/tcp is served on ${onPort.map((l) => l.address).join(', ')}`,
+            : v6Only && cross
+              ? `${port}/tcp is served by IPv6-only sockets (IPV6_V6ONLY): IPv4 clients and docker-proxy are refused; listen on 0.0.0.0 too`
+              : `${port}/tcp is served on ${onPort.map((l) => l.address).join(', ')}`,
       lines: [
         `${tc.name}: namespace ${tns.id} (${tns.listenerSource}), shared by ${tns.containers.join(', ')}`,
       ],
@@ -248,7 +253,11 @@ export async function runRunbook(input: RunbookInput, deps: RunbookDeps): Promis
           l.address,
           String(l.port),
           l.process ? `${l.process.name} ${l.process.pid}` : '—',
-          l.scope === 'loopback' ? 'own namespace only' : 'other namespaces too',
+          l.scope === 'loopback'
+            ? 'own namespace only'
+            : l.v6only
+              ? 'other namespaces, IPv6 only'
+              : 'other namespaces too',
         ]),
       ],
       probeIds: [],

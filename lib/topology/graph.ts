@@ -135,7 +135,7 @@ function listenerRows(ns: Namespace): { rows: ListenerRow[]; hidden: number } {
     (a, b) => (a.role === 'docker-dns' ? 1 : 0) - (b.role === 'docker-dns' ? 1 : 0),
   );
   const rows = ls.map((l) => ({
-    text: `${l.protocol} ${hostPort(l.address, l.port)}${l.process ? ` ${l.process.name}` : l.role === 'docker-dns' ? ' docker dns' : ''}`,
+    text: `${l.protocol} ${hostPort(l.address, l.port)}${l.v6only ? ' v6only' : ''}${l.process ? ` ${l.process.name}` : l.role === 'docker-dns' ? ' docker dns' : ''}`,
     scope: l.scope,
     role: l.role,
   }));

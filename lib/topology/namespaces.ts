@@ -108,6 +108,7 @@ export function toListeners(read: SocketRead | undefined, owners: NetnsFacts['ow
         process: owner ? { pid: owner.pid, name: owner.name } : null,
         containerId: owner?.containerId ?? null,
         inode: s.inode,
+        v6only: s.family === 6 && s.v6only !== undefined ? s.v6only : null,
       };
     })
     .sort(

@@ -11,7 +11,8 @@ describe('netlink helper output', () => {
     [
       `ns ${SELF} 4026531833 -`,
       `s ${SELF} tcp 4 127.0.0.1 28789 87972`,
-      `s ${SELF} tcp 6 :: 8080 1200`,
+      `s ${SELF} tcp 6 :: 8080 1200 0`,
+      `s ${SELF} tcp 6 :: 80 1201 1`,
       'err 1 EACCES open',
       `ns 936 4026532270 ${A}`,
       's 936 tcp 4 127.0.0.1 18789 89208',
@@ -31,8 +32,12 @@ describe('netlink helper output', () => {
     expect(out.pids.get(SELF)?.containerId).toBeNull();
     expect(out.sockets.get(4026531833)).toEqual([
       { protocol: 'tcp', family: 4, address: '127.0.0.1', port: 28789, state: 0x0a, inode: 87972 },
-      { protocol: 'tcp', family: 6, address: '::', port: 8080, state: 0x0a, inode: 1200 },
+      { protocol: 'tcp', family: 6, address: '::', port: 8080, state: 0x0a, inode: 1200, v6only: false },
+      // IPV6_V6ONLY (nginx's `listen [::]:80`): ss shows [::]:80 rather than *:80.
+      { protocol: 'tcp', family: 6, address: '::', port: 80, state: 0x0a, inode: 1201, v6only: true },
     ]);
+    // An older helper without the field: unknown, not "dual-stack".
+    expect(out.sockets.get(4026532270)?.[0]).not.toHaveProperty('v6only');
     expect(out.sockets.get(4026532270)?.[1]).toMatchObject({ protocol: 'udp', state: 0x07 });
     expect(out.errors.get(77)).toBe('ESRCH (open)');
     // The first holder wins (a forked worker shares its parent's socket).

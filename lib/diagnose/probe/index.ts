@@ -7,6 +7,7 @@ import { healthyUnreachable } from './healthyUnreachable';
 import { hostAlias } from './hostAlias';
 import { hostLoopbackOnly } from './hostLoopbackOnly';
 import { iccDisabled } from './iccDisabled';
+import { ipv6OnlyConfirmed } from './ipv6OnlyConfirmed';
 import { isolatedInitiator } from './isolatedInitiator';
 import { loopbackConfirmed } from './loopbackConfirmed';
 import { loopbackMisuse } from './loopbackMisuse';
@@ -22,6 +23,7 @@ import { wsRejected } from './wsRejected';
 /** Rules over topology + probe results: why a red edge is red, and what to change. */
 export const PROBE_RULES: Record<string, ProbeRule> = {
   'probe-loopback-bind': loopbackConfirmed,
+  'probe-ipv6-only-bind': ipv6OnlyConfirmed,
   'unresolvable-name': unresolvableName,
   'no-host-gateway-alias': hostAlias,
   'host-port-loopback-only': hostLoopbackOnly,

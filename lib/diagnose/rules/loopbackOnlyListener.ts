@@ -23,7 +23,7 @@ interface NeededPort {
   published: Container['ports'];
 }
 
-function neededPorts(
+export function neededPorts(
   ns: Namespace,
   members: Container[],
   t: Topology,

@@ -56,7 +56,9 @@ async function scenario(name: string) {
   console.log(`\n${name}: ${count} containers`);
   const baseline = await measure('baseline: docker inspect $(docker ps -aq) + networks', dockerBaseline);
   const cli = await measure('reachmap scan --json (fresh CLI process)', () =>
-    execFileP(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'scan', '--json'], { maxBuffer: 64 << 20 }),
+    execFileP(process.execPath, [path.join(ROOT, 'bin/reachmap.mjs'), 'scan', '--json'], {
+      maxBuffer: 64 << 20,
+    }),
   );
   const warm = await measure('reachmap scan, warm process (engine + /proc + model)', () => scanOnce(client));
   const engine = await measure('  of which engine: list + inspect + networks', () => client.scan());

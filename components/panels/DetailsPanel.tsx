@@ -45,6 +45,13 @@ function ContainerDetails({ c, t }: { c: Container; t: Topology }) {
           rows={[
             ['state', c.status],
             ['health', c.health],
+            ['healthcheck', c.healthcheck ?? ''],
+            [
+              'last check',
+              c.healthLast
+                ? `exit ${c.healthLast.exitCode}${c.healthLast.output ? `: ${c.healthLast.output}` : ''}`
+                : '',
+            ],
             ['image', c.image],
             ['created', c.createdAt],
             ['started', c.startedAt ?? ''],

@@ -9,6 +9,7 @@ import { publicExposure } from './rules/publicExposure';
 import { publishedPortWithoutListener } from './rules/publishedPortWithoutListener';
 import { rollingUpdateReplicas } from './rules/rollingUpdateReplicas';
 import { staleSharedNetns } from './rules/staleSharedNetns';
+import { unhealthy } from './rules/unhealthy';
 
 /** Static rules: computed from the topology alone, no probe needed. */
 export const STATIC_RULES: Record<string, Rule> = {
@@ -20,6 +21,7 @@ export const STATIC_RULES: Record<string, Rule> = {
   'host-port-collision': hostPortCollision,
   'public-exposure': publicExposure,
   'mtu-mismatch': mtuMismatch,
+  unhealthy,
 };
 
 /** Rules that read other rules' findings (run after STATIC_RULES). */

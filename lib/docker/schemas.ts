@@ -85,7 +85,23 @@ export const DockerContainer = z.object({
     Pid: z.number().int().default(0),
     ExitCode: z.number().int().default(0),
     StartedAt: z.string().default(''),
-    Health: z.object({ Status: z.string() }).nullish(),
+    Health: z
+      .object({
+        Status: z.string(),
+        FailingStreak: z.number().int().default(0),
+        // The engine keeps the last few checks; only the newest is used, redacted.
+        Log: z
+          .array(
+            z.object({
+              End: z.string().default(''),
+              ExitCode: z.number().int().default(0),
+              Output: z.string().default(''),
+            }),
+          )
+          .nullish()
+          .transform((v) => v ?? []),
+      })
+      .nullish(),
   }),
   HostsPath: z.string().default(''),
   ResolvConfPath: z.string().default(''),

@@ -103,6 +103,16 @@ export const Container = z.object({
   exposedPorts: z.array(ExposedPort),
   /** The healthcheck command (redacted); it runs inside the container's own namespace. */
   healthcheck: z.string().nullable(),
+  /** The newest healthcheck run: exit code and the start of its output (redacted). */
+  healthLast: z
+    .object({
+      exitCode: z.number().int(),
+      output: z.string(),
+      at: z.string(),
+      failingStreak: z.number().int(),
+    })
+    .nullable()
+    .default(null),
   /** HTTP(S)_PROXY / NO_PROXY as set for the container, credentials removed. No other env is read. */
   proxyEnv: z.array(z.object({ name: z.string(), value: z.string() })),
   mounts: z.array(z.object({ type: z.string(), source: z.string(), destination: z.string() })),

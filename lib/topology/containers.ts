@@ -9,7 +9,7 @@ import type {
   Protocol,
 } from '../model/topology';
 import { ContainerState as ContainerStateSchema, Protocol as ProtocolSchema } from '../model/topology';
-import { displayCommand } from '../redact';
+import { displayCommand, redactText } from '../redact';
 
 const COMPOSE = 'com.docker.compose.';
 
@@ -91,6 +91,17 @@ function healthcheckText(c: DockerContainer): string | null {
   return displayCommand(args);
 }
 
+const HEALTH_OUTPUT_MAX = 400;
+
+function healthLast(c: DockerContainer): Container['healthLast'] {
+  const h = c.State.Health;
+  // Facts recorded before the engine schema kept the log have none.
+  const last = (h?.Log ?? []).at(-1);
+  if (!h || !last) return null;
+  const output = redactText(last.Output.replace(/[^\P{C}\n\t]/gu, ' ').trim()).slice(0, HEALTH_OUTPUT_MAX);
+  return { exitCode: last.ExitCode, output, at: last.End, failingStreak: h.FailingStreak };
+}
+
 export interface ContainerNetns {
   netns: string | null;
   source: Container['netnsSource'];
@@ -143,6 +154,7 @@ export function toContainer(c: DockerContainer, byName: Map<string, string>, ns:
     ports: publishedPorts(c.NetworkSettings.Ports),
     exposedPorts: exposedPorts(c),
     healthcheck: healthcheckText(c),
+    healthLast: healthLast(c),
     proxyEnv: c.Config.Env,
     mounts: c.Mounts.map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination })),
     hostsPath: c.HostsPath || null,

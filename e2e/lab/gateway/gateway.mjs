@@ -49,6 +49,12 @@ const log = (msg) => process.stdout.write(`${new Date().toISOString()} ${NAME} $
 const peer = (req) => `${req.socket.remoteAddress}:${req.socket.remotePort}`;
 const marker = (req) => (req.headers['x-reachmap-probe'] ? ` probe=${req.headers['x-reachmap-probe']}` : '');
 
+// Like OpenClaw's restart window: for STARTING_MS after start /readyz is 503 and a
+// well-formed connect closes 1013 "gateway starting", while /healthz is already 200.
+const STARTING_MS = Number(process.env.GATEWAY_STARTING_MS ?? 0);
+const STARTED = Date.now();
+const starting = () => Date.now() - STARTED < STARTING_MS;
+
 const UI = `<!doctype html><html><head><title>${NAME} control UI</title></head><body><h1>${NAME}</h1><p>Control UI</p></body></html>`;
 
 const server = createServer((req, res) => {
@@ -58,8 +64,9 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ok: true, status: 'live' }));
   } else if (path === '/readyz' || path === '/ready') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ready: true }));
+    status = starting() ? 503 : 200;
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ready: !starting() }));
   } else if (path === '/debug') {
     // A service that logs secrets while handling a request, as real ones do: Reachmap must
     // redact these lines before they reach the API, the page, the CLI or a report.
@@ -177,6 +184,19 @@ server.on('upgrade', (req, socket) => {
       }
       if (req2?.type !== 'req' || req2.method !== 'connect') continue;
       clearTimeout(idle);
+      if (starting()) {
+        log(`ws unavailable: gateway starting remote=${peer(req)}${marker(req)}`);
+        socket.write(
+          textFrame({
+            type: 'res',
+            id: req2.id,
+            ok: false,
+            error: { code: 'UNAVAILABLE', message: 'gateway starting', details: { code: 'UNAVAILABLE' } },
+          }),
+        );
+        socket.end(closeFrame(1013, 'gateway starting'));
+        return;
+      }
       if (!originAllowed(origin, remote)) {
         log(
           `ws rejected cause=origin-mismatch origin=${origin} remote=${peer(req)} fwd=${req.headers['x-forwarded-for'] ?? '-'}${marker(req)}`,

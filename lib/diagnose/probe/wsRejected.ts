@@ -65,5 +65,28 @@ export const wsRejected: ProbeRule = (t, probes) =>
         }),
       ];
     }
-    return [];
+    const closed = `${ws.closeCode ?? '?'}${ws.closeReason ? ` “${ws.closeReason}”` : ''}`;
+    if (ws.closeCode === 1013 || ws.closeCode === 1012 || /starting|restart|unavailable/.test(reason)) {
+      return [
+        makeFinding('app-not-ready', 'warning', probeRef(r), {
+          pattern: 'app-rejected',
+          related,
+          title: `${r.target.input} is reachable; the application is ${ws.closeCode === 1012 ? 'restarting' : 'not ready yet'}`,
+          message: `Upgrade 101, then close ${closed}: the process answers but is ${ws.closeCode === 1012 ? 'restarting' : 'still starting'}. Health checks that only ask /healthz are already green in this window (an OpenClaw gateway takes about 9 s, /readyz says 503 meanwhile).`,
+          evidence: stepEvidence(r, ['ws']),
+          fix: 'Probe again in a few seconds; if it stays so, read its log lines on the timeline (a failing channel keeps it unready) and gate clients on /readyz rather than /healthz.',
+        }),
+      ];
+    }
+    // Any other close after the upgrade: the network delivered; say what the application said.
+    return [
+      makeFinding('ws-closed-by-app', 'warning', probeRef(r), {
+        pattern: 'app-rejected',
+        related,
+        title: `${r.target.input}: the application closed the WebSocket (${ws.closeCode ?? '?'})`,
+        message: `The network path works — the upgrade got 101 — and then the application closed the connection with ${closed}. ${ws.closeCode === 1002 ? 'A protocol error: client and server disagree on the protocol (often their versions).' : ws.closeCode === 1011 ? 'An internal error on the server side.' : 'That is an application decision, not a reachability fault.'}`,
+        evidence: stepEvidence(r, ['ws']),
+        fix: 'Read the application’s log line for this connection on the probe’s timeline; for a protocol error, align the client and server versions.',
+      }),
+    ];
   });

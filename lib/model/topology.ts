@@ -293,6 +293,8 @@ export const Pattern = z.enum([
   'isolated-namespace',
   'proxy-upstream',
   'tls',
+  /** A failed probe no specific pattern explains: what the failing step means, low confidence. */
+  'probe-failure',
 ]);
 export type Pattern = z.infer<typeof Pattern>;
 

@@ -40,6 +40,10 @@ describe('diagnosis of real paths', () => {
     [{ from: 'client', to: 'http://127.0.0.1:18789/' }, ['loopback-means-self']],
     // 127.0.0.1 meaning the host's published port.
     [{ from: 'client', to: 'http://127.0.0.1:28790/healthz' }, ['loopback-means-self']],
+    // The wrong port: nothing listens there (it serves 18789).
+    [{ from: 'client', to: 'http://gateway:9999/' }, ['probe-no-listener']],
+    // https:// to a plain-HTTP port.
+    [{ from: 'client', to: 'https://gateway:18789/healthz' }, ['tls-not-spoken']],
     // A host-network container's 127.0.0.1 is the host's: multi's 8080 is not published there.
     [{ from: 'hostnet', to: 'http://127.0.0.1:8080/' }, ['loopback-means-self']],
     [{ from: 'client', to: 'http://proxy-plain/', ws: true }, ['proxy-no-upgrade']],

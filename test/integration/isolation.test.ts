@@ -4,7 +4,7 @@ import type { ProbeSpecInput } from '@/lib/model/probe';
 import type { Topology } from '@/lib/model/topology';
 import { ProbeService } from '@/lib/probe/service';
 import { scanOnce } from '@/lib/scanner';
-import { docker, labContainer } from '../../e2e/lab/labInfo';
+import { docker, LAB_PROJECT, labContainer } from '../../e2e/lab/labInfo';
 import { realClient } from './client';
 
 /**
@@ -19,13 +19,14 @@ const NET = 'reachmap-test-internal-net';
 const NOICC = 'reachmap-test-noicc-net';
 const ICC_SERVER = 'reachmap-test-noicc-server';
 const ICC_CLIENT = 'reachmap-test-noicc-client';
+const STOPPED = 'reachmap-test-stopped';
 const client = realClient();
 let topology: Topology;
 const probes = new ProbeService({ topology: async () => topology });
 
 const cleanup = () => {
   for (const args of [
-    ['rm', '-f', NONE, INTERNAL, ICC_SERVER, ICC_CLIENT],
+    ['rm', '-f', NONE, INTERNAL, ICC_SERVER, ICC_CLIENT, STOPPED],
     ['network', 'rm', NET],
     ['network', 'rm', NOICC],
   ])
@@ -56,6 +57,20 @@ beforeAll(async () => {
     '8080',
   );
   docker('run', '-d', '--name', ICC_CLIENT, '--network', NOICC, 'reachmap-lab/busybox:local', 'sleep', '600');
+  docker(
+    'run',
+    '-d',
+    '--name',
+    STOPPED,
+    '--network',
+    `${LAB_PROJECT}_backend`,
+    'reachmap-lab/busybox:local',
+    'httpd',
+    '-f',
+    '-p',
+    '8080',
+  );
+  docker('stop', '-t', '1', STOPPED);
   topology = await scanOnce(client);
 });
 afterAll(() => {
@@ -127,6 +142,13 @@ describe('isolated initiators on the real engine', () => {
     const f = findings.find((x) => x.rule === 'network-isolation');
     expect(f?.title).toMatch(/dials .*multi.*'s address on .*_frontend, a network it is not on$/);
     expect(f?.fix).toContain('http://multi:8080/');
+  });
+
+  it('a stopped container has no name in Docker’s DNS: NXDOMAIN, explained by its state', async () => {
+    const { r, findings } = await probe({ from: 'client', to: `http://${STOPPED}:8080/` });
+    expect(r.decisive).toBe('NXDOMAIN');
+    expect(findings.map((f) => f.rule)).toEqual(['target-not-running']);
+    expect(findings[0]?.fix).toContain(`docker start ${STOPPED}`);
   });
 
   it('by address over a shared network: no isolation finding', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnoseProbes } from '@/lib/diagnose/probe';
+import { explainUnexplained } from '@/lib/diagnose/probe/fallback';
 import type { ProbeResult } from '@/lib/model/probe';
 import { buildTopology } from '@/lib/topology/build';
 
@@ -147,3 +148,27 @@ describe('static rules that need a variant of the lab', () => {
 });
 
 import { diagnoseTopology as diagnoseTopologyFor } from '@/lib/diagnose';
+
+describe('no red edge without a reason', () => {
+  it('a failure no specific rule explains still gets what its failing step means', () => {
+    const r = results.find(
+      (x) => x.spec.from === 'client' && x.spec.to === 'http://gateway-loopback:18789/healthz',
+    )?.result as ProbeResult;
+    // As if nothing specific had matched: the fallback reads the failing step.
+    const f = explainUnexplained(t, [r], []);
+    expect(f.map((x) => [x.rule, x.confidence])).toEqual([['probe-failed', 'low']]);
+    expect(f[0]?.message).toContain('nothing accepts connections on the port');
+    // With a specific finding for the same probe, it stays silent.
+    expect(
+      explainUnexplained(
+        t,
+        [r],
+        diagnoseProbes(t, [r]).filter((x) => x.rule !== 'probe-failed'),
+      ),
+    ).toEqual([]);
+    // And a passing probe never gets one.
+    const ok = results.find((x) => x.spec.to === 'http://127.0.0.1:28790/healthz' && x.spec.from === 'host')
+      ?.result as ProbeResult;
+    expect(explainUnexplained(t, [ok], [])).toEqual([]);
+  });
+});

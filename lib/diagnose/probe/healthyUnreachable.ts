@@ -9,7 +9,18 @@ export const healthyUnreachable: ProbeRule = (t, probes) =>
     if (!failed || (failed.kind !== 'tcp' && failed.kind !== 'http')) return [];
     const c = targetContainer(t, r);
     if (c?.health !== 'healthy' || c.id === r.initiator.id) return [];
-    if (step(r, 'http')?.status && (step(r, 'http')?.status ?? 0) < 500) return [];
+    // An HTTP status means the request arrived: reachable, whatever the answer.
+    if (step(r, 'http')?.status) return [];
+    // Only when the service is up on that port: a wrong port is not "healthy but unreachable".
+    const ns = t.namespaces.find((n) => n.id === c.netns);
+    const pub = c.ports.find((p) => p.hostPort === r.target.port && p.protocol === 'tcp');
+    const port = pub && ns?.id !== r.initiator.netns ? pub.containerPort : r.target.port;
+    if (
+      ns &&
+      ns.listenerSource !== 'unavailable' &&
+      !ns.listeners.some((l) => l.protocol === 'tcp' && l.port === port)
+    )
+      return [];
     return [
       makeFinding('probe-healthy-unreachable', 'warning', probeRef(r), {
         pattern: 'health-not-reachability',

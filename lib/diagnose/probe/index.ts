@@ -2,6 +2,7 @@ import type { ProbeResult } from '../../model/probe';
 import type { Finding, Topology } from '../../model/topology';
 import { bySeverity } from '../index';
 import type { ProbeRule } from './context';
+import { explainUnexplained } from './fallback';
 import { firewallBlocksPath } from './firewallBlocksPath';
 import { healthyUnreachable } from './healthyUnreachable';
 import { hostAlias } from './hostAlias';
@@ -12,11 +13,12 @@ import { isolatedInitiator } from './isolatedInitiator';
 import { loopbackConfirmed } from './loopbackConfirmed';
 import { loopbackMisuse } from './loopbackMisuse';
 import { networkIsolation } from './networkIsolation';
+import { noListener } from './noListener';
 import { proxyEnv } from './proxyEnv';
 import { proxyNoUpgrade } from './proxyNoUpgrade';
 import { proxyUpstreamFailed } from './proxyUpstreamFailed';
 import { staleReplica } from './staleReplica';
-import { tlsUntrusted } from './tlsUntrusted';
+import { tlsNotSpoken, tlsUntrusted } from './tlsUntrusted';
 import { unresolvableName } from './unresolvableName';
 import { wsRejected } from './wsRejected';
 
@@ -24,6 +26,7 @@ import { wsRejected } from './wsRejected';
 export const PROBE_RULES: Record<string, ProbeRule> = {
   'probe-loopback-bind': loopbackConfirmed,
   'probe-ipv6-only-bind': ipv6OnlyConfirmed,
+  'probe-no-listener': noListener,
   'unresolvable-name': unresolvableName,
   'no-host-gateway-alias': hostAlias,
   'host-port-loopback-only': hostLoopbackOnly,
@@ -39,12 +42,13 @@ export const PROBE_RULES: Record<string, ProbeRule> = {
   'proxy-env': proxyEnv,
   'firewall-blocks-path': firewallBlocksPath,
   'tls-untrusted': tlsUntrusted,
+  'tls-not-spoken': tlsNotSpoken,
 };
 
 export function diagnoseProbes(t: Topology, probes: ProbeResult[]): Finding[] {
   const seen = new Set<string>();
-  return Object.values(PROBE_RULES)
+  const specific = Object.values(PROBE_RULES)
     .flatMap((rule) => rule(t, probes))
-    .filter((f) => !seen.has(f.id) && seen.add(f.id))
-    .sort(bySeverity);
+    .filter((f) => !seen.has(f.id) && seen.add(f.id));
+  return [...specific, ...explainUnexplained(t, probes, specific)].sort(bySeverity);
 }

@@ -32,3 +32,25 @@ export const tlsUntrusted: ProbeRule = (t, probes) =>
       }),
     ];
   });
+
+/**
+ * https:// to a port that speaks plain HTTP: OpenSSL reads an HTTP answer where a TLS record
+ * should be (WRONG_VERSION_NUMBER / EPROTO). Common after moving TLS to a proxy.
+ */
+export const tlsNotSpoken: ProbeRule = (t, probes) =>
+  probes.flatMap((r) => {
+    const tls = step(r, 'tls');
+    if (!tls || tls.ok || !/WRONG_VERSION|EPROTO|wrong version|packet length/i.test(tls.error ?? ''))
+      return [];
+    const c = targetContainer(t, r);
+    const plain = `${r.target.scheme === 'wss' ? 'ws' : 'http'}://${r.target.host}:${r.target.port}${r.target.path}`;
+    return [
+      makeFinding('tls-not-spoken', 'error', probeRef(r), {
+        pattern: 'tls',
+        title: `${r.target.host}:${r.target.port} does not speak TLS`,
+        message: `The TCP connection works, but ${c?.name ?? r.target.host} answered the TLS handshake with something that is not TLS (${tls.error}): this port serves plain HTTP. TLS usually terminates at a reverse proxy in front of it, on another port.`,
+        evidence: stepEvidence(r, ['tcp', 'tls']),
+        fix: `Use ${plain} for this port, or the proxy's TLS port; if clients must use TLS here, terminate it in front (a reverse proxy with a certificate).`,
+      }),
+    ];
+  });

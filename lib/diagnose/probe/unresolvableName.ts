@@ -13,8 +13,28 @@ export const unresolvableName: ProbeRule = (t, probes) =>
     const target =
       t.containers.find((c) => c.compose?.service.toLowerCase() === name && c.state === 'running') ??
       t.containers.find((c) => c.name.toLowerCase() === name) ??
-      t.containers.find((c) => c.attachments.some((a) => a.aliases.some((al) => al.toLowerCase() === name)));
+      t.containers.find((c) =>
+        c.attachments.some((a) => a.aliases.some((al) => al.toLowerCase() === name)),
+      ) ??
+      t.containers.find((c) => c.compose?.service.toLowerCase() === name);
     if (!target) return [];
+    // Docker's DNS answers only for running containers: a stopped service has no name.
+    if (target.state !== 'running' && r.initiator.kind === 'container') {
+      return [
+        makeFinding('target-not-running', 'error', probeRef(r), {
+          pattern: 'unresolvable-name',
+          discriminator: name,
+          related: [containerRef(target)],
+          title: `${target.name} is not running (${target.status})`,
+          message: `${r.target.host} does not resolve because ${target.name} is ${target.status}: Docker's embedded DNS answers only for running containers, so clients see ${dns.error} rather than a refused connection.`,
+          evidence: [
+            ...stepEvidence(r, ['dns']),
+            { label: 'state', value: target.status, source: 'docker-api' as const },
+          ],
+          fix: `Find out why it stopped (docker logs ${target.name}; exit ${target.exitCode ?? '?'}), then start it (${target.compose ? `docker compose up -d ${target.compose.service}` : `docker start ${target.name}`}); a restart policy keeps it up.`,
+        }),
+      ];
+    }
     const svc = target.compose?.service ?? target.name;
     const pub = target.ports.find((p) => p.containerPort === r.target.port) ?? target.ports[0];
     const base = {

@@ -44,9 +44,14 @@ export function probeEndpoints(t: Topology, r: ProbeResult): ProbeEndpoints {
     return { source, target: c ? node(c) : null };
   }
   const a = normalizeAddress(address);
+  const publisher = () =>
+    t.containers.find((x) => x.state === 'running' && x.ports.some((p) => p.hostPort === r.target.port));
+  // A host-network container's loopback is the host's.
+  const onHostStack =
+    r.initiator.kind === 'host' || t.namespaces.find((n) => n.id === r.initiator.netns)?.kind === 'host';
   if (isLoopback(a)) {
-    if (r.initiator.kind === 'host') {
-      const c = t.containers.find((x) => x.ports.some((p) => p.hostPort === r.target.port));
+    if (onHostStack) {
+      const c = publisher();
       if (c) return { source, target: node(c) };
       const hn = t.containers.find(
         (x) => x.networkModeKind === 'host' && x.exposedPorts.some((p) => p.port === r.target.port),
@@ -61,8 +66,11 @@ export function probeEndpoints(t: Topology, r: ProbeResult): ProbeEndpoints {
   }
   const c = containerByAddress(t, a);
   if (c) return { source, target: node(c) };
-  if (t.networks.some((n) => n.driver === 'bridge' && n.gateways.includes(a)))
-    return { source, target: 'ns:host' };
+  if (t.networks.some((n) => n.driver === 'bridge' && n.gateways.includes(a))) {
+    // The host through a bridge gateway (host.docker.internal): a published port's container.
+    const c = publisher();
+    return { source, target: c ? node(c) : 'ns:host' };
+  }
   return { source, target: null };
 }
 

@@ -89,3 +89,34 @@ export function namespaceOwner(t: Topology, r: ProbeResult): Container | undefin
   const owner = t.containers.find((c) => c.id === me.sharesNetnsWith);
   return owner && owner.netns === r.initiator.netns ? owner : undefined;
 }
+
+/** The address the probe connected to, or the first it tried. */
+export function dialledAddress(r: ProbeResult): string | undefined {
+  const tcp = step(r, 'tcp');
+  return tcp?.connected?.address ?? tcp?.attempts[0]?.address;
+}
+
+/**
+ * How a probe reached container c, and the port inside c it really asked: its own namespace,
+ * one of c's addresses (direct), or a host address whose published port forwards into c.
+ */
+export function pathInto(
+  r: ProbeResult,
+  c: Container,
+): { via: 'own-namespace' | 'direct' | 'published'; port: number } {
+  if (c.netns && c.netns === r.initiator.netns) return { via: 'own-namespace', port: r.target.port };
+  const a = dialledAddress(r);
+  if (a && c.attachments.some((x) => x.ipv4 === a || x.ipv6 === a))
+    return { via: 'direct', port: r.target.port };
+  const pub = c.ports.find((p) => p.protocol === 'tcp' && p.hostPort === r.target.port);
+  return pub ? { via: 'published', port: pub.containerPort } : { via: 'direct', port: r.target.port };
+}
+
+/** Accepted, then cut off before any answer (EMPTY_REPLY / ECONNRESET in a later step). */
+export function emptiedAfterConnect(r: ProbeResult): boolean {
+  if (!step(r, 'tcp')?.ok) return false;
+  return r.steps.some(
+    (s) =>
+      s.kind !== 'dns' && s.kind !== 'tcp' && !s.ok && ['EMPTY_REPLY', 'ECONNRESET'].includes(s.error ?? ''),
+  );
+}

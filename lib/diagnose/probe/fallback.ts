@@ -41,15 +41,15 @@ function meaning(s: ProbeStep): { what: string; next: string } {
             }
           : /UNREACH/.test(e)
             ? {
-                what: 'the initiator has no route to that address',
-                next: 'check the initiator’s networks and routes',
+                what: 'the address could not be reached: no route, a REJECT rule answering “host unreachable”, or an address nobody holds any more',
+                next: 'check the initiator’s routes, the packet filter, and that the address is current',
               }
             : {
                 what: `the connection failed (${e})`,
                 next: 'probe the same target from the host to compare (paired)',
               };
     case 'tls':
-      return /EPROTO|WRONG_VERSION|wrong version|packet length/i.test(e)
+      return /WRONG_VERSION|wrong version|packet length/i.test(e)
         ? {
             what: 'the server does not speak TLS on this port (plain HTTP?)',
             next: 'use http:// for this port, or the port where TLS terminates',
@@ -74,15 +74,25 @@ function meaning(s: ProbeStep): { what: string; next: string } {
               next: 'look at the response headers and the timeline',
             };
     case 'ws':
-      return {
-        what: `the WebSocket handshake failed (${e})`,
-        next: 'compare with the same URL over plain HTTP and look at the response headers',
-      };
+      return s.status === 101
+        ? {
+            what: `the upgrade succeeded (101), then the connection ended (${e})`,
+            next: 'read the application’s and the proxies’ log lines on the timeline (idle timeouts, restarts)',
+          }
+        : {
+            what: `the WebSocket handshake failed (${e})`,
+            next: 'compare with the same URL over plain HTTP and look at the response headers',
+          };
   }
 }
 
+/** Findings about a probe that do not explain why it failed (a side note, or a pointer to others). */
+const NOT_A_REASON = new Set(['tls-untrusted', 'probe-healthy-unreachable']);
+
 export function explainUnexplained(t: Topology, probes: ProbeResult[], findings: Finding[]): Finding[] {
-  const explained = new Set(findings.filter((f) => f.subject.kind === 'probe').map((f) => f.subject.id));
+  const explained = new Set(
+    findings.filter((f) => f.subject.kind === 'probe' && !NOT_A_REASON.has(f.rule)).map((f) => f.subject.id),
+  );
   return probes.flatMap((r) => {
     if (r.verdict === 'pass' || explained.has(probePathKey(r))) return [];
     const failed = r.steps.find((s) => !s.ok);

@@ -1,5 +1,13 @@
 import { containerRef, makeFinding } from '../finding';
-import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
+import {
+  emptiedAfterConnect,
+  type ProbeRule,
+  pathInto,
+  probeRef,
+  step,
+  stepEvidence,
+  targetContainer,
+} from './context';
 
 /** A probe fails into a container Docker calls healthy: its check runs in its own namespace. */
 export const healthyUnreachable: ProbeRule = (t, probes) =>
@@ -13,12 +21,13 @@ export const healthyUnreachable: ProbeRule = (t, probes) =>
     if (step(r, 'http')?.status) return [];
     // Only when the service is up on that port: a wrong port is not "healthy but unreachable".
     const ns = t.namespaces.find((n) => n.id === c.netns);
-    const pub = c.ports.find((p) => p.hostPort === r.target.port && p.protocol === 'tcp');
-    const port = pub && ns?.id !== r.initiator.netns ? pub.containerPort : r.target.port;
+    const path = pathInto(r, c);
+    // Through a publish, only a failure inside c counts (docker-proxy accepted, then nothing).
+    if (path.via === 'published' && !emptiedAfterConnect(r)) return [];
     if (
       ns &&
       ns.listenerSource !== 'unavailable' &&
-      !ns.listeners.some((l) => l.protocol === 'tcp' && l.port === port)
+      !ns.listeners.some((l) => l.protocol === 'tcp' && l.port === path.port)
     )
       return [];
     return [

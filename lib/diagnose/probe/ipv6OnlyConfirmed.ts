@@ -1,5 +1,13 @@
 import { containerRef, listenerText, makeFinding } from '../finding';
-import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
+import {
+  emptiedAfterConnect,
+  type ProbeRule,
+  pathInto,
+  probeRef,
+  step,
+  stepEvidence,
+  targetContainer,
+} from './context';
 
 /**
  * A probe confirmed an IPv6-only bind: over IPv4 the connection was refused (from a
@@ -8,20 +16,24 @@ import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from '.
  */
 export const ipv6OnlyConfirmed: ProbeRule = (t, probes) =>
   probes.flatMap((r) => {
+    if (r.verdict === 'pass') return [];
     const tcp = step(r, 'tcp');
-    const http = step(r, 'http');
-    const refused = tcp?.attempts.find((a) => a.error === 'ECONNREFUSED' && !a.address.includes(':'));
-    const emptied = tcp?.ok && http && !http.ok && ['EMPTY_REPLY', 'ECONNRESET'].includes(http.error ?? '');
+    // Refused over IPv4, with no IPv6 attempt that got through.
+    const refused =
+      tcp && !tcp.ok
+        ? tcp.attempts.find((a) => a.error === 'ECONNREFUSED' && !a.address.includes(':'))
+        : undefined;
+    const emptied = emptiedAfterConnect(r);
     if (!refused && !emptied) return [];
     const c = targetContainer(t, r);
     if (!c || c.id === r.initiator.id) return [];
     const ns = t.namespaces.find((n) => n.id === c.netns);
     if (!ns || ns.id === r.initiator.netns) return [];
-    const port = emptied
-      ? (c.ports.find((p) => p.hostPort === r.target.port)?.containerPort ?? r.target.port)
-      : r.target.port;
+    const port = pathInto(r, c).port;
     const ls = ns.listeners.filter((l) => l.role === 'workload' && l.protocol === 'tcp' && l.port === port);
-    if (ls.length === 0 || !ls.every((l) => l.family === 6 && l.v6only === true)) return [];
+    // [::] with IPV6_V6ONLY; [::1] is loopback-only (its own rule), whatever the flag.
+    if (ls.length === 0 || !ls.every((l) => l.family === 6 && l.v6only === true && l.scope === 'any'))
+      return [];
     const nginx = ls.some((l) => l.process?.name === 'nginx');
     return [
       makeFinding('probe-ipv6-only-bind', 'error', probeRef(r), {
@@ -29,8 +41,8 @@ export const ipv6OnlyConfirmed: ProbeRule = (t, probes) =>
         discriminator: `${c.id.slice(0, 12)}-${port}`,
         related: [containerRef(c)],
         title: `${c.name} listens on [::]:${port} IPv6-only — IPv4 clients are refused`,
-        message: emptied
-          ? `From ${r.initiator.name}, ${r.target.input} connects (docker-proxy accepts on the host side) and is then ${http?.error === 'ECONNRESET' ? 'reset' : 'closed with no reply'}: docker-proxy forwards over IPv4, and inside ${c.name} the server takes IPv6 only.`
+        message: !refused
+          ? `From ${r.initiator.name}, ${r.target.input} connects (docker-proxy accepts on the host side) and is then cut off: docker-proxy forwards over IPv4, and inside ${c.name} the server takes IPv6 only.`
           : `From ${r.initiator.name}, ${refused?.address}:${port} is refused: ${c.name} listens on ${port} with an IPv6-only socket (IPV6_V6ONLY), which takes no IPv4 connection. The listener table shows [::] — "all interfaces" at a glance — which is why this is easy to miss.`,
         evidence: [
           ...stepEvidence(r, ['tcp', 'http']),

@@ -1,5 +1,13 @@
 import { containerRef, listenerText, makeFinding } from '../finding';
-import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
+import {
+  emptiedAfterConnect,
+  type ProbeRule,
+  pathInto,
+  probeRef,
+  step,
+  stepEvidence,
+  targetContainer,
+} from './context';
 
 /**
  * Refused (or, through a published port, accepted then emptied) and the target's namespace
@@ -9,19 +17,22 @@ import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from '.
 export const noListener: ProbeRule = (t, probes) =>
   probes.flatMap((r) => {
     const tcp = step(r, 'tcp');
-    const http = step(r, 'http');
     const refused = tcp && !tcp.ok && tcp.attempts.some((a) => a.error === 'ECONNREFUSED');
-    const emptied = tcp?.ok && http && !http.ok && ['EMPTY_REPLY', 'ECONNRESET'].includes(http.error ?? '');
+    const emptied = emptiedAfterConnect(r);
     if (!refused && !emptied) return [];
     const c = targetContainer(t, r);
     if (!c || c.id === r.initiator.id) return [];
     const ns = t.namespaces.find((n) => n.id === c.netns);
     if (!ns || ns.listenerSource === 'unavailable') return [];
-    const pub = c.ports.find((p) => p.hostPort === r.target.port && p.protocol === 'tcp');
-    // Through a published port the container side is the publish's container port.
-    const port =
-      emptied || (pub && ns.id !== r.initiator.netns) ? (pub?.containerPort ?? r.target.port) : r.target.port;
-    const tcpListeners = ns.listeners.filter((l) => l.role === 'workload' && l.protocol === 'tcp');
+    const path = pathInto(r, c);
+    // Refused at a host address: the host's side of the publish answered, not c (host-port rules).
+    if (refused && path.via === 'published') return [];
+    const port = path.port;
+    const pub = path.via === 'published' ? c.ports.find((p) => p.hostPort === r.target.port) : undefined;
+    // On the host's stack only c's own sockets count, not every host daemon.
+    const tcpListeners = ns.listeners.filter(
+      (l) => l.role === 'workload' && l.protocol === 'tcp' && (ns.kind !== 'host' || l.containerId === c.id),
+    );
     if (tcpListeners.some((l) => l.port === port)) return [];
     const served = [...new Set(tcpListeners.map((l) => l.port))];
     return [

@@ -12,7 +12,7 @@ function advice(code: string, host: string, sans: string[]): string {
   if (/EXPIRED/.test(code)) return 'Renew the certificate (and the automation that should have renewed it).';
   if (/NOT_YET_VALID/.test(code))
     return 'The certificate is not valid yet: check the clock of the host that issued it and of this one.';
-  return `Clients must trust the issuer: use a publicly trusted certificate, or install this CA into every client (Node: NODE_EXTRA_CA_CERTS=/path/ca.pem; system store: update-ca-certificates) — not a global "skip verification".`;
+  return `Clients must trust the issuer: use a publicly trusted certificate, or give every client this CA (Node clients: NODE_EXTRA_CA_CERTS=/path/ca.pem — Node does not read the system store; curl/browsers: the system store, update-ca-certificates) — not a global "skip verification".`;
 }
 
 export const tlsUntrusted: ProbeRule = (t, probes) =>
@@ -26,7 +26,11 @@ export const tlsUntrusted: ProbeRule = (t, probes) =>
         pattern: 'tls',
         discriminator: code,
         title: `${r.target.host}:${r.target.port} presents a certificate clients will not trust (${code})`,
-        message: `The TLS handshake with ${c?.name ?? r.target.host} completes, and Reachmap goes on without verifying so it can test what lies behind. A client that verifies — a browser, the OpenClaw CLI, curl without -k — stops here: ${code}. Certificate: ${tls.subject ?? '?'} issued by ${tls.issuer ?? '?'}${tls.validTo ? `, valid to ${tls.validTo}` : ''}.`,
+        // Judged against the public CA set Node ships (what the OpenClaw CLI and other Node
+        // clients use); curl and browsers use the initiator's system store, which may hold a
+        // private CA — hence medium confidence.
+        confidence: 'medium',
+        message: `The TLS handshake with ${c?.name ?? r.target.host} completes, and Reachmap goes on without verifying so it can test what lies behind. Against the public CA set Node clients use (the OpenClaw CLI among them) the certificate fails: ${code}. Certificate: ${tls.subject ?? '?'} issued by ${tls.issuer ?? '?'}${tls.validTo ? `, valid to ${tls.validTo}` : ''}. If your clients trust a private CA (in their system store or NODE_EXTRA_CA_CERTS), this is expected for them — but every client needs that CA.`,
         evidence: stepEvidence(r, ['tls']),
         fix: advice(code, r.target.host, tls.sans),
       }),
@@ -35,13 +39,13 @@ export const tlsUntrusted: ProbeRule = (t, probes) =>
 
 /**
  * https:// to a port that speaks plain HTTP: OpenSSL reads an HTTP answer where a TLS record
- * should be (WRONG_VERSION_NUMBER / EPROTO). Common after moving TLS to a proxy.
+ * should be (WRONG_VERSION_NUMBER). A bare EPROTO may be a handshake alert instead, so it
+ * is not read as this. Common after moving TLS to a proxy.
  */
 export const tlsNotSpoken: ProbeRule = (t, probes) =>
   probes.flatMap((r) => {
     const tls = step(r, 'tls');
-    if (!tls || tls.ok || !/WRONG_VERSION|EPROTO|wrong version|packet length/i.test(tls.error ?? ''))
-      return [];
+    if (!tls || tls.ok || !/WRONG_VERSION|wrong version|packet length/i.test(tls.error ?? '')) return [];
     const c = targetContainer(t, r);
     const plain = `${r.target.scheme === 'wss' ? 'ws' : 'http'}://${r.target.host}:${r.target.port}${r.target.path}`;
     return [

@@ -10,31 +10,19 @@ export const unresolvableName: ProbeRule = (t, probes) =>
     const dns = step(r, 'dns');
     if (!dns || dns.ok || dns.source === 'literal') return [];
     const name = r.target.host.toLowerCase();
+    // A service name means the initiator's own compose project first (two projects may both have a "db").
+    const project = initiatorContainer(t, r)?.compose?.project;
+    const services = t.containers.filter((c) => c.compose?.service.toLowerCase() === name);
     const target =
-      t.containers.find((c) => c.compose?.service.toLowerCase() === name && c.state === 'running') ??
+      services.find((c) => c.state === 'running' && c.compose?.project === project) ??
       t.containers.find((c) => c.name.toLowerCase() === name) ??
       t.containers.find((c) =>
         c.attachments.some((a) => a.aliases.some((al) => al.toLowerCase() === name)),
       ) ??
-      t.containers.find((c) => c.compose?.service.toLowerCase() === name);
+      services.find((c) => c.state === 'running') ??
+      services.find((c) => c.compose?.project === project) ??
+      services[0];
     if (!target) return [];
-    // Docker's DNS answers only for running containers: a stopped service has no name.
-    if (target.state !== 'running' && r.initiator.kind === 'container') {
-      return [
-        makeFinding('target-not-running', 'error', probeRef(r), {
-          pattern: 'unresolvable-name',
-          discriminator: name,
-          related: [containerRef(target)],
-          title: `${target.name} is not running (${target.status})`,
-          message: `${r.target.host} does not resolve because ${target.name} is ${target.status}: Docker's embedded DNS answers only for running containers, so clients see ${dns.error} rather than a refused connection.`,
-          evidence: [
-            ...stepEvidence(r, ['dns']),
-            { label: 'state', value: target.status, source: 'docker-api' as const },
-          ],
-          fix: `Find out why it stopped (docker logs ${target.name}; exit ${target.exitCode ?? '?'}), then start it (${target.compose ? `docker compose up -d ${target.compose.service}` : `docker start ${target.name}`}); a restart policy keeps it up.`,
-        }),
-      ];
-    }
     const svc = target.compose?.service ?? target.name;
     const pub = target.ports.find((p) => p.containerPort === r.target.port) ?? target.ports[0];
     const base = {
@@ -85,6 +73,23 @@ export const unresolvableName: ProbeRule = (t, probes) =>
           title: `${r.initiator.name} and ${target.name} share no network`,
           message: `${target.name} is on ${target.networks.join(', ') || 'no network'}; ${r.initiator.name} on ${owner?.networks.join(', ') || 'none'}. Docker's DNS answers names only for containers on a network the asker is on.`,
           fix: `Attach both to one network (networks: [${targetNet ? composeNetworkKey(targetNet) : 'shared'}] on ${owner?.compose?.service ?? r.initiator.name}).`,
+        }),
+      ];
+    }
+    // Otherwise the name would resolve: Docker's DNS answers only for running containers.
+    if (target.state !== 'running' && r.initiator.kind === 'container') {
+      return [
+        makeFinding('target-not-running', 'error', probeRef(r), {
+          pattern: 'unresolvable-name',
+          discriminator: name,
+          related: [containerRef(target)],
+          title: `${target.name} is not running (${target.status})`,
+          message: `${r.target.host} does not resolve because ${target.name} is ${target.status}: Docker's embedded DNS answers only for running containers, so clients see ${dns.error} rather than a refused connection.`,
+          evidence: [
+            ...stepEvidence(r, ['dns']),
+            { label: 'state', value: target.status, source: 'docker-api' as const },
+          ],
+          fix: `Find out why it stopped (docker logs ${target.name}; exit ${target.exitCode ?? '?'}), then start it (${target.compose ? `docker compose up -d ${target.compose.service}` : `docker start ${target.name}`}); a restart policy keeps it up.`,
         }),
       ];
     }

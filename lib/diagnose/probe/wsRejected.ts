@@ -13,7 +13,11 @@ function gatewayBehind(t: Parameters<ProbeRule>[0], r: ProbeResult): Container |
   const c = targetContainer(t, r);
   if (c?.openclaw) return c;
   // Through a proxy: the OpenClaw gateway on a network the proxy shares.
-  const gws = t.containers.filter((x) => x.openclaw && x.state === 'running');
+  // Only one the target (a proxy) shares a network with: an unrelated gateway is not blamed.
+  const nets = new Set(c?.attachments.map((a) => a.networkId) ?? []);
+  const gws = t.containers.filter(
+    (x) => x.openclaw && x.state === 'running' && x.attachments.some((a) => nets.has(a.networkId)),
+  );
   return gws.length === 1 ? gws[0] : c;
 }
 
@@ -53,7 +57,12 @@ export const wsRejected: ProbeRule = (t, probes) =>
         }),
       ];
     }
-    if (/unauthorized|token|device identity|pair/.test(reason)) {
+    // Credentials or pairing, not "Unexpected token" (a 1007 protocol error) or "repair".
+    if (
+      /unauthorized|token mismatch|(missing|invalid|no) token|device identity|not[ _]paired|pairing required/.test(
+        reason,
+      )
+    ) {
       return [
         makeFinding('app-needs-credentials', 'info', probeRef(r), {
           pattern: 'app-rejected',
@@ -65,7 +74,10 @@ export const wsRejected: ProbeRule = (t, probes) =>
         }),
       ];
     }
-    const closed = `${ws.closeCode ?? '?'}${ws.closeReason ? ` “${ws.closeReason}”` : ''}`;
+    const closed =
+      ws.closeCode === undefined
+        ? 'no close frame'
+        : `${ws.closeCode}${ws.closeReason ? ` “${ws.closeReason}”` : ''}`;
     if (ws.closeCode === 1013 || ws.closeCode === 1012 || /starting|restart|unavailable/.test(reason)) {
       return [
         makeFinding('app-not-ready', 'warning', probeRef(r), {
@@ -83,7 +95,7 @@ export const wsRejected: ProbeRule = (t, probes) =>
       makeFinding('ws-closed-by-app', 'warning', probeRef(r), {
         pattern: 'app-rejected',
         related,
-        title: `${r.target.input}: the application closed the WebSocket (${ws.closeCode ?? '?'})`,
+        title: `${r.target.input}: the application ended the WebSocket (${closed})`,
         message: `The network path works — the upgrade got 101 — and then the application closed the connection with ${closed}. ${ws.closeCode === 1002 ? 'A protocol error: client and server disagree on the protocol (often their versions).' : ws.closeCode === 1011 ? 'An internal error on the server side.' : 'That is an application decision, not a reachability fault.'}`,
         evidence: stepEvidence(r, ['ws']),
         fix: 'Read the application’s log line for this connection on the probe’s timeline; for a protocol error, align the client and server versions.',

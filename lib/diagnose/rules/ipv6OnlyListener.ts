@@ -27,7 +27,9 @@ export const ipv6OnlyListener: Rule = (t: Topology, idx: Index): Finding[] => {
       const ls = ns.listeners.filter(
         (l) => l.role === 'workload' && l.protocol === 'tcp' && l.port === n.port,
       );
-      if (ls.length === 0 || !ls.every((l) => l.family === 6 && l.v6only === true)) continue;
+      // [::] with IPV6_V6ONLY; [::1] is loopback-only (its own rule), whatever the flag.
+      if (ls.length === 0 || !ls.every((l) => l.family === 6 && l.v6only === true && l.scope === 'any'))
+        continue;
       const c = n.container;
       const nginx = ls.some((l) => l.process?.name === 'nginx');
       out.push(

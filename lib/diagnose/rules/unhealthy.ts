@@ -8,8 +8,10 @@ import { containerRef, type Index, listenerText, makeFinding, type Rule } from '
  * nothing listens on.
  */
 
-const MISSING_TOOL = /not found|No such file or directory|executable file not found/i;
-const LOCAL_URL = /\b(?:localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)(?::(\d{1,5}))?/;
+// The shell's and runc's wording for a command that is not there (not curl's "404 Not Found").
+const MISSING_TOOL = /: (?:command )?not found\s*$|executable file not found in \$PATH/m;
+// A local URL with a literal port (or none): `$PORT`-style ports are not guessed.
+const LOCAL_URL = /\bhttps?:\/\/(?:localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)(?::(\d{1,5}))?(?=[/\s"'?]|$)/;
 
 export const unhealthy: Rule = (t: Topology, idx: Index): Finding[] => {
   const out: Finding[] = [];

@@ -1,4 +1,5 @@
 import type { Container, Network, PortBinding, Topology } from '../model/topology';
+import { isLoopbackAddress } from '../util/address';
 import { tablesOf } from './facts';
 import { evaluate, type Packet, type Verdict } from './iptables';
 
@@ -57,7 +58,7 @@ export function publishedPaths(t: Topology, c: Container): PublishedPath[] {
       'locally generated: filter OUTPUT, not FORWARD — DOCKER-USER never sees this path',
     ];
     let fromOutside: string[];
-    if (b.hostIp.startsWith('127.') || b.hostIp === '::1') {
+    if (isLoopbackAddress(b.hostIp)) {
       fromOutside = [`not reachable from outside: published on ${b.hostIp} only`];
     } else if (!t.firewall.available) {
       fromOutside = [

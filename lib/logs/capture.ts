@@ -3,6 +3,7 @@ import type { LogWindow, LogWindowRead } from '../docker/logs';
 import type { ContainerLogs, ProbeLogs, ProbeResult } from '../model/probe';
 import type { Container, Topology } from '../model/topology';
 import { probeEndpoints } from '../probe/edges';
+import { isLoopbackAddress } from '../util/address';
 import { skewOf, toLogLines } from './match';
 
 /**
@@ -66,7 +67,7 @@ export async function captureLogs(t: Topology, r: ProbeResult, deps: LogCaptureD
       const lines = toLogLines(
         read.lines,
         r.id,
-        peers.filter((p) => p && !p.startsWith('127.')),
+        peers.filter((p) => p && !isLoopbackAddress(p)),
       );
       return {
         containerId: c.id,

@@ -2,6 +2,7 @@ import { proxyKind } from '../diagnose/probe/proxyNoUpgrade';
 import type { ContainerLogs, ProbeResult } from '../model/probe';
 import type { Topology } from '../model/topology';
 import { probeEndpoints } from '../probe/edges';
+import { isLoopbackAddress } from '../util/address';
 
 /**
  * Which hops a probe's request crossed and the peer address each one saw, from the topology
@@ -59,7 +60,7 @@ export function hopsOf(t: Topology, r: ProbeResult): Hop[] {
     ].filter(Boolean),
   );
   const addr = tcp?.kind === 'tcp' ? (tcp.connected?.address ?? tcp.attempts[0]?.address ?? '') : '';
-  if ((addr.startsWith('127.') || addr === '::1') && r.initiator.kind === 'host') {
+  if (isLoopbackAddress(addr) && r.initiator.kind === 'host') {
     const pub = c.ports.find((p) => p.hostPort === r.target.port);
     const host = t.namespaces.find((n) => n.kind === 'host');
     const proxyListener = host?.listeners.find((l) => l.role === 'docker-proxy' && l.port === r.target.port);

@@ -1,3 +1,4 @@
+import { isLoopbackAddress } from '../util/address';
 /**
  * Pure parsers for /proc/<pid>/net/{tcp,tcp6,udp,udp6} and related /proc text.
  * Kept free of I/O so they can be fuzzed and tested on recorded tables.
@@ -143,7 +144,7 @@ export type AddressScope = 'loopback' | 'any' | 'specific';
 
 export function addressScope(address: string): AddressScope {
   if (address === '0.0.0.0' || address === '::') return 'any';
-  if (address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.')) return 'loopback';
+  if (isLoopbackAddress(address)) return 'loopback';
   return 'specific';
 }
 

@@ -1,5 +1,6 @@
 import type { ProbeResult } from '../model/probe';
 import type { Container, Topology } from '../model/topology';
+import { isLoopbackAddress } from '../util/address';
 import { normalizeAddress } from './address';
 
 /**
@@ -12,8 +13,6 @@ export interface ProbeEndpoints {
   source: string;
   target: string | null;
 }
-
-const isLoopback = (a: string) => a.startsWith('127.') || a === '::1';
 
 function containerByAddress(t: Topology, address: string): Container | undefined {
   const a = normalizeAddress(address);
@@ -49,7 +48,7 @@ export function probeEndpoints(t: Topology, r: ProbeResult): ProbeEndpoints {
   // A host-network container's loopback is the host's.
   const onHostStack =
     r.initiator.kind === 'host' || t.namespaces.find((n) => n.id === r.initiator.netns)?.kind === 'host';
-  if (isLoopback(a)) {
+  if (isLoopbackAddress(a)) {
     if (onHostStack) {
       const c = publisher();
       if (c) return { source, target: node(c) };

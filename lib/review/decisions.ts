@@ -1,6 +1,6 @@
 import type { ProbeResult } from '../model/probe';
 import type { Topology } from '../model/topology';
-import { hostPort } from '../util/address';
+import { hostPort, isLoopbackAddress } from '../util/address';
 import { serviceModels } from './models';
 
 /**
@@ -85,9 +85,7 @@ export function assess(t: Topology, probes: ProbeResult[], decision: string): As
       default: {
         const c = t.containers.find((x) => m.containers.includes(x.name) && x.state === 'running');
         const loopbackPublish =
-          !!c &&
-          c.ports.length > 0 &&
-          c.ports.every((p) => p.hostIp.startsWith('127.') || p.hostIp === '::1');
+          !!c && c.ports.length > 0 && c.ports.every((p) => isLoopbackAddress(p.hostIp));
         const ws = related.filter((p) => p.steps.some((s) => s.kind === 'ws'));
         const wsSignal: Assessment['signal'] =
           ws.length === 0 ? 'not probed' : ws.some((p) => p.ok) ? 'observed' : 'failed';

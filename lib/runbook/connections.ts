@@ -3,7 +3,7 @@ import type { ProbeResult } from '../model/probe';
 import type { ConnectionRow } from '../model/runbook';
 import type { Topology } from '../model/topology';
 import { probeEndpoints } from '../probe/edges';
-import { hostPort } from '../util/address';
+import { hostPort, isLoopbackAddress } from '../util/address';
 
 /**
  * One row per probed connection, as a design review wants it: who initiates, which name
@@ -25,7 +25,7 @@ export function connectionRow(t: Topology, r: ProbeResult): ConnectionRow {
   const address = tcp?.kind === 'tcp' ? (tcp.connected?.address ?? tcp.attempts[0]?.address) : undefined;
   const { target } = probeEndpoints(t, r);
   const c = target?.startsWith('ctr:') ? t.containers.find((x) => `ctr:${x.id}` === target) : undefined;
-  if (address && (address.startsWith('127.') || address === '::1') && r.initiator.kind === 'host' && c) {
+  if (address && isLoopbackAddress(address) && r.initiator.kind === 'host' && c) {
     const pub = c.ports.find((p) => p.hostPort === r.target.port);
     const ip = c.attachments.find((a) => a.ipv4)?.ipv4 ?? '?';
     if (pub)
@@ -39,7 +39,7 @@ export function connectionRow(t: Topology, r: ProbeResult): ConnectionRow {
   }
   if (layers.length === 0 && c && c.id !== r.initiator.id)
     layers.push(`direct to ${c.name}${address ? ` at ${address}` : ''}`);
-  if (layers.length === 0 && address && (address.startsWith('127.') || address === '::1'))
+  if (layers.length === 0 && address && isLoopbackAddress(address))
     layers.push('loopback of the initiator’s own namespace');
   return {
     initiator: r.initiator.name,

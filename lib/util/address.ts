@@ -14,3 +14,8 @@ export function isIpLiteral(host: string): boolean {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(h)) return h.split('.').every((o) => Number(o) <= 255);
   return h.includes(':') && /^[0-9a-f:.]+(%\S+)?$/i.test(h);
 }
+
+/** 127.0.0.0/8, ::1 and IPv4-mapped 127.x: an address that never leaves its namespace. */
+export function isLoopbackAddress(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+}

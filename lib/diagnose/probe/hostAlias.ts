@@ -1,4 +1,4 @@
-import { hostPort } from '../../util/address';
+import { hostPort, isLoopbackAddress } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
 import {
   namespaceOwner,
@@ -29,7 +29,7 @@ export const hostAlias: ProbeRule = (t, probes) =>
       return [];
     const pub = publishedOn(t, r.target.port);
     const scheme = r.target.scheme === 'tcp' ? '' : `${r.target.scheme}://`;
-    const loopbackOnly = pub && (pub.p.hostIp.startsWith('127.') || pub.p.hostIp === '::1');
+    const loopbackOnly = pub && isLoopbackAddress(pub.p.hostIp);
     const svc = pub ? (pub.c.compose?.service ?? pub.c.name) : null;
     const viaName =
       pub && sharesNetwork(owner, pub.c)

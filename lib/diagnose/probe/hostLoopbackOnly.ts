@@ -1,4 +1,4 @@
-import { hostPort } from '../../util/address';
+import { hostPort, isLoopbackAddress } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
 import {
   namespaceOwner,
@@ -28,7 +28,7 @@ export const hostLoopbackOnly: ProbeRule = (t, probes) =>
     const onPort = host.listeners.filter((l) => l.protocol === 'tcp' && l.port === tcp.port);
     const pub = publishedOn(t, tcp.port);
     // With "userland-proxy": false a loopback publish has no host listener, only DNAT rules.
-    const loopbackPublish = !!pub && (pub.p.hostIp.startsWith('127.') || pub.p.hostIp === '::1');
+    const loopbackPublish = !!pub && isLoopbackAddress(pub.p.hostIp);
     if (onPort.some((l) => l.scope !== 'loopback') || (onPort.length === 0 && !loopbackPublish)) return [];
     const owner = namespaceOwner(t, r);
     if (!owner) return [];

@@ -1,10 +1,10 @@
 import type { ProbeResult } from '../../model/probe';
-import { hostPort } from '../../util/address';
+import { hostPort, isLoopbackAddress } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
 import { namespaceOwner, type ProbeRule, probeRef, stepEvidence, targetContainer } from './context';
 
 const NO_ROUTE = /^(ENETUNREACH|EHOSTUNREACH)\b/;
-const isLoopback = (a: string) => a.startsWith('127.') || a === '::1' || a === 'localhost';
+const isLoopback = (a: string) => isLoopbackAddress(a) || a === 'localhost';
 
 /** The failure the kernel gave for lack of a route, if that is how the probe failed. */
 function noRoute(r: ProbeResult): string | undefined {

@@ -1,6 +1,6 @@
 import type { ProbeResult } from '../../model/probe';
 import type { Container, Evidence, Finding, Listener, Namespace, Topology } from '../../model/topology';
-import { hostPort } from '../../util/address';
+import { hostPort, isLoopbackAddress } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
 import { initiatorContainer, namespaceOwner, type ProbeRule, probeRef, step, stepEvidence } from './context';
 
@@ -9,8 +9,6 @@ import { initiatorContainer, namespaceOwner, type ProbeRule, probeRef, step, ste
  * lives in another namespace — another container's, or the host's (a published port, a
  * host process). Its loopback is its own.
  */
-
-const isLoopback = (a: string) => a.startsWith('127.') || a === '::1';
 
 type Elsewhere =
   | { kind: 'container'; owner: Container; n: Namespace; l: Listener }
@@ -63,7 +61,7 @@ export const loopbackMisuse: ProbeRule = (t, probes) =>
     if (r.initiator.kind !== 'container') return [];
     const dns = step(r, 'dns');
     const tcp = step(r, 'tcp');
-    const loop = (dns?.addresses ?? []).some(isLoopback);
+    const loop = (dns?.addresses ?? []).some(isLoopbackAddress);
     if (!loop || !tcp || tcp.ok || !tcp.attempts.some((a) => a.error === 'ECONNREFUSED')) return [];
     const me = initiatorContainer(t, r);
     const netOwner = namespaceOwner(t, r);

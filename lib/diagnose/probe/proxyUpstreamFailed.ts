@@ -2,7 +2,7 @@ import { requestSentAt } from '../../logs/match';
 import { parseUpstreamError, type UpstreamError } from '../../logs/upstreamErrors';
 import type { ContainerLogs, ProbeResult } from '../../model/probe';
 import type { Container, Evidence, Finding, Pattern, Topology } from '../../model/topology';
-import { hostPort, isIpLiteral } from '../../util/address';
+import { hostPort, isIpLiteral, isLoopbackAddress } from '../../util/address';
 import { containerRef, listenerText, makeFinding } from '../finding';
 import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
 import { loopbackBindFix } from './fixes';
@@ -86,7 +86,7 @@ function causeOf(
 ): Cause {
   const at = e.address ? (e.port ? hostPort(e.address, e.port) : e.address) : 'its upstream';
   const literal = !!e.address && isIpLiteral(e.address);
-  if (literal && e.address && (e.address.startsWith('127.') || e.address === '::1'))
+  if (literal && e.address && isLoopbackAddress(e.address))
     return {
       pattern: 'loopback-misuse',
       short: `${at} is the proxy itself`,

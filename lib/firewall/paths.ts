@@ -1,4 +1,6 @@
 import type { Container, Network, PortBinding, Topology } from '../model/topology';
+import { normalizeAddress } from '../probe/address';
+import { containerByAddress } from '../probe/edges';
 import { isLoopbackAddress } from '../util/address';
 import { tablesOf } from './facts';
 import { evaluate, type Packet, type Verdict } from './iptables';
@@ -13,16 +15,41 @@ import { evaluate, type Packet, type Verdict } from './iptables';
  * FORWARD → DOCKER-USER → DOCKER.
  */
 
+/** The network on which a container holds this address. */
 export function networkOf(t: Topology, address: string): Network | undefined {
-  const has = (a: { ipv4: string | null; ipv6: string | null }) => a.ipv4 === address || a.ipv6 === address;
-  const c = t.containers.find((x) => x.attachments.some(has));
-  const att = c?.attachments.find(has);
+  const a = normalizeAddress(address);
+  const att = containerByAddress(t, a)?.attachments.find((x) => x.ipv4 === a || x.ipv6 === a);
   return t.networks.find((n) => n.id === att?.networkId);
 }
 
 export function forwardVerdict(t: Topology, p: Packet): Verdict | null {
   if (!t.firewall.available) return null;
   return evaluate(tablesOf(t.firewall), 'filter', 'FORWARD', p);
+}
+
+/**
+ * A new TCP connection from a container's address to another container's, bridge to bridge:
+ * what filter FORWARD does with it. Null when the rules are unreadable or either side is not
+ * on a Linux bridge.
+ */
+export function bridgedTcpVerdict(
+  t: Topology,
+  src: { ipv4: string | null; networkId: string },
+  dst: string,
+  dport: number,
+): Verdict | null {
+  const srcNet = t.networks.find((n) => n.id === src.networkId);
+  const dstNet = networkOf(t, dst);
+  if (!src.ipv4 || !srcNet?.bridge || !dstNet?.bridge) return null;
+  return forwardVerdict(t, {
+    src: src.ipv4,
+    dst,
+    proto: 'tcp',
+    dport,
+    inIf: srcNet.bridge,
+    outIf: dstNet.bridge,
+    state: 'NEW',
+  });
 }
 
 export interface PublishedPath {

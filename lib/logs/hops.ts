@@ -1,8 +1,8 @@
 import { proxyKind } from '../diagnose/probe/proxyNoUpgrade';
 import type { ContainerLogs, ProbeResult } from '../model/probe';
 import type { Topology } from '../model/topology';
-import { probeEndpoints } from '../probe/edges';
-import { isLoopbackAddress } from '../util/address';
+import { dialledAddress, probeEndpoints } from '../probe/edges';
+import { hostPort, isLoopbackAddress } from '../util/address';
 
 /**
  * Which hops a probe's request crossed and the peer address each one saw, from the topology
@@ -43,7 +43,7 @@ export function hopsOf(t: Topology, r: ProbeResult): Hop[] {
       kind: 'initiator',
       address:
         tcp?.kind === 'tcp' && tcp.connected
-          ? `${tcp.connected.localAddress}:${tcp.connected.localPort}`
+          ? hostPort(tcp.connected.localAddress, tcp.connected.localPort)
           : '—',
       sawPeer: null,
       evidence: null,
@@ -59,7 +59,7 @@ export function hopsOf(t: Topology, r: ProbeResult): Hop[] {
       ...t.networks.flatMap((n) => n.gateways),
     ].filter(Boolean),
   );
-  const addr = tcp?.kind === 'tcp' ? (tcp.connected?.address ?? tcp.attempts[0]?.address ?? '') : '';
+  const addr = dialledAddress(r) ?? '';
   if (isLoopbackAddress(addr) && r.initiator.kind === 'host') {
     const pub = c.ports.find((p) => p.hostPort === r.target.port);
     const host = t.namespaces.find((n) => n.kind === 'host');

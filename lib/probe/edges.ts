@@ -14,9 +14,25 @@ export interface ProbeEndpoints {
   target: string | null;
 }
 
-function containerByAddress(t: Topology, address: string): Container | undefined {
+/** The container that holds an address (only running containers have one). */
+export function containerByAddress(t: Topology, address: string): Container | undefined {
   const a = normalizeAddress(address);
   return t.containers.find((c) => c.attachments.some((x) => x.ipv4 === a || x.ipv6 === a));
+}
+
+/** The running container that publishes a host TCP port, with the binding. */
+export function publishedOn(t: Topology, port: number) {
+  for (const c of t.containers) {
+    const p = c.ports.find((x) => x.protocol === 'tcp' && x.hostPort === port);
+    if (p && c.state === 'running') return { c, p };
+  }
+  return undefined;
+}
+
+/** The address the probe connected to, or the first it tried. */
+export function dialledAddress(r: ProbeResult): string | undefined {
+  const tcp = r.steps.find((s) => s.kind === 'tcp');
+  return tcp?.kind === 'tcp' ? (tcp.connected?.address ?? tcp.attempts[0]?.address) : undefined;
 }
 
 function containerByName(t: Topology, name: string): Container | undefined {
@@ -32,10 +48,9 @@ const node = (c: Container) => `ctr:${c.id}`;
 
 export function probeEndpoints(t: Topology, r: ProbeResult): ProbeEndpoints {
   const source = r.initiator.kind === 'host' ? 'ns:host' : `ctr:${r.initiator.id}`;
-  const tcp = r.steps.find((s) => s.kind === 'tcp');
   const dns = r.steps.find((s) => s.kind === 'dns');
   const address =
-    (tcp?.kind === 'tcp' ? (tcp.connected?.address ?? tcp.attempts[0]?.address) : undefined) ??
+    dialledAddress(r) ??
     (dns?.kind === 'dns' ? dns.addresses[0] : undefined) ??
     (r.target.literal ? r.target.host : undefined);
   if (!address) {
@@ -43,8 +58,7 @@ export function probeEndpoints(t: Topology, r: ProbeResult): ProbeEndpoints {
     return { source, target: c ? node(c) : null };
   }
   const a = normalizeAddress(address);
-  const publisher = () =>
-    t.containers.find((x) => x.state === 'running' && x.ports.some((p) => p.hostPort === r.target.port));
+  const publisher = () => publishedOn(t, r.target.port)?.c;
   // A host-network container's loopback is the host's.
   const onHostStack =
     r.initiator.kind === 'host' || t.namespaces.find((n) => n.id === r.initiator.netns)?.kind === 'host';

@@ -2,7 +2,7 @@ import { proxyKind } from '../diagnose/probe/proxyNoUpgrade';
 import type { ProbeResult } from '../model/probe';
 import type { ConnectionRow } from '../model/runbook';
 import type { Topology } from '../model/topology';
-import { probeEndpoints } from '../probe/edges';
+import { dialledAddress, probeEndpoints } from '../probe/edges';
 import { hostPort, isLoopbackAddress } from '../util/address';
 
 /**
@@ -12,7 +12,6 @@ import { hostPort, isLoopbackAddress } from '../util/address';
  */
 export function connectionRow(t: Topology, r: ProbeResult): ConnectionRow {
   const dns = r.steps.find((s) => s.kind === 'dns');
-  const tcp = r.steps.find((s) => s.kind === 'tcp');
   const resolution =
     dns?.kind !== 'dns'
       ? '—'
@@ -22,7 +21,7 @@ export function connectionRow(t: Topology, r: ProbeResult): ConnectionRow {
           ? `${dns.query} → ${dns.addresses.join(', ')} via ${dns.source === 'hosts' ? '/etc/hosts' : `nameserver ${dns.server}`}`
           : `${dns.query}: ${dns.error} (nameservers ${dns.nameservers.join(', ')})`;
   const layers: string[] = [];
-  const address = tcp?.kind === 'tcp' ? (tcp.connected?.address ?? tcp.attempts[0]?.address) : undefined;
+  const address = dialledAddress(r);
   const { target } = probeEndpoints(t, r);
   const c = target?.startsWith('ctr:') ? t.containers.find((x) => `ctr:${x.id}` === target) : undefined;
   if (address && isLoopbackAddress(address) && r.initiator.kind === 'host' && c) {

@@ -1,6 +1,10 @@
 import type { ProbeResult, ProbeStep } from '../../model/probe';
 import type { Container, Evidence, SubjectRef, Topology } from '../../model/topology';
-import { probeEndpoints, probePathKey } from '../../probe/edges';
+import { dialledAddress, probeEndpoints, probePathKey } from '../../probe/edges';
+
+// Topology lookups the rules share with the graph's edges.
+export { containerByAddress, dialledAddress, publishedOn } from '../../probe/edges';
+
 import { hostPort } from '../../util/address';
 
 /** Shared lookups for rules that read probe results. */
@@ -63,15 +67,6 @@ export function describeStep(s: ProbeStep): string {
   }
 }
 
-/** The running container that publishes a host TCP port, with the binding. */
-export function publishedOn(t: Topology, port: number) {
-  for (const c of t.containers) {
-    const p = c.ports.find((x) => x.protocol === 'tcp' && x.hostPort === port);
-    if (p && c.state === 'running') return { c, p };
-  }
-  return undefined;
-}
-
 export function sharesNetwork(a: Container | undefined, b: Container): boolean {
   const mine = new Set(a?.attachments.map((x) => x.networkId) ?? []);
   return b.attachments.some((x) => mine.has(x.networkId));
@@ -88,12 +83,6 @@ export function namespaceOwner(t: Topology, r: ProbeResult): Container | undefin
   if (me?.networkModeKind !== 'container') return me;
   const owner = t.containers.find((c) => c.id === me.sharesNetnsWith);
   return owner && owner.netns === r.initiator.netns ? owner : undefined;
-}
-
-/** The address the probe connected to, or the first it tried. */
-export function dialledAddress(r: ProbeResult): string | undefined {
-  const tcp = step(r, 'tcp');
-  return tcp?.connected?.address ?? tcp?.attempts[0]?.address;
 }
 
 /**

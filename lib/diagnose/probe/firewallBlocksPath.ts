@@ -1,4 +1,4 @@
-import { forwardVerdict, networkOf } from '../../firewall/paths';
+import { bridgedTcpVerdict, networkOf } from '../../firewall/paths';
 import { bracketHost, hostPort } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
 import { namespaceOwner, type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
@@ -21,15 +21,7 @@ export const firewallBlocksPath: ProbeRule = (t, probes) =>
     const srcAtt = owner?.attachments.find((a) => a.networkId === dstNet?.id) ?? owner?.attachments[0];
     const srcNet = t.networks.find((n) => n.id === srcAtt?.networkId);
     if (!srcAtt?.ipv4 || !srcNet?.bridge || !dstNet?.bridge) return [];
-    const v = forwardVerdict(t, {
-      src: srcAtt.ipv4,
-      dst: attempt.address,
-      proto: 'tcp',
-      dport: tcp.port,
-      inIf: srcNet.bridge,
-      outIf: dstNet.bridge,
-      state: 'NEW',
-    });
+    const v = bridgedTcpVerdict(t, srcAtt, attempt.address, tcp.port);
     if (!v?.rule || (v.action !== 'DROP' && v.action !== 'REJECT')) return [];
     // Docker's own isolation between networks is by design; the network-isolation rule says so.
     if (v.rule.chain.startsWith('DOCKER-ISOLATION')) return [];

@@ -1,4 +1,4 @@
-import { forwardVerdict, networkOf } from '../../firewall/paths';
+import { bridgedTcpVerdict, networkOf } from '../../firewall/paths';
 import type { Evidence } from '../../model/topology';
 import { hostPort } from '../../util/address';
 import { composeNetworkKey, containerRef, makeFinding } from '../finding';
@@ -30,18 +30,7 @@ export const iccDisabled: ProbeRule = (t, probes) =>
         source: 'docker-api',
       },
     ];
-    const v =
-      src.ipv4 && net.bridge
-        ? forwardVerdict(t, {
-            src: src.ipv4,
-            dst: attempt.address,
-            proto: 'tcp',
-            dport: tcp.port,
-            inIf: net.bridge,
-            outIf: net.bridge,
-            state: 'NEW',
-          })
-        : null;
+    const v = bridgedTcpVerdict(t, src, attempt.address, tcp.port);
     // The filter lets this path through (a DOCKER-USER ACCEPT, say): the timeout has another cause.
     if (v && v.action === 'ACCEPT') return [];
     if (v?.rule && v.action === 'DROP') evidence.push({ label: 'rule', value: v.rule.raw, source: 'proc' });

@@ -2,7 +2,15 @@ import type { ProbeResult } from '../../model/probe';
 import type { Container, Evidence, Finding, Listener, Namespace, Topology } from '../../model/topology';
 import { hostPort, isLoopbackAddress } from '../../util/address';
 import { containerRef, makeFinding } from '../finding';
-import { initiatorContainer, namespaceOwner, type ProbeRule, probeRef, step, stepEvidence } from './context';
+import {
+  initiatorContainer,
+  namespaceOwner,
+  type ProbeRule,
+  probeRef,
+  publishedOn,
+  step,
+  stepEvidence,
+} from './context';
 
 /**
  * Pattern 2, the other half: a container uses 127.0.0.1 (or localhost) for a service that
@@ -34,15 +42,16 @@ function whereItListens(t: Topology, r: ProbeResult): Elsewhere | undefined {
   if (inContainers[0]) return inContainers[0];
   const host = t.namespaces.find((n) => n.kind === 'host');
   if (!host || host.id === r.initiator.netns) return undefined;
-  const published = t.containers.find((c) =>
-    c.ports.some((p) => p.protocol === 'tcp' && p.hostPort === port && c.state === 'running'),
-  );
+  const published = publishedOn(t, port);
   const hostListener = host.listeners.find(tcpOn);
-  if (published) {
-    const containerPort = published.ports.find((p) => p.protocol === 'tcp' && p.hostPort === port)
-      ?.containerPort as number;
-    return { kind: 'published', owner: published, containerPort, l: hostListener, host };
-  }
+  if (published)
+    return {
+      kind: 'published',
+      owner: published.c,
+      containerPort: published.p.containerPort,
+      l: hostListener,
+      host,
+    };
   if (hostListener && hostListener.role === 'workload') return { kind: 'host', l: hostListener, host };
   return undefined;
 }

@@ -1,7 +1,7 @@
-import { forwardVerdict, networkOf } from '../../firewall/paths';
+import { bridgedTcpVerdict, networkOf } from '../../firewall/paths';
 import type { Evidence } from '../../model/topology';
 import { composeNetworkKey, containerRef, makeFinding } from '../finding';
-import { namespaceOwner, type ProbeRule, probeRef, step, stepEvidence } from './context';
+import { containerByAddress, namespaceOwner, type ProbeRule, probeRef, step, stepEvidence } from './context';
 
 const SILENT = ['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'];
 
@@ -21,41 +21,23 @@ export const networkIsolation: ProbeRule = (t, probes) =>
     if (!owner || owner.networkModeKind === 'host' || owner.attachments.length === 0) return [];
     const dstNet = networkOf(t, attempt.address);
     if (!dstNet || owner.attachments.some((a) => a.networkId === dstNet.id)) return [];
-    const target = t.containers.find((c) =>
-      c.attachments.some(
-        (a) => a.networkId === dstNet.id && (a.ipv4 === attempt.address || a.ipv6 === attempt.address),
-      ),
-    );
+    const target = containerByAddress(t, attempt.address);
     const nets = owner.attachments.map((a) => t.networks.find((n) => n.id === a.networkId));
     // No route at all from internal-only networks: the isolated-initiator finding says so.
     if (attempt.error !== 'ETIMEDOUT' && nets.every((n) => n?.internal)) return [];
     const srcAtt = owner.attachments.find((a) => a.ipv4) ?? owner.attachments[0];
-    const srcNet = t.networks.find((n) => n.id === srcAtt?.networkId);
-    const internal = owner.attachments
-      .map((a) => t.networks.find((n) => n.id === a.networkId))
-      .filter((n) => n?.internal)
-      .map((n) => n?.name);
+    const internal = nets.filter((n) => n?.internal).map((n) => n?.name);
 
     // The rule that drops it, when the packet filter could be read.
     const filter: Evidence[] = [];
-    if (srcAtt?.ipv4 && srcNet?.bridge && dstNet.bridge) {
-      const v = forwardVerdict(t, {
-        src: srcAtt.ipv4,
-        dst: attempt.address,
-        proto: 'tcp',
-        dport: tcp.port,
-        inIf: srcNet.bridge,
-        outIf: dstNet.bridge,
-        state: 'NEW',
-      });
-      // The filter lets this path through: the timeout has another cause than isolation.
-      if (v && v.action === 'ACCEPT') return [];
-      if (v?.rule && (v.action === 'DROP' || v.action === 'REJECT'))
-        filter.push(
-          { label: 'rule', value: v.rule.raw, source: 'proc' },
-          { label: 'chains walked', value: v.path.join(' → '), source: 'proc' },
-        );
-    }
+    const v = srcAtt ? bridgedTcpVerdict(t, srcAtt, attempt.address, tcp.port) : null;
+    // The filter lets this path through: the timeout has another cause than isolation.
+    if (v && v.action === 'ACCEPT') return [];
+    if (v?.rule && (v.action === 'DROP' || v.action === 'REJECT'))
+      filter.push(
+        { label: 'rule', value: v.rule.raw, source: 'proc' },
+        { label: 'chains walked', value: v.path.join(' → '), source: 'proc' },
+      );
     const myNets = owner.attachments.map((a) => a.networkName).join(', ');
     const who = target?.name ?? attempt.address;
     // They may share another network: then the address, not the topology, is wrong.

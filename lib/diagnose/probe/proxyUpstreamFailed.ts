@@ -4,7 +4,7 @@ import type { ContainerLogs, ProbeResult } from '../../model/probe';
 import type { Container, Evidence, Finding, Pattern, Topology } from '../../model/topology';
 import { hostPort, isIpLiteral, isLoopbackAddress } from '../../util/address';
 import { containerRef, listenerText, makeFinding } from '../finding';
-import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
+import { containerByAddress, type ProbeRule, probeRef, step, stepEvidence, targetContainer } from './context';
 import { loopbackBindFix } from './fixes';
 import { proxyKind } from './proxyNoUpgrade';
 
@@ -59,13 +59,6 @@ function upstreamError(
   }
   return null;
 }
-
-const holder = (t: Topology, address: string | null) =>
-  address
-    ? t.containers.find(
-        (c) => c.state === 'running' && c.attachments.some((a) => a.ipv4 === address || a.ipv6 === address),
-      )
-    : undefined;
 
 interface Cause {
   pattern: Pattern;
@@ -126,7 +119,7 @@ function causeOf(
         : [],
     };
   }
-  const u = literal ? holder(t, e.address) : undefined;
+  const u = literal && e.address ? containerByAddress(t, e.address) : undefined;
   if (u && e.port) {
     const ns = t.namespaces.find((n) => n.id === u.netns);
     const onPort = (ns?.listeners ?? []).filter((l) => l.protocol === 'tcp' && l.port === e.port);

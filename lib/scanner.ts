@@ -1,9 +1,10 @@
 import type { DockerClient } from './docker/client';
 import type { DockerContainer, EngineFacts } from './docker/schemas';
-import { readFirewallText } from './firewall/reader';
+import { type FirewallText, readFirewallText } from './firewall/reader';
 import type { Topology } from './model/topology';
-import { readUplink } from './netns/hostLinks';
-import { readNetnsFacts } from './netns/reader';
+import { readUplink, type Uplink } from './netns/hostLinks';
+import { type NetnsFacts, type NetnsTarget, readNetnsFacts } from './netns/reader';
+import type { OpenclawFacts } from './openclaw/config';
 import { readOpenclawFacts } from './openclaw/reader';
 import { buildTopology } from './topology/build';
 
@@ -20,6 +21,29 @@ export function netnsTargets(containers: DockerContainer[]) {
   }));
 }
 
+/** The host reads beside the engine's answers; the live service caches them (lib/live/factCache). */
+export interface HostReaders {
+  /** `host: false` skips the host's own namespace (its table and socket owners) when only containers changed. */
+  netns(targets: NetnsTarget[], opts?: { host?: boolean }): Promise<NetnsFacts>;
+  openclaw(containers: DockerContainer[]): Promise<Record<string, OpenclawFacts>>;
+  uplink(): Promise<Uplink | null>;
+  firewall(): Promise<FirewallText>;
+}
+
+export function hostReaders(client: DockerClient, opts: ScanOptions = {}): HostReaders {
+  return {
+    netns: (targets, o) =>
+      readNetnsFacts(targets, {
+        execTables: (id) => client.execReadTables(id),
+        owners: opts.owners ?? true,
+        host: o?.host ?? true,
+      }),
+    openclaw: readOpenclawFacts,
+    uplink: () => readUplink(),
+    firewall: readFirewallText,
+  };
+}
+
 /** Engine facts + a fresh /proc read → topology. */
 export async function topologyFromEngine(
   client: DockerClient,
@@ -27,14 +51,12 @@ export async function topologyFromEngine(
   startedAt: number,
   opts: ScanOptions = {},
 ): Promise<Topology> {
+  const read = hostReaders(client, opts);
   const [netns, openclaw, uplink, firewall] = await Promise.all([
-    readNetnsFacts(netnsTargets(engine.containers), {
-      execTables: (id) => client.execReadTables(id),
-      owners: opts.owners ?? true,
-    }),
-    readOpenclawFacts(engine.containers),
-    readUplink(),
-    readFirewallText(),
+    read.netns(netnsTargets(engine.containers)),
+    read.openclaw(engine.containers),
+    read.uplink(),
+    read.firewall(),
   ]);
   return buildTopology({
     engine,

@@ -17,8 +17,9 @@ import { type AuthContext, hostAllowed, isAuthenticated, originAllowed } from '.
 
 /**
  * socket.io on the same HTTP server. Auth runs in the handshake (`allowRequest`) for every
- * transport, so a websocket-only client cannot skip it; a topology is pushed on connect
- * and on every change.
+ * transport, so a websocket-only client cannot skip it. The full topology is pushed on
+ * connect (and on topology:get, when a client missed a version); afterwards only changes,
+ * and nothing while nothing changes.
  */
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -121,7 +122,11 @@ export function attachSocket(
     });
   });
 
-  live.on('topology', (topology, version) => io.emit('topology', { version, topology }));
+  // Browsers hold the previous version: send the change. Only the very first topology
+  // (the engine was out of reach when they connected) goes out whole.
+  live.on('topology', (topology, version, change) =>
+    change ? io.emit('topology:change', change) : io.emit('topology', { version, topology }),
+  );
   live.on('engine', (s) => io.emit('engine', s));
   hub.on('step', (m) => io.emit('probe:step', m));
   // Probe findings depend on both the results and the topology: recompute on either, batched.

@@ -14,18 +14,21 @@ import {
   type RunbookRequest,
   type ServerToClientEvents,
   SOCKET_PATH,
+  TopologyChange,
   TopologyMessage,
 } from '../model/live';
 import { RunbookReport } from '../model/runbook';
 import { Finding } from '../model/topology';
 import { dashboardStore, probeReducers } from './store';
+import { adoptSnapshot, reduceTopologyChange } from './topologySync';
 
 const FindingsMessage = z.object({ findings: z.array(Finding) });
 
 /**
  * The dashboard's only socket. The session cookie authenticates the handshake; every
  * message is validated before it reaches the store. Reconnects by itself; the server
- * pushes a full topology and the probe history on every (re)connect.
+ * pushes a full topology and the probe history on every (re)connect, then only topology
+ * changes (topology:change), each applying to one version; on a gap we ask for a full one.
  */
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -43,25 +46,74 @@ function on<T>(
 }
 
 export function connectLive(): () => void {
-  const socket: ClientSocket = io({ path: SOCKET_PATH, withCredentials: true, reconnectionDelayMax: 3000 });
+  performance.mark('reachmap:connecting');
+  const socket: ClientSocket = io({
+    path: SOCKET_PATH,
+    withCredentials: true,
+    reconnectionDelayMax: 3000,
+    // One WebSocket from the start: the first topology of a large host (≈ 1.5 MB at 500
+    // containers) then needs no long-polling round trips and no upgrade; polling stays as the
+    // fallback for networks that block WebSockets.
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+  });
   current = socket;
   const set = dashboardStore.setState;
   const get = dashboardStore.getState;
 
-  socket.on('connect', () => set({ link: 'live', linkError: null }));
-  socket.on('disconnect', (reason) => set({ link: 'disconnected', linkError: reason }));
+  // Marks on the page's timeline for the benchmark (bench/live.ts) and the browser's profiler.
+  socket.on('connect', () => {
+    performance.mark('reachmap:connected');
+    set({ link: 'live', linkError: null });
+  });
+  // Nothing is sent while nothing changes, so what we hold was current until this moment.
+  socket.on('disconnect', (reason) =>
+    set({ link: 'disconnected', linkError: reason, ...(get().topology ? { receivedAt: Date.now() } : {}) }),
+  );
   socket.on('connect_error', (err) => {
     const unauthorized = /authentication required/.test(err.message);
     set({ link: unauthorized ? 'unauthorized' : 'disconnected', linkError: err.message });
     if (unauthorized) socket.disconnect();
   });
-  socket.on(
-    'topology',
-    on(TopologyMessage, (m) => set({ topology: m.topology, version: m.version, receivedAt: Date.now() })),
-  );
+  const acceptSnapshot = (m: TopologyMessage) => {
+    performance.mark('reachmap:topology');
+    set({ topology: adoptSnapshot(get().topology, m.topology), version: m.version, receivedAt: Date.now() });
+  };
+  let resyncing = false;
+  const resync = () => {
+    if (resyncing) return;
+    resyncing = true;
+    socket.timeout(15_000).emit('topology:get', {}, (err: Error | null, raw: unknown) => {
+      resyncing = false;
+      const parsed = TopologyMessage.safeParse(raw);
+      if (!err && parsed.success) acceptSnapshot(parsed.data);
+      // Otherwise the next change finds the gap again and asks again.
+    });
+  };
+  const onSnapshot = on(TopologyMessage, acceptSnapshot);
+  socket.on('topology', (raw) => {
+    performance.mark('reachmap:topology-arrived');
+    onSnapshot(raw);
+  });
+  socket.on('topology:change', (raw) => {
+    // Changes that arrive while a full topology is on its way are older than it.
+    if (resyncing) return;
+    const parsed = TopologyChange.safeParse(raw);
+    if (!parsed.success) {
+      console.error('reachmap: ignored an invalid topology change; asking for the full topology');
+      return resync();
+    }
+    const r = reduceTopologyChange(get(), parsed.data);
+    if (r.kind === 'apply') set({ topology: r.topology, version: r.version, receivedAt: Date.now() });
+    else if (r.kind === 'resync') resync();
+  });
   socket.on(
     'engine',
-    on(EngineState, (engine) => set({ engine })),
+    on(EngineState, (engine) => {
+      // The topology stops being live when the engine goes out of reach: remember when.
+      const lost = engine.status === 'unreachable' && get().engine?.status !== 'unreachable';
+      set({ engine, ...(lost && get().topology ? { receivedAt: Date.now() } : {}) });
+    }),
   );
   socket.on(
     'probe:step',

@@ -2,52 +2,82 @@ import { EventEmitter } from 'node:events';
 import { type DockerClient, describeError } from '../docker/client';
 import { type EngineStateChange, EventFeed } from '../docker/events';
 import type { DockerContainer, DockerEvent, DockerInfo, DockerNetwork } from '../docker/schemas';
-import type { EngineState } from '../model/live';
+import type { EngineState, TopologyChange } from '../model/live';
 import type { Topology } from '../model/topology';
-import { topologyFromEngine } from '../scanner';
+import { type HostReaders, hostReaders } from '../scanner';
+import { buildTopology } from '../topology/build';
+import { sameJson } from '../util/sameJson';
+import { diffTopology } from './changes';
+import { FactCache } from './factCache';
 
 /** Events that change nothing we show (healthcheck execs fire every few seconds). */
 const IGNORED_ACTIONS = /^(exec_|attach|top|resize|copy|archive-path|extract-to-dir|export|commit)/;
 /** Coalesce bursts (compose up emits dozens of events) into one rebuild. */
 const DEBOUNCE_MS = 25;
-/** Listeners change without Docker events; re-read them at this pace (or slower if reads are slow). */
-const LISTENER_REFRESH_MS = 5_000;
+/**
+ * Listeners change without Docker events. Every tick re-reads the next slice of the
+ * namespaces, so each is re-read within a cycle while no tick reads them all (slower when
+ * our reads are slow: a tick waits ten times what the last rebuild spent on them).
+ */
+const LISTENER_TICK_MS = 2_000;
+const LISTENER_CYCLE_MS = 12_000;
+const LISTENER_SLICES = LISTENER_CYCLE_MS / LISTENER_TICK_MS;
 /** A full re-list guards against anything the event stream missed. */
 const FULL_RESYNC_MS = 60_000;
+/** The packet filter is re-read this long after a container or network event (bursts coalesce). */
+const FIREWALL_AFTER_EVENT_MS = 300;
 /** A process binds its port a moment after `start`; look again then. */
 const AFTER_START_MS = [400, 1500, 4000];
 
 interface ServiceEvents {
-  topology: [Topology, number];
+  /**
+   * A new topology and its version, published only when something shown changed, with the
+   * change from the previous version (what browsers receive); null for the first topology.
+   */
+  topology: [Topology, number, TopologyChange | null];
   engine: [EngineState];
 }
 
 /**
- * Keeps one topology current: a full scan on (re)connect, then per-container re-inspects
- * driven by Docker events, periodic listener refreshes and a periodic full resync.
- * Publishes each new topology with a monotonically increasing version.
+ * Keeps one topology current: a full scan on (re)connect and every minute, per-container
+ * re-inspects and namespace re-reads driven by Docker events, and a rotating re-read of
+ * the other namespaces' listeners. Publishes a new version only when something shown
+ * changed, as the whole topology and as the change from the previous version.
  */
 export class TopologyService extends EventEmitter<ServiceEvents> {
   private readonly feed: EventFeed;
+  private readonly facts: FactCache;
   private containers = new Map<string, DockerContainer>();
   private networks: DockerNetwork[] = [];
   private info: { info: DockerInfo; apiVersion: string } | null = null;
+  /** Containers to re-inspect (and whose namespaces to re-read). */
   private dirty = new Set<string>();
+  /** Containers whose namespaces to re-read only (their process binds a moment after start). */
+  private nsDirty = new Set<string>();
   private networksDirty = false;
+  private firewallDirty = false;
   private fullNeeded = true;
+  private sliceDue = false;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private rerun = false;
+  private waiters: Array<() => void> = [];
   private intervals: NodeJS.Timeout[] = [];
-  private listenerRefreshMs = LISTENER_REFRESH_MS;
-  private lastBuildAt = 0;
+  private tickMs = LISTENER_TICK_MS;
+  private lastSliceAt = 0;
   private feedConnected = false;
   version = 0;
   current: Topology | null = null;
+  /** Where the last rebuild spent its time (for the benchmark and slow-rebuild warnings). */
+  lastRebuild: { full: boolean; engineMs: number; hostFactsMs: number; buildMs: number } | null = null;
   engine: EngineState = { status: 'connecting', since: new Date().toISOString() };
 
-  constructor(private readonly client: DockerClient) {
+  constructor(
+    private readonly client: DockerClient,
+    readers: HostReaders = hostReaders(client),
+  ) {
     super();
+    this.facts = new FactCache(readers, LISTENER_CYCLE_MS);
     this.feed = new EventFeed(client);
     this.feed.on('state', (s) => this.onFeedState(s));
     this.feed.on('event', (e) => this.onEvent(e));
@@ -57,7 +87,11 @@ export class TopologyService extends EventEmitter<ServiceEvents> {
     this.feed.start();
     this.intervals.push(
       setInterval(() => {
-        if (this.feedConnected && Date.now() - this.lastBuildAt >= this.listenerRefreshMs) this.schedule();
+        // Half a second of slack: interval timers drift, and a tick missed by 1 ms waits a whole second.
+        if (!this.feedConnected || Date.now() - this.lastSliceAt < this.tickMs - 500) return;
+        this.lastSliceAt = Date.now();
+        this.sliceDue = true;
+        this.schedule();
       }, 1000),
       setInterval(() => {
         this.fullNeeded = true;
@@ -70,24 +104,26 @@ export class TopologyService extends EventEmitter<ServiceEvents> {
     this.feed.stop();
     for (const i of this.intervals) clearInterval(i);
     if (this.timer) clearTimeout(this.timer);
+    if (this.firewallTimer) clearTimeout(this.firewallTimer);
   }
 
-  /** Resolves with the next topology built (or the current one if the build fails or takes too long). */
-  refresh(timeoutMs = 10_000): Promise<Topology | null> {
+  /**
+   * Resolves once a rebuild that started after this call has finished (changed or not),
+   * with the current topology; or with the current one after `timeoutMs`. `full` re-lists
+   * and re-reads everything, as the periodic resync does.
+   */
+  refresh(timeoutMs = 10_000, full = false): Promise<Topology | null> {
+    if (full) this.fullNeeded = true;
     return new Promise((resolve) => {
+      let settled = false;
       const done = () => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
-        this.off('topology', onTopology);
-        this.off('engine', onEngine);
         resolve(this.current);
       };
-      const onTopology = () => done();
-      const onEngine = (s: EngineState) => {
-        if (s.status === 'unreachable') done();
-      };
       const timer = setTimeout(done, timeoutMs);
-      this.on('topology', onTopology);
-      this.on('engine', onEngine);
+      this.waiters.push(done);
       this.schedule(0);
     });
   }
@@ -114,18 +150,38 @@ export class TopologyService extends EventEmitter<ServiceEvents> {
   private onEvent(e: DockerEvent): void {
     if (IGNORED_ACTIONS.test(e.Action)) return;
     if (e.Type === 'container' && e.Actor.ID) {
-      this.dirty.add(e.Actor.ID);
+      const id = e.Actor.ID;
+      this.dirty.add(id);
+      // Docker rewrites its chains when a container starts, stops or goes; a health change does
+      // not. Read them in a follow-up rebuild so the container's new state is not held back.
+      if (!e.Action.startsWith('health_status')) this.firewallSoon();
       if (e.Action === 'start' || e.Action === 'restart' || e.Action === 'unpause') {
-        for (const ms of AFTER_START_MS) setTimeout(() => this.schedule(), ms).unref();
+        for (const ms of AFTER_START_MS)
+          setTimeout(() => {
+            this.nsDirty.add(id);
+            this.schedule();
+          }, ms).unref();
       }
     } else if (e.Type === 'network') {
       this.networksDirty = true;
+      this.firewallSoon();
       const c = e.Actor.Attributes.container;
       if (c) this.dirty.add(c);
     } else {
       return;
     }
     this.schedule();
+  }
+
+  private firewallTimer: NodeJS.Timeout | null = null;
+  private firewallSoon(): void {
+    if (this.firewallTimer) return;
+    this.firewallTimer = setTimeout(() => {
+      this.firewallTimer = null;
+      this.firewallDirty = true;
+      this.schedule();
+    }, FIREWALL_AFTER_EVENT_MS);
+    this.firewallTimer.unref?.();
   }
 
   private schedule(delay = DEBOUNCE_MS): void {
@@ -147,57 +203,115 @@ export class TopologyService extends EventEmitter<ServiceEvents> {
     this.timer.unref?.();
   }
 
+  /** Re-reads the engine's view: all of it, or the dirty containers. Returns what changed. */
+  private async refreshEngine(full: boolean): Promise<{ changed: boolean; containers: Set<string> }> {
+    if (full) {
+      this.fullNeeded = false;
+      this.dirty.clear();
+      this.nsDirty.clear();
+      this.networksDirty = false;
+      const engine = await this.client.scan();
+      this.info = { info: engine.info, apiVersion: engine.apiVersion };
+      this.containers = new Map(engine.containers.map((c) => [c.Id, c]));
+      this.networks = engine.networks;
+      return { changed: true, containers: new Set() };
+    }
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    const touched = new Set([...ids, ...this.nsDirty]);
+    this.nsDirty.clear();
+    const netsDirty = this.networksDirty;
+    this.networksDirty = false;
+    const [{ containers, vanished }, networks] = await Promise.all([
+      ids.length > 0 ? this.client.inspectContainers(ids) : Promise.resolve({ containers: [], vanished: [] }),
+      netsDirty ? this.client.listNetworks() : Promise.resolve(this.networks),
+    ]);
+    let changed = !sameJson(networks, this.networks);
+    for (const c of containers) {
+      if (!sameJson(this.containers.get(c.Id), c)) changed = true;
+      this.containers.set(c.Id, c);
+    }
+    for (const id of vanished) if (this.containers.delete(id)) changed = true;
+    this.networks = networks;
+    return { changed, containers: touched };
+  }
+
   private async rebuild(): Promise<void> {
     const t0 = performance.now();
+    const waiters = this.waiters.splice(0);
     try {
-      if (this.fullNeeded || !this.info) {
-        this.fullNeeded = false;
-        this.dirty.clear();
-        this.networksDirty = false;
-        const engine = await this.client.scan();
-        this.info = { info: engine.info, apiVersion: engine.apiVersion };
-        this.containers = new Map(engine.containers.map((c) => [c.Id, c]));
-        this.networks = engine.networks;
+      const full = this.fullNeeded || !this.info;
+      const engine = await this.refreshEngine(full);
+      const tLocal = performance.now();
+      const slices = this.sliceDue ? LISTENER_SLICES : 0;
+      this.sliceDue = false;
+      const firewall = this.firewallDirty;
+      this.firewallDirty = false;
+      const containers = [...this.containers.values()];
+      const host = await this.facts.get(containers, { full, changed: engine.containers, slices, firewall });
+      const tBuild = performance.now();
+      const info = this.info;
+      if (!info) return; // refreshEngine always sets it; this narrows the type
+      // buildTopology is pure: the same inputs give the same topology, so skip it and the diff.
+      if (this.current && !engine.changed && !host.changed) {
+        this.touch(t0);
       } else {
-        const ids = [...this.dirty];
-        this.dirty.clear();
-        const netsDirty = this.networksDirty;
-        this.networksDirty = false;
-        const [{ containers, vanished }, networks] = await Promise.all([
-          this.client.inspectContainers(ids),
-          netsDirty ? this.client.listNetworks() : Promise.resolve(this.networks),
-        ]);
-        for (const c of containers) this.containers.set(c.Id, c);
-        for (const id of vanished) this.containers.delete(id);
-        this.networks = networks;
-      }
-      const topology = await topologyFromEngine(
-        this.client,
-        {
-          endpoint: this.client.endpoint.display,
-          info: this.info.info,
-          apiVersion: this.info.apiVersion,
-          containers: [...this.containers.values()],
-          networks: this.networks,
-          warnings: [],
-        },
-        t0,
-      );
-      // Reading /proc costs the same whatever a namespace holds; pace refreshes by what it cost.
-      this.listenerRefreshMs = Math.max(LISTENER_REFRESH_MS, topology.scanMs * 20);
-      if (topology.scanMs > 2000)
-        console.warn(
-          `reachmap: a topology rebuild took ${Math.round(topology.scanMs)} ms (engine or /proc slow)`,
+        this.publish(
+          buildTopology({
+            engine: {
+              endpoint: this.client.endpoint.display,
+              info: info.info,
+              apiVersion: info.apiVersion,
+              containers,
+              networks: this.networks,
+              warnings: [],
+            },
+            ...host.facts,
+            scannedAt: new Date().toISOString(),
+            scanMs: performance.now() - t0,
+          }),
         );
-      this.lastBuildAt = Date.now();
-      this.current = topology;
-      this.version++;
+      }
+      // Keep our own reads and builds to about a tenth of the time. A slow engine does not
+      // count: a tick asks it nothing.
+      const tEnd = performance.now();
+      this.tickMs = Math.max(LISTENER_TICK_MS, (tEnd - tLocal) * 10);
+      this.lastRebuild = {
+        full,
+        engineMs: tLocal - t0,
+        hostFactsMs: tBuild - tLocal,
+        buildMs: tEnd - tBuild,
+      };
+      if (tEnd - t0 > 2000)
+        console.warn(
+          `reachmap: a topology rebuild took ${Math.round(tEnd - t0)} ms (engine ${Math.round(tLocal - t0)} ms, namespaces and host ${Math.round(tBuild - tLocal)} ms, model ${Math.round(tEnd - tBuild)} ms)`,
+        );
       this.setEngine({ status: 'connected' });
-      this.emit('topology', topology, this.version);
     } catch (e) {
-      this.fullNeeded = true;
-      this.lastBuildAt = Date.now(); // retried on the listener-refresh pace while the feed is up
+      this.fullNeeded = true; // retried on the next listener tick while the feed is up
       this.setEngine({ status: 'unreachable', error: describeError(e) });
+    } finally {
+      for (const w of waiters) w();
     }
+  }
+
+  /** A new version only when something shown changed. */
+  private publish(next: Topology): void {
+    const prev = this.current;
+    const change = prev ? diffTopology(prev, next, this.version) : null;
+    if (prev && !change) {
+      this.current = { ...prev, scannedAt: next.scannedAt, scanMs: next.scanMs };
+      return;
+    }
+    this.current = next;
+    this.version++;
+    this.emit('topology', next, this.version, change);
+  }
+
+  /** Nothing changed: the topology is still current as of now (for HTTP and CLI readers). */
+  private touch(t0: number): void {
+    if (!this.current) return;
+    const scanMs = Math.round((performance.now() - t0) * 10) / 10;
+    this.current = { ...this.current, scannedAt: new Date().toISOString(), scanMs };
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PairedProbe, ProbeSpec, ProbeStep } from './probe';
 import type { RunbookReport } from './runbook';
-import { type Finding, Topology } from './topology';
+import { Container, Finding, Firewall, Host, Namespace, Network, Topology } from './topology';
 
 /** What travels over socket.io between the server and the dashboard. */
 
@@ -15,6 +15,53 @@ export type EngineState = z.infer<typeof EngineState>;
 
 export const TopologyMessage = z.object({ version: z.number().int(), topology: Topology });
 export type TopologyMessage = z.infer<typeof TopologyMessage>;
+
+/** Per collection of the topology, keyed as lib/live/changes.ts keys it. */
+const PerCollection = <T extends z.ZodType>(t: T) =>
+  z.object({ containers: t, namespaces: t, networks: t, findings: t });
+const Ids = z.array(z.string());
+
+/**
+ * What changed between two published topologies (lib/live/changes.ts computes and applies
+ * it). Entities are keyed: containers and networks by id, namespaces by key (stable across
+ * scans, unlike their netns id), findings by id. Applies only to the topology of
+ * `fromVersion`; a client holding another version asks for a full one (topology:get).
+ */
+export const TopologyChange = z.object({
+  fromVersion: z.number().int(),
+  version: z.number().int(),
+  /** Always sent: a change is a new scan, and these say when and how long it took. */
+  scannedAt: z.string(),
+  scanMs: z.number(),
+  /** Entities that are new or differ, whole (entities are small; field patches are not worth it). */
+  upsert: z.object({
+    containers: z.array(Container),
+    namespaces: z.array(Namespace),
+    networks: z.array(Network),
+    findings: z.array(Finding),
+  }),
+  remove: PerCollection(Ids),
+  /**
+   * Where the new entities of `upsert` go: [key, index in the new array], by ascending
+   * index. Inserting them in that order into the kept entities rebuilds the new order.
+   */
+  insert: PerCollection(z.array(z.tuple([z.string(), z.number().int().min(0)]))),
+  /** The complete key order of a collection, sent only when kept entities moved (a rename re-sorts). */
+  order: PerCollection(Ids.optional()).optional(),
+  /** A whole collection, when its keys are not unique and so cannot be patched by key. */
+  replace: z
+    .object({
+      containers: z.array(Container).optional(),
+      namespaces: z.array(Namespace).optional(),
+      networks: z.array(Network).optional(),
+      findings: z.array(Finding).optional(),
+    })
+    .optional(),
+  host: Host.optional(),
+  firewall: Firewall.optional(),
+  warnings: z.array(z.string()).optional(),
+});
+export type TopologyChange = z.infer<typeof TopologyChange>;
 
 export const ProbeRunRequest = z.object({ spec: ProbeSpec, paired: z.boolean().default(false) });
 export type ProbeRunRequest = z.input<typeof ProbeRunRequest>;
@@ -93,7 +140,10 @@ export interface ClientToServerEvents {
 
 /** Server → client. */
 export interface ServerToClientEvents {
+  /** The full topology: on connect, and as the answer to topology:get. */
   topology: (m: TopologyMessage) => void;
+  /** Afterwards only changes, and nothing at all while nothing changes. */
+  'topology:change': (m: TopologyChange) => void;
   engine: (s: EngineState) => void;
   'probe:step': (m: ProbeStepMessage) => void;
   'probe:done': (m: ProbeRecord) => void;

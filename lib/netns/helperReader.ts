@@ -105,9 +105,12 @@ export async function readViaHelper(
   helper: string,
   targets: NetnsTarget[],
   withOwners: boolean,
+  withHost = true,
 ): Promise<NetnsFacts | null> {
-  const pids = [...new Set([process.pid, 1, ...targets.map((t) => t.pid).filter((p): p is number => !!p)])];
-  const text = await runHelper(helper, pids);
+  const own = targets.map((t) => t.pid).filter((p): p is number => !!p);
+  const pids = [...new Set([...(withHost ? [process.pid, 1] : []), ...own])];
+  // Nothing to enter (only stopped containers changed): an empty read, not a failed one.
+  const text = pids.length === 0 ? '' : await runHelper(helper, pids);
   if (text === null) return null;
   const out = parseHelperOutput(text);
   const setnsDenied = [...out.errors.values()].some(

@@ -26,6 +26,12 @@ export interface ReadNetnsOptions {
   owners?: boolean;
   /** The netlink helper's path; null forces the /proc path. Default: findHelper(). */
   helper?: string | null;
+  /**
+   * Also read the host's own namespace (default true). Its socket owners are found by walking
+   * the fds of every host process — on a host with hundreds of containers most of a read's
+   * cost — so event-driven reads of a few containers leave it to the periodic refresh.
+   */
+  host?: boolean;
 }
 
 export async function readNetnsFacts(
@@ -35,7 +41,7 @@ export async function readNetnsFacts(
   const withOwners = opts.owners !== false;
   const helper = opts.helper === undefined ? findHelper() : opts.helper;
   const facts =
-    (helper ? await readViaHelper(helper, targets, withOwners) : null) ??
+    (helper ? await readViaHelper(helper, targets, withOwners, opts.host !== false) : null) ??
     (await readViaProc(targets, withOwners));
 
   const execTargets = targets.filter((t) => t.pid && facts.containers[t.id]?.inode == null);

@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DockerClient } from '@/lib/docker/client';
 import { parseDockerHost } from '@/lib/docker/endpoint';
+import { applyTopologyChange } from '@/lib/live/changes';
 import { TopologyService } from '@/lib/live/topologyService';
-import type { EngineState } from '@/lib/model/live';
+import { type EngineState, TopologyChange } from '@/lib/model/live';
 import type { Topology } from '@/lib/model/topology';
 import { docker, labContainer } from '../../e2e/lab/labInfo';
 
@@ -72,6 +73,25 @@ describe('live topology service on the real engine', () => {
   it('a stopped container reaches the topology within a second of the stop', async () => {
     const svc = new TopologyService(new DockerClient(parseDockerHost(`unix://${DOCKER_SOCK}`)));
     services.push(svc);
+    // What a browser does: the first full topology, then every change applied to it.
+    const browser: { held: { topology: Topology; version: number } | null; gaps: number } = {
+      held: null,
+      gaps: 0,
+    };
+    const changes: TopologyChange[] = [];
+    svc.on('topology', (topology, version, c) => {
+      const { held } = browser;
+      if (!held || !c) {
+        browser.held = { topology, version };
+        return;
+      }
+      changes.push(c);
+      if (c.fromVersion !== held.version) browser.gaps++;
+      browser.held = {
+        topology: applyTopologyChange(held.topology, TopologyChange.parse(c)),
+        version: c.version,
+      };
+    });
     svc.start();
     await waitFor(svc, 'topology', (t) =>
       (t as Topology).containers.some((c) => c.id === multi.id && c.state === 'running'),
@@ -90,6 +110,36 @@ describe('live topology service on the real engine', () => {
       'topology',
       (t) => (t as Topology).containers.find((c) => c.id === multi.id)?.state === 'running',
     );
+    // The stop and the start came as changes, each naming the container, not the whole lab.
+    const named = changes.filter((c) => c.upsert.containers.some((x) => x.id === multi.id));
+    expect(named.length).toBeGreaterThanOrEqual(2);
+    for (const c of named)
+      expect(c.upsert.containers.length).toBeLessThan(svc.current?.containers.length ?? 0);
+    // Applying the changes one after another gives what the service holds.
+    const strip = (t: Topology | undefined | null) => t && { ...t, scannedAt: '', scanMs: 0 };
+    expect(browser.gaps).toBe(0);
+    expect(browser.held?.version).toBe(svc.version);
+    expect(strip(browser.held?.topology)).toEqual(strip(svc.current));
+  });
+
+  it('publishes nothing about containers while none of them changes', async () => {
+    const svc = new TopologyService(new DockerClient(parseDockerHost(`unix://${DOCKER_SOCK}`)));
+    services.push(svc);
+    svc.start();
+    await waitFor(svc, 'topology', (t) =>
+      (t as Topology).containers.some((c) => c.id === multi.id && c.state === 'running'),
+    );
+    const changes: TopologyChange[] = [];
+    svc.on('topology', (_t, _v, c) => {
+      if (c) changes.push(c);
+    });
+    // A full resync and a few listener ticks (every 2 s) on a quiet lab.
+    await svc.refresh(10_000, true);
+    await new Promise((r) => setTimeout(r, 5_000));
+    // Healthchecks may update the gateways' last check on a full resync; no other container is sent.
+    const sent = changes.flatMap((c) => c.upsert.containers.map((x) => x.compose?.service));
+    expect(sent.filter((s) => s !== 'gateway' && s !== 'gateway-loopback')).toEqual([]);
+    for (const c of changes) expect(c.remove.containers).toEqual([]);
   });
 
   it('says the engine is unreachable, reconnects by itself and resyncs what it missed', async () => {

@@ -1,6 +1,7 @@
 // npm run bench — scan and probe timings against docker CLI baselines, measured in the same run.
-//   1. the lab as it is; 2. the lab plus 100 small containers on five networks (10 % of them
-//   sharing another's namespace, as in shared/docs/performance-facts.md).
+//   1. the lab as it is; 2. graph building for 500 and 2,000 containers from a recorded fixture;
+//   3. the lab plus BENCH_CONTAINERS (default 500) small containers (bench/fleet.ts), scanned,
+//   then the live path (bench/liveRun.ts): events to the browser, first view, frames, bytes, RSS.
 // Reports medians and ratios; writes bench/results/<date>.json. Everything it creates is removed.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,14 +11,14 @@ import { DockerClient } from '../lib/docker/client';
 import { parseDockerHost } from '../lib/docker/endpoint';
 import { readNetnsFacts } from '../lib/netns/reader';
 import { netnsTargets, scanOnce } from '../lib/scanner';
-import { mapLimit } from '../lib/util/concurrency';
+import { createFleet, removeFleet } from './fleet';
+import { layoutBench } from './layout';
+import { liveBench } from './liveRun';
 import { probeBench } from './probe';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const EXTRA = Number(process.env.BENCH_CONTAINERS ?? 100);
-const PREFIX = 'reachmap-bench';
-const IMAGE = process.env.BENCH_IMAGE ?? 'reachmap-lab/busybox:local';
+const EXTRA = Number(process.env.BENCH_CONTAINERS ?? 500);
 const execFileP = promisify(execFile);
 
 const median = (xs: number[]) => {
@@ -86,87 +87,29 @@ async function scenario(name: string) {
   return r;
 }
 
-async function createFleet(n: number) {
-  console.log(`\ncreating ${n} containers on 5 networks (10 % share a namespace)…`);
-  for (let i = 0; i < 5; i++)
-    execFileSync('docker', ['network', 'create', '--label', `${PREFIX}=1`, `${PREFIX}-net${i}`], {
-      stdio: 'ignore',
-    });
-  const owners = Math.round(n * 0.9);
-  const t0 = performance.now();
-  await mapLimit(
-    Array.from({ length: owners }, (_, i) => i),
-    4,
-    (i) =>
-      execFileP('docker', [
-        'run',
-        '-d',
-        '--label',
-        `${PREFIX}=1`,
-        '--name',
-        `${PREFIX}-${i}`,
-        '--network',
-        `${PREFIX}-net${i % 5}`,
-        IMAGE,
-        'httpd',
-        '-f',
-        '-p',
-        i % 3 === 0 ? '127.0.0.1:8080' : '8080',
-        '-h',
-        '/tmp',
-      ]),
-  );
-  await mapLimit(
-    Array.from({ length: n - owners }, (_, i) => i),
-    4,
-    (i) =>
-      execFileP('docker', [
-        'run',
-        '-d',
-        '--label',
-        `${PREFIX}=1`,
-        '--name',
-        `${PREFIX}-side-${i}`,
-        '--network',
-        `container:${PREFIX}-${i}`,
-        IMAGE,
-        'sleep',
-        '3600',
-      ]),
-  );
-  console.log(`  created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}
-
-function removeFleet() {
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${PREFIX}=1`])
-    .toString()
-    .trim()
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-  const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=${PREFIX}=1`])
-    .toString()
-    .trim()
-    .split('\n')
-    .filter(Boolean);
-  if (nets.length) execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' });
-}
-
 async function main() {
   console.log(`Reachmap bench — ${RUNS} runs each, medians (${new Date().toISOString()})`);
   removeFleet();
   const results: unknown[] = [await scenario('lab')];
   const probes = await probeBench(client, RUNS, measure);
+  console.log('\ngraph building and layout (the lab cloned to 500 and 2,000 containers; medians of 9)');
+  const layout = await layoutBench();
+  let live: unknown = null;
   try {
-    await createFleet(EXTRA);
+    console.log(
+      `\ncreating ${EXTRA} containers (compose projects and plain networks, 10 % sharing a namespace)…`,
+    );
+    const ms = await createFleet(EXTRA);
+    console.log(`  created in ${(ms / 1000).toFixed(1)} s`);
     results.push(await scenario(`lab + ${EXTRA}`));
+    live = await liveBench({ churnSeconds: Number(process.env.BENCH_CHURN_S ?? 30) });
   } finally {
     removeFleet();
   }
   const out = path.join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   const file = path.join(out, `scan-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ runs: RUNS, scans: results, probes }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ runs: RUNS, scans: results, probes, layout, live }, null, 2)}\n`);
   console.log(`\nwritten ${path.relative(ROOT, file)}`);
 }
 

@@ -10,11 +10,11 @@ import { ReviewPanel } from './review/ReviewPanel';
 import { StatusBanner } from './StatusBanner';
 import { TopBar } from './TopBar';
 import { useDashboard } from './useDashboard';
-import { useAllFindings } from './useFindings';
+import { useFindingsInView } from './useFindings';
 
 function Tabs() {
   const tab = useDashboard((s) => s.tab);
-  const findings = useAllFindings().length;
+  const findings = useFindingsInView().length;
   const item = (id: SideTab, label: string) => (
     <button
       type="button"

@@ -1,6 +1,7 @@
 'use client';
 import { dashboardStore } from '@/lib/client/store';
 import { projectsOf } from '@/lib/topology/graph';
+import { SearchBox } from './SearchBox';
 import { useDashboard } from './useDashboard';
 
 function LiveDot() {
@@ -38,7 +39,10 @@ export function TopBar() {
           · {t.namespaces.length} namespaces · {t.networks.length} networks · scan {t.scanMs} ms
         </span>
       )}
-      <label className="ml-auto flex items-center gap-2 text-xs text-slate-300">
+      <div className="ml-auto">
+        <SearchBox />
+      </div>
+      <label className="flex items-center gap-2 text-xs text-slate-300">
         Compose project
         <select
           data-testid="project-filter"

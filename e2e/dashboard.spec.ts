@@ -47,6 +47,10 @@ test('an operator signs in with the token and sees the lab as the kernel groups 
   await signIn(page);
   await expect(containerNode(page, gw.name)).toBeVisible();
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'true');
+  // Jump to the gateway: the view moves to it at a zoom where listeners are drawn.
+  await page.getByTestId('search').fill(gw.name);
+  await page.getByTestId('search').press('Enter');
+  await expect(page.getByTestId('details-container')).toContainText(gw.id);
 
   // The sidecar is drawn inside the gateway's namespace box.
   const ns = page.locator(`[data-testid="namespace-node"][data-key="ctr:${gw.id}"]`);

@@ -8,11 +8,20 @@ const STYLE: Record<Severity, string> = {
 const ICON: Record<Severity, string> = { error: '✖', warning: '▲', info: 'i' };
 
 /** Severity shown by colour and by glyph, so it reads without colour too. */
-export function SeverityBadge({ severity, count }: { severity: Severity | null; count?: number }) {
+export function SeverityBadge({
+  severity,
+  count,
+  large,
+}: {
+  severity: Severity | null;
+  count?: number;
+  /** For compact cards read at low zoom. */
+  large?: boolean;
+}) {
   if (!severity) return null;
   return (
     <span
-      className={`ml-auto inline-flex shrink-0 items-center gap-0.5 rounded px-1 text-[10px] font-bold ${STYLE[severity]}`}
+      className={`ml-auto inline-flex shrink-0 items-center gap-0.5 rounded px-1 font-bold ${large ? 'text-[20px]' : 'text-[10px]'} ${STYLE[severity]}`}
       title={`${count ?? ''} finding(s), worst: ${severity}`}
       data-severity={severity}
     >

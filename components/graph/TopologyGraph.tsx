@@ -4,21 +4,42 @@ import {
   Controls,
   type EdgeMouseHandler,
   MiniMap,
+  type Node,
   type NodeMouseHandler,
   ReactFlow,
   ReactFlowProvider,
+  useReactFlow,
+  useStore,
 } from '@xyflow/react';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { dashboardStore } from '@/lib/client/store';
-import { buildGraph } from '@/lib/topology/graph';
+import { absoluteRects, buildGraph, type Graph as GraphModel } from '@/lib/topology/graph';
+import { boundsOf } from '@/lib/topology/layout';
+import { viewportFor, ZOOM } from '@/lib/topology/viewport';
 import { useDashboard } from '../useDashboard';
+import { useKeyboard } from '../useKeyboard';
 import { ContainerNode } from './nodes/ContainerNode';
+import { GroupNode } from './nodes/GroupNode';
 import { NamespaceNode } from './nodes/NamespaceNode';
 import { NetworkNode } from './nodes/NetworkNode';
-import { absoluteX, PROBE_EDGE_PREFIX, probeFlowEdges, toFlowEdges, toFlowNodes } from './toFlow';
+import { selectGraphNode } from './selectNode';
+import {
+  absoluteX,
+  PROBE_EDGE_PREFIX,
+  probeFlowEdges,
+  reuseUnchanged,
+  toFlowEdges,
+  toFlowNodes,
+} from './toFlow';
+import { useCompact } from './useCompact';
 
 // Module constant: React Flow re-mounts every node if nodeTypes changes identity (error002).
-const nodeTypes = { namespace: NamespaceNode, container: ContainerNode, network: NetworkNode };
+const nodeTypes = {
+  namespace: NamespaceNode,
+  container: ContainerNode,
+  network: NetworkNode,
+  group: GroupNode,
+};
 
 function selectionNodeId(sel: ReturnType<typeof dashboardStore.getState>['selection']): string | null {
   if (!sel) return null;
@@ -28,20 +49,54 @@ function selectionNodeId(sel: ReturnType<typeof dashboardStore.getState>['select
   return null;
 }
 
+/**
+ * Moves the view when asked (first picture, a new filter, a search hit, an opened group): to the
+ * requested nodes at a zoom where their text is readable, never to a host-wide speck field.
+ */
+function useFitRequests(graph: GraphModel) {
+  const { setViewport } = useReactFlow();
+  const paneW = useStore((s) => s.width);
+  const paneH = useStore((s) => s.height);
+  const seq = useDashboard((s) => s.fitRequest.seq);
+  const handled = useRef(-1);
+  useEffect(() => {
+    if (handled.current === seq || graph.nodes.length === 0 || paneW === 0 || paneH === 0) return;
+    const { nodeIds } = dashboardStore.getState().fitRequest;
+    const rects = absoluteRects(graph);
+    const wanted = (nodeIds ?? [...rects.keys()])
+      .map((id) => rects.get(graph.hiddenIn.get(id) ?? id))
+      .filter((r) => r !== undefined);
+    const b = boundsOf(wanted);
+    if (!b) return;
+    handled.current = seq;
+    setViewport(viewportFor(b, { width: paneW, height: paneH }));
+  }, [seq, graph, paneW, paneH, setViewport]);
+}
+
 function Graph() {
   const topology = useDashboard((s) => s.topology);
   const project = useDashboard((s) => s.project);
+  const expanded = useDashboard((s) => s.expanded);
   const selection = useDashboard((s) => s.selection);
   const probeFindings = useDashboard((s) => s.probeFindings);
-  const graph = useMemo(
+  const graph = useMemo<GraphModel>(
     () =>
       topology
-        ? buildGraph({ ...topology, findings: [...topology.findings, ...probeFindings] }, { project })
-        : { nodes: [], edges: [] },
-    [topology, project, probeFindings],
+        ? buildGraph(
+            { ...topology, findings: [...topology.findings, ...probeFindings] },
+            { project, expanded },
+          )
+        : { nodes: [], edges: [], hiddenIn: new Map() },
+    [topology, project, expanded, probeFindings],
   );
+  useFitRequests(graph);
   const selectedId = selectionNodeId(selection);
-  const nodes = useMemo(() => toFlowNodes(graph, selectedId), [graph, selectedId]);
+  const previous = useRef<Node[]>([]);
+  const nodes = useMemo(() => {
+    const next = reuseUnchanged(previous.current, toFlowNodes(graph, selectedId));
+    previous.current = next;
+    return next;
+  }, [graph, selectedId]);
   const probes = useDashboard((s) => s.probes);
   const selectedProbe = selection?.kind === 'probe' ? selection.id : null;
   const findingsByPath = useMemo(() => {
@@ -50,26 +105,38 @@ function Graph() {
       if (f.subject.kind === 'probe') m.set(f.subject.id, (m.get(f.subject.id) ?? 0) + 1);
     return m;
   }, [probeFindings]);
-  const staticEdges = useMemo(() => toFlowEdges(graph), [graph]);
+  const compact = useCompact();
+  const staticEdges = useMemo(() => toFlowEdges(graph, compact), [graph, compact]);
   const edges = useMemo(() => {
     if (!topology) return staticEdges;
     return [
       ...staticEdges,
-      ...probeFlowEdges(topology, Object.values(probes), absoluteX(graph), selectedProbe, findingsByPath),
+      ...probeFlowEdges(
+        topology,
+        Object.values(probes),
+        absoluteX(graph),
+        selectedProbe,
+        findingsByPath,
+        graph.hiddenIn,
+        compact,
+      ),
     ];
-  }, [staticEdges, topology, graph, probes, selectedProbe, findingsByPath]);
+  }, [staticEdges, topology, graph, probes, selectedProbe, findingsByPath, compact]);
   const onEdgeClick = useCallback<EdgeMouseHandler>((_e, edge) => {
     if (edge.id.startsWith(PROBE_EDGE_PREFIX))
       dashboardStore.getState().select({ kind: 'probe', id: edge.id.slice(PROBE_EDGE_PREFIX.length) });
   }, []);
-
-  const onNodeClick = useCallback<NodeMouseHandler>((_e, node) => {
-    const d = node.data as { kind: string; containerId?: string; networkId?: string; nsKey?: string };
-    const select = dashboardStore.getState().select;
-    if (d.kind === 'container' && d.containerId) select({ kind: 'container', id: d.containerId });
-    else if (d.kind === 'network' && d.networkId) select({ kind: 'network', id: d.networkId });
-    else if (d.kind === 'namespace' && d.nsKey) select({ kind: 'namespace', id: d.nsKey });
-  }, []);
+  const onNodeClick = useCallback<NodeMouseHandler>((_e, node) => selectGraphNode(node), []);
+  const { getNode } = useReactFlow();
+  useKeyboard(
+    useCallback(
+      (id: string) => {
+        const n = getNode(id);
+        if (n) selectGraphNode(n);
+      },
+      [getNode],
+    ),
+  );
 
   return (
     <ReactFlow
@@ -82,11 +149,9 @@ function Graph() {
       nodesDraggable={false}
       nodesConnectable={false}
       elementsSelectable
-      fitView
-      fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
-      minZoom={0.05}
-      maxZoom={2}
-      onlyRenderVisibleElements={nodes.length > 300}
+      minZoom={ZOOM.min}
+      maxZoom={ZOOM.max}
+      onlyRenderVisibleElements={nodes.length > 150}
       proOptions={{ hideAttribution: true }}
     >
       <Background gap={24} color="#1e293b" />
@@ -94,7 +159,15 @@ function Graph() {
       <MiniMap
         pannable
         zoomable
-        nodeColor={(n) => (n.type === 'network' ? '#4f46e5' : n.type === 'container' ? '#334155' : '#0f172a')}
+        nodeColor={(n) =>
+          n.type === 'network'
+            ? '#4f46e5'
+            : n.type === 'container'
+              ? '#334155'
+              : n.type === 'group'
+                ? '#1e3a5f'
+                : '#0f172a'
+        }
       />
     </ReactFlow>
   );

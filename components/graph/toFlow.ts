@@ -28,11 +28,42 @@ export function toFlowNodes(g: Graph, selectedId: string | null): Node[] {
     selected: n.id === selectedId,
     draggable: false,
     connectable: false,
+    // Open group frames sit behind their content and are not a click target of their own.
+    ...(n.zIndex !== undefined ? { zIndex: n.zIndex, className: 'rm-frame' } : {}),
     ...(n.parentId ? { parentId: n.parentId, extent: 'parent' as const } : {}),
   }));
 }
 
-export function toFlowEdges(g: Graph): Edge[] {
+function sameNode(a: Node, b: Node): boolean {
+  return (
+    a.selected === b.selected &&
+    a.width === b.width &&
+    a.height === b.height &&
+    a.position.x === b.position.x &&
+    a.position.y === b.position.y &&
+    a.parentId === b.parentId &&
+    a.zIndex === b.zIndex &&
+    JSON.stringify(a.data) === JSON.stringify(b.data)
+  );
+}
+
+/**
+ * Keeps the previous object of every node that did not change, so React Flow's memoised
+ * node components skip re-rendering them when one container changes on a large host.
+ */
+export function reuseUnchanged(prev: Node[], next: Node[]): Node[] {
+  if (prev.length === 0) return next;
+  const before = new Map(prev.map((n) => [n.id, n]));
+  return next.map((n) => {
+    const old = before.get(n.id);
+    return old && sameNode(old, n) ? old : n;
+  });
+}
+
+/** Edge labels in compact mode: large enough to read when zoomed out. */
+const COMPACT_LABEL = { fontSize: 20 } as const;
+
+export function toFlowEdges(g: Graph, compact = false): Edge[] {
   return g.edges.map((e) => {
     const bad = e.severity === 'error';
     const style = bad ? { stroke: '#ef4444', strokeWidth: 2.5, strokeDasharray: '2 3' } : EDGE_STYLE[e.kind];
@@ -44,6 +75,7 @@ export function toFlowEdges(g: Graph): Edge[] {
       targetHandle: e.targetHandle,
       type: e.kind === 'attachment' ? 'smoothstep' : 'default',
       label: bad ? `✖ ${e.label} (loopback-only listener)` : e.label || undefined,
+      ...(compact ? { labelStyle: COMPACT_LABEL } : {}),
       style,
       labelBgPadding: [4, 2] as [number, number],
       labelShowBg: true,
@@ -79,11 +111,16 @@ export function probeFlowEdges(
   selectedKey: string | null,
   /** Findings per probe path key: shown on the edge as a flag count. */
   findingsByPath: Map<string, number> = new Map(),
+  /** Nodes drawn as part of a closed group: the edge ends at the group's card. */
+  hiddenIn: Map<string, string> = new Map(),
+  compact = false,
 ): Edge[] {
   const out: Edge[] = [];
   for (const rec of records) {
     const r = rec.initiator;
-    const { source, target } = probeEndpoints(t, r);
+    const ends = probeEndpoints(t, r);
+    const source = hiddenIn.get(ends.source) ?? ends.source;
+    const target = ends.target ? (hiddenIn.get(ends.target) ?? ends.target) : null;
     const sx = xs.get(source);
     const tx = target ? xs.get(target) : undefined;
     if (!target || source === target || sx === undefined || tx === undefined) continue;
@@ -96,12 +133,17 @@ export function probeFlowEdges(
       id: `${PROBE_EDGE_PREFIX}${key}`,
       source,
       target,
-      sourceHandle: source.startsWith('ns:') ? 'right' : 'probe-out',
-      targetHandle: target.startsWith('ns:') ? 'left' : sameLane ? 'probe-in-right' : 'probe-in',
+      sourceHandle: source.startsWith('ns:') || source.startsWith('grp:') ? 'right' : 'probe-out',
+      targetHandle:
+        target.startsWith('ns:') || target.startsWith('grp:')
+          ? 'left'
+          : sameLane
+            ? 'probe-in-right'
+            : 'probe-in',
       type: 'default',
       label: `${st.glyph} ${r.decisive ?? `${r.target.port} ok`}${findingsByPath.get(key) ? ` · ⚑${findingsByPath.get(key)}` : ''}`,
       style: { stroke: st.stroke, strokeWidth: selected ? 4 : 2.5, strokeDasharray: st.strokeDasharray },
-      labelStyle: { fill: st.stroke, fontWeight: 700 },
+      labelStyle: { fill: st.stroke, fontWeight: 700, ...(compact ? COMPACT_LABEL : {}) },
       labelBgPadding: [4, 2] as [number, number],
       labelShowBg: true,
       markerEnd: { type: MarkerType.ArrowClosed, color: st.stroke },

@@ -1,25 +1,22 @@
 'use client';
 import { dashboardStore } from '@/lib/client/store';
 import type { Finding } from '@/lib/model/topology';
+import { reveal } from '../graph/reveal';
 import { useDashboard } from '../useDashboard';
-import { useAllFindings } from '../useFindings';
+import { useFindingsInView } from '../useFindings';
 import { FindingCard } from './FindingCard';
 
 function selectSubject(f: Finding): void {
-  const { select } = dashboardStore.getState();
-  if (f.subject.kind === 'container') select({ kind: 'container', id: f.subject.id });
-  else if (f.subject.kind === 'probe') select({ kind: 'probe', id: f.subject.id });
-  else if (f.subject.kind === 'network') select({ kind: 'network', id: f.subject.id });
+  const { kind, id } = f.subject;
+  if (kind === 'container' || kind === 'network') reveal({ kind, id });
+  else if (kind === 'probe') dashboardStore.getState().select({ kind: 'probe', id });
 }
 
 export function FindingsList() {
-  const findings = useAllFindings();
-  const project = useDashboard((s) => s.project);
-  const containers = useDashboard((s) => s.topology?.containers ?? null);
-  if (!containers) return null;
-  const inProject = (id: string) =>
-    !project || containers.find((c) => c.id === id)?.compose?.project === project;
-  const shown = findings.filter((f) => f.subject.kind !== 'container' || inProject(f.subject.id));
+  // The list follows the filter: findings about other stacks are not in view.
+  const shown = useFindingsInView();
+  const loaded = useDashboard((s) => s.topology !== null);
+  if (!loaded) return null;
   return (
     <div data-testid="findings-list">
       {shown.length === 0 && (

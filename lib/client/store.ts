@@ -42,7 +42,12 @@ export interface ProbeFailure {
 
 export interface DashboardState {
   topology: Topology | null;
+  /** The server's version of `topology`; a topology:change applies only to this version. */
   version: number;
+  /**
+   * When `topology` was last known current: its last change, or the moment the link or the
+   * engine was lost (the server sends nothing while nothing changes).
+   */
   receivedAt: number | null;
   engine: EngineState | null;
   link: Link;
@@ -61,8 +66,15 @@ export interface DashboardState {
   /** Finished runbooks by id, and the ones still running (id → what). */
   runbooks: Record<string, RunbookReport>;
   runbooksRunning: Record<string, { from: string; to: string; error?: string }>;
+  /** Groups opened or closed by hand (group key → open); the rest follow the host's size. */
+  expanded: Record<string, boolean>;
+  /** A request to move the view: to these graph node ids, or (null) to everything drawn. */
+  fitRequest: { seq: number; nodeIds: string[] | null };
   select: (s: Selection) => void;
   setProject: (p: string | null) => void;
+  setExpanded: (groupKey: string, open: boolean) => void;
+  /** Bring graph nodes into view (after the next render has drawn them). */
+  requestFit: (nodeIds: string[] | null) => void;
   setTab: (t: SideTab) => void;
   setForm: (f: Partial<ProbeForm>) => void;
 }
@@ -85,8 +97,14 @@ export const dashboardStore = createStore<DashboardState>()((set) => ({
   probeFindings: [],
   runbooks: {},
   runbooksRunning: {},
+  expanded: {},
+  fitRequest: { seq: 0, nodeIds: null },
   select: (selection) => set({ selection }),
-  setProject: (project) => set({ project }),
+  // A new filter is a new picture: fit it, and let its groups open by the usual rule.
+  setProject: (project) =>
+    set((s) => ({ project, expanded: {}, fitRequest: { seq: s.fitRequest.seq + 1, nodeIds: null } })),
+  setExpanded: (key, open) => set((s) => ({ expanded: { ...s.expanded, [key]: open } })),
+  requestFit: (nodeIds) => set((s) => ({ fitRequest: { seq: s.fitRequest.seq + 1, nodeIds } })),
   setTab: (tab) => set({ tab, selection: null }),
   setForm: (f) => set((s) => ({ form: { ...s.form, ...f } })),
 }));

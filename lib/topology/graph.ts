@@ -1,12 +1,28 @@
 import type { Container, Finding, Listener, Namespace, Network, Severity, Topology } from '../model/topology';
 import { hostPort } from '../util/address';
+import {
+  compareGroups,
+  type ExpansionInput,
+  type GroupKind,
+  type GroupRef,
+  groupNodeId,
+  groupOf,
+  isExpanded,
+} from './groups';
+import { G, type Lane, layoutLanes, type Point, type Rect, shelfPack } from './layout';
 
 /**
  * Topology → the drawable graph: framework-free nodes and edges with stable ids, sizes and
  * positions. React Flow only renders what this returns (components/graph).
+ *
+ * A pipeline of small passes, each linear in the size of the host: boxes (one per network
+ * namespace) → groups (compose project, or network) → which groups are open → geometry →
+ * nodes → edges, re-pointed at the group card when an end sits inside a closed group.
  */
 
-export type NodeKind = 'namespace' | 'container' | 'network';
+export { G } from './layout';
+
+export type NodeKind = 'namespace' | 'container' | 'network' | 'group';
 
 export interface ListenerRow {
   text: string;
@@ -24,6 +40,8 @@ export interface NamespaceData {
   listeners: ListenerRow[];
   hiddenListeners: number;
   listenerNote: string | null;
+  /** Workload listeners bound to loopback only: shown even in the compact drawing. */
+  loopbackOnly: number;
   worst: Severity | null;
 }
 
@@ -57,15 +75,35 @@ export interface NetworkData {
   attached: number;
 }
 
-export type NodeData = NamespaceData | ContainerData | NetworkData;
+export interface GroupData {
+  kind: 'group';
+  groupKey: string;
+  groupKind: GroupKind;
+  label: string;
+  expanded: boolean;
+  containers: number;
+  running: number;
+  namespaces: number;
+  networks: number;
+  worst: Severity | null;
+  findingCount: number;
+  /** The title of the worst finding, so a closed card says what is wrong inside. */
+  worstTitle: string | null;
+  /** Host ports published into the group (drawn as edges only when the group is open). */
+  published: number;
+}
+
+export type NodeData = NamespaceData | ContainerData | NetworkData | GroupData;
 
 export interface GraphNode {
   id: string;
   type: NodeKind;
   parentId?: string;
-  position: { x: number; y: number };
+  position: Point;
   width: number;
   height: number;
+  /** Open groups are frames drawn behind their content. */
+  zIndex?: number;
   data: NodeData;
 }
 
@@ -84,31 +122,11 @@ export interface GraphEdge {
 export interface Graph {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Node ids hidden in a closed group → the group card that stands for them. */
+  hiddenIn: Map<string, string>;
 }
 
-export interface GraphFilter {
-  project?: string | null;
-}
-
-// Geometry (px). Heights are computed here so the layout knows them before rendering.
-export const G = {
-  nsWidth: 300,
-  nsHeader: 52,
-  nsPad: 10,
-  ctrHeight: 76,
-  ctrGap: 8,
-  listenerHeader: 22,
-  listenerRow: 18,
-  maxListeners: 8,
-  netWidth: 300,
-  netHeight: 96,
-  laneGap: 60,
-  rowGap: 28,
-  netToNs: 70,
-  rowsPerColumn: 3,
-  hostX: 0,
-  lanesX: 420,
-} as const;
+export interface GraphFilter extends ExpansionInput {}
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 export function worstOf(fs: Finding[]): Severity | null {
@@ -117,10 +135,16 @@ export function worstOf(fs: Finding[]): Severity | null {
     null,
   );
 }
+function worseOf(a: Severity | null, b: Severity | null): Severity | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return SEVERITY_RANK[a] <= SEVERITY_RANK[b] ? a : b;
+}
 
 export const nodeIdForNamespaceKey = (key: string) => `ns:${key}`;
 export const nodeIdForContainer = (id: string) => `ctr:${id}`;
 export const nodeIdForNetwork = (id: string) => `net:${id}`;
+export { groupNodeId } from './groups';
 
 /** Compose prefixes network names with the project; inside a project box the suffix is enough. */
 function shortNetName(name: string, project: string | undefined): string {
@@ -163,6 +187,7 @@ interface Box {
   members: Container[];
   networks: string[];
   sortKey: string;
+  group: GroupRef | null;
 }
 
 function containerSortKey(c: Container): string {
@@ -186,6 +211,7 @@ function boxes(t: Topology, keep: (c: Container) => boolean): Box[] {
       ),
       networks: [...new Set(members.flatMap((m) => m.networks))].sort(),
       sortKey: owner ? containerSortKey(owner) : ns.key,
+      group: ns.kind === 'host' || !owner ? null : groupOf(owner),
     });
   }
   for (const c of t.containers) {
@@ -197,6 +223,7 @@ function boxes(t: Topology, keep: (c: Container) => boolean): Box[] {
       members: [c],
       networks: [...c.networks].sort(),
       sortKey: containerSortKey(c),
+      group: groupOf(c),
     });
   }
   return out;
@@ -214,14 +241,146 @@ function namespaceTitle(b: Box): { title: string; subtitle: string } {
   return { title: b.members[0]?.name ?? b.key, subtitle: `${b.ns?.id ?? ''}${shared}` };
 }
 
-function findingsFor(t: Topology, containerId: string): Finding[] {
-  return t.findings.filter(
-    (f) => f.subject.id === containerId || f.related.some((r) => r.id === containerId),
-  );
+/** Findings per container id (subject or related), built once: rules × containers would be quadratic. */
+function findingIndex(t: Topology): Map<string, Finding[]> {
+  const m = new Map<string, Finding[]>();
+  const add = (id: string, f: Finding) => {
+    const list = m.get(id);
+    if (!list) m.set(id, [f]);
+    else if (list[list.length - 1] !== f) list.push(f);
+  };
+  for (const f of t.findings) {
+    add(f.subject.id, f);
+    for (const r of f.related) add(r.id, f);
+  }
+  return m;
 }
 
 export function projectsOf(t: Topology): string[] {
   return [...new Set(t.containers.map((c) => c.compose?.project).filter((p): p is string => !!p))].sort();
+}
+
+function namespaceNode(b: Box, members: Container[], at: Point, worst: Severity | null): GraphNode {
+  const { rows, hidden } = b.ns ? listenerRows(b.ns) : { rows: [], hidden: 0 };
+  const note =
+    b.ns && b.ns.listenerSource === 'unavailable'
+      ? `listeners unavailable${b.ns.errors[0] ? `: ${b.ns.errors[0]}` : ''}`
+      : b.ns && b.ns.listenerSource === 'exec'
+        ? 'listeners read with docker exec'
+        : null;
+  const { title, subtitle } = namespaceTitle(b);
+  return {
+    id: nodeIdForNamespaceKey(b.key),
+    type: 'namespace',
+    position: at,
+    width: b.variant === 'host' ? G.hostWidth : G.nsWidth,
+    height: boxHeight(b, members.length),
+    data: {
+      kind: 'namespace',
+      nsKey: b.key,
+      nsId: b.ns?.id ?? null,
+      variant: b.variant,
+      title,
+      subtitle,
+      listeners: rows,
+      hiddenListeners: hidden,
+      listenerNote: note,
+      loopbackOnly: (b.ns?.listeners ?? []).filter((l) => l.scope === 'loopback' && l.role === 'workload')
+        .length,
+      worst,
+    },
+  };
+}
+
+function boxHeight(b: Box, members: number): number {
+  const { rows, hidden } = b.ns ? listenerRows(b.ns) : { rows: [], hidden: 0 };
+  const note = !!b.ns && (b.ns.listenerSource === 'unavailable' || b.ns.listenerSource === 'exec');
+  return namespaceHeight(members, rows.length, hidden > 0, note);
+}
+
+function containerNode(c: Container, parent: GraphNode, i: number, fs: Finding[]): GraphNode {
+  return {
+    id: nodeIdForContainer(c.id),
+    type: 'container',
+    parentId: parent.id,
+    position: { x: G.nsPad, y: G.nsHeader + i * (G.ctrHeight + G.ctrGap) },
+    width: parent.width - 2 * G.nsPad,
+    height: G.ctrHeight,
+    data: {
+      kind: 'container',
+      containerId: c.id,
+      name: c.name,
+      state: c.state,
+      health: c.health,
+      service: c.compose?.service ?? null,
+      project: c.compose?.project ?? null,
+      image: c.image,
+      mode:
+        c.networkModeKind === 'container'
+          ? `shares ${c.sharesNetnsWith?.slice(0, 12)}`
+          : c.networkModeKind === 'network' || c.networkModeKind === 'default'
+            ? 'bridge'
+            : c.networkModeKind,
+      ports: c.ports.map((p) => `${hostPort(p.hostIp, p.hostPort)}→${p.containerPort}/${p.protocol}`),
+      addresses: c.attachments.map(
+        (a) => `${shortNetName(a.networkName, c.compose?.project)} ${a.ipv4 ?? a.ipv6 ?? '—'}`,
+      ),
+      worst: worstOf(fs),
+      findingCount: fs.length,
+    },
+  };
+}
+
+function networkNode(n: Network, at: Point): GraphNode {
+  return {
+    id: nodeIdForNetwork(n.id),
+    type: 'network',
+    position: at,
+    width: G.netWidth,
+    height: G.netHeight,
+    data: {
+      kind: 'network',
+      networkId: n.id,
+      name: n.name,
+      driver: n.driver,
+      subnet: n.subnets.join(', ') || '—',
+      gateway: n.gateways.join(', ') || '—',
+      mtu: n.mtu,
+      embeddedDns: n.embeddedDns,
+      internal: n.internal,
+      attached: n.containerIds.length,
+    },
+  };
+}
+
+interface GroupPlan {
+  ref: GroupRef;
+  boxes: Box[];
+  networks: Network[];
+  expanded: boolean;
+}
+
+/** Each shown network belongs to the group that uses it most (ties: the group's order). */
+function networkOwners(networks: Network[], plans: GroupPlan[]): Map<string, GroupPlan> {
+  const owner = new Map<string, GroupPlan>();
+  const best = new Map<string, number>();
+  for (const p of plans) {
+    const uses = new Map<string, number>();
+    for (const b of p.boxes) for (const n of b.networks) uses.set(n, (uses.get(n) ?? 0) + 1);
+    for (const [n, count] of uses) {
+      if (count > (best.get(n) ?? 0)) {
+        best.set(n, count);
+        owner.set(n, p);
+      }
+    }
+  }
+  for (const n of networks) {
+    if (owner.has(n.name)) continue;
+    // Unused networks sit with their project, or form a group of their own.
+    const p = plans.find((x) => x.ref.kind === 'project' && x.ref.label === n.composeProject);
+    if (p) owner.set(n.name, p);
+  }
+  return owner;
 }
 
 export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
@@ -229,6 +388,8 @@ export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
   const all = boxes(t, keep);
   const hostBox = all.find((b) => b.variant === 'host');
   const nsBoxes = all.filter((b) => b.variant !== 'host');
+  const findings = findingIndex(t);
+  const findingsOf = (id: string) => findings.get(id) ?? [];
 
   const usedNets = new Set(nsBoxes.flatMap((b) => b.networks));
   const networks: Network[] = t.networks.filter(
@@ -237,123 +398,169 @@ export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
       n.driver !== 'host' &&
       (usedNets.has(n.name) || (filter.project ? n.composeProject === filter.project : true)),
   );
-  const laneOf = (b: Box) => b.networks.find((n) => networks.some((x) => x.name === n)) ?? null;
+
+  // Groups, in a stable order.
+  const plans = new Map<string, GroupPlan>();
+  const planFor = (ref: GroupRef) => {
+    let p = plans.get(ref.key);
+    if (!p) {
+      p = { ref, boxes: [], networks: [], expanded: false };
+      plans.set(ref.key, p);
+    }
+    return p;
+  };
+  for (const b of nsBoxes) if (b.group) planFor(b.group).boxes.push(b);
+  const owners = networkOwners(networks, [...plans.values()]);
+  for (const n of networks) {
+    const p = owners.get(n.name) ?? planFor({ key: `n:${n.name}`, kind: 'network', label: n.name });
+    owners.set(n.name, p);
+    p.networks.push(n);
+  }
+  const ordered = [...plans.values()].sort((a, b) => compareGroups(a.ref, b.ref));
+  const visibleContainers = nsBoxes.reduce((s, b) => s + b.members.length, 0);
+  for (const p of ordered) p.expanded = isExpanded(p.ref.key, visibleContainers, ordered.length, filter);
 
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
+  const hiddenIn = new Map<string, string>();
 
-  const addNamespace = (b: Box, x: number, y: number): GraphNode => {
-    const { rows, hidden } = b.ns ? listenerRows(b.ns) : { rows: [], hidden: 0 };
+  const pushNamespace = (b: Box, at: Point) => {
     // Host namespace members are host-network containers; only those kept by the filter.
     const members = b.variant === 'host' ? b.members.filter(keep) : b.members;
-    const note =
-      b.ns && b.ns.listenerSource === 'unavailable'
-        ? `listeners unavailable${b.ns.errors[0] ? `: ${b.ns.errors[0]}` : ''}`
-        : b.ns && b.ns.listenerSource === 'exec'
-          ? 'listeners read with docker exec'
-          : null;
-    const { title, subtitle } = namespaceTitle(b);
-    const id = nodeIdForNamespaceKey(b.key);
-    const worst = worstOf(members.flatMap((m) => findingsFor(t, m.id)));
-    const node: GraphNode = {
-      id,
-      type: 'namespace',
-      position: { x, y },
-      width: b.variant === 'host' ? G.nsWidth + 40 : G.nsWidth,
-      height: namespaceHeight(members.length, rows.length, hidden > 0, note !== null),
-      data: {
-        kind: 'namespace',
-        nsKey: b.key,
-        nsId: b.ns?.id ?? null,
-        variant: b.variant,
-        title,
-        subtitle,
-        listeners: rows,
-        hiddenListeners: hidden,
-        listenerNote: note,
-        worst,
-      },
-    };
+    const worst = worstOf(members.flatMap((m) => findingsOf(m.id)));
+    const node = namespaceNode(b, members, at, worst);
     nodes.push(node);
     members.forEach((c, i) => {
-      const fs = findingsFor(t, c.id);
-      nodes.push({
-        id: nodeIdForContainer(c.id),
-        type: 'container',
-        parentId: id,
-        position: { x: G.nsPad, y: G.nsHeader + i * (G.ctrHeight + G.ctrGap) },
-        width: node.width - 2 * G.nsPad,
-        height: G.ctrHeight,
-        data: {
-          kind: 'container',
-          containerId: c.id,
-          name: c.name,
-          state: c.state,
-          health: c.health,
-          service: c.compose?.service ?? null,
-          project: c.compose?.project ?? null,
-          image: c.image,
-          mode:
-            c.networkModeKind === 'container'
-              ? `shares ${c.sharesNetnsWith?.slice(0, 12)}`
-              : c.networkModeKind === 'network' || c.networkModeKind === 'default'
-                ? 'bridge'
-                : c.networkModeKind,
-          ports: c.ports.map((p) => `${hostPort(p.hostIp, p.hostPort)}→${p.containerPort}/${p.protocol}`),
-          addresses: c.attachments.map(
-            (a) => `${shortNetName(a.networkName, c.compose?.project)} ${a.ipv4 ?? a.ipv6 ?? '—'}`,
-          ),
-          worst: worstOf(fs),
-          findingCount: fs.length,
-        },
-      });
+      nodes.push(containerNode(c, node, i, findingsOf(c.id)));
     });
-    return node;
   };
 
-  // Column 0: the host's own namespace.
-  if (hostBox) addNamespace(hostBox, G.hostX, 0);
+  if (hostBox) pushNamespace(hostBox, { x: G.hostX, y: 0 });
 
-  // One lane per network, network node on top, its namespaces stacked below in fixed-size
-  // columns, so a change in one container moves at most the boxes below it in its lane.
-  const lanes: Array<{ net: Network | null; items: Box[] }> = networks.map((n) => ({ net: n, items: [] }));
-  const noNet: Box[] = [];
-  for (const b of nsBoxes) {
-    const lane = laneOf(b);
-    const l = lane ? lanes.find((x) => x.net?.name === lane) : undefined;
-    if (l) l.items.push(b);
-    else noNet.push(b);
+  // Geometry of each group: an open block of lanes, or a closed card.
+  const blocks = ordered.map((p) => {
+    if (!p.expanded) return { p, lanes: null, width: G.cardWidth, height: G.cardHeight };
+    const mine = new Set(p.networks.map((n) => n.name));
+    const laneByNet = new Map<string, Lane>(
+      p.networks.map((n) => [n.name, { networkNodeId: nodeIdForNetwork(n.id), items: [] }]),
+    );
+    const foreign = new Map<string, Lane>();
+    const noNet: Lane = { networkNodeId: null, items: [] };
+    const sorted = [...p.boxes].sort(
+      (a, b) => a.sortKey.localeCompare(b.sortKey) || a.key.localeCompare(b.key),
+    );
+    for (const b of sorted) {
+      const item = { id: nodeIdForNamespaceKey(b.key), height: boxHeight(b, b.members.length) };
+      const net = b.networks.find((n) => mine.has(n)) ?? b.networks.find((n) => owners.has(n));
+      if (net && laneByNet.has(net)) laneByNet.get(net)?.items.push(item);
+      else if (net) {
+        const lane = foreign.get(net) ?? { networkNodeId: null, items: [] };
+        lane.items.push(item);
+        foreign.set(net, lane);
+      } else noNet.items.push(item);
+    }
+    const lanes = [...laneByNet.values(), ...foreign.values(), ...(noNet.items.length ? [noNet] : [])];
+    const laid = layoutLanes(lanes);
+    return {
+      p,
+      lanes: laid,
+      width: Math.max(G.cardWidth, laid.width + 2 * G.groupPad),
+      height: G.groupHeader + laid.height + G.groupPad,
+    };
+  });
+  const origins = shelfPack(
+    blocks.map((b) => ({ id: b.p.ref.key, width: b.width, height: b.height })),
+    { x: G.lanesX, y: 0 },
+  );
+
+  for (const block of blocks) {
+    const { p } = block;
+    const at = origins.get(p.ref.key) as Point;
+    const gid = groupNodeId(p.ref.key);
+    const members = p.boxes.flatMap((b) => b.members);
+    const groupFindings = [...new Set(members.flatMap((m) => findingsOf(m.id)))];
+    const worst = worstOf(groupFindings);
+    nodes.push({
+      id: gid,
+      type: 'group',
+      position: at,
+      width: block.width,
+      height: block.height,
+      ...(p.expanded ? { zIndex: -1 } : {}),
+      data: {
+        kind: 'group',
+        groupKey: p.ref.key,
+        groupKind: p.ref.kind,
+        label: p.ref.label,
+        expanded: p.expanded,
+        containers: members.length,
+        running: members.filter((m) => m.state === 'running').length,
+        namespaces: p.boxes.filter((b) => b.variant === 'container').length,
+        // The networks its members are on, wherever they are drawn.
+        networks: new Set(members.flatMap((m) => m.networks)).size,
+        worst,
+        findingCount: groupFindings.length,
+        worstTitle: groupFindings.find((f) => f.severity === worst)?.title ?? null,
+        published: members.reduce((n, m) => n + m.ports.length, 0),
+      },
+    });
+    if (!block.lanes) {
+      for (const b of p.boxes) {
+        hiddenIn.set(nodeIdForNamespaceKey(b.key), gid);
+        for (const c of b.members) hiddenIn.set(nodeIdForContainer(c.id), gid);
+      }
+      for (const n of p.networks) hiddenIn.set(nodeIdForNetwork(n.id), gid);
+      continue;
+    }
+    const origin = { x: at.x + G.groupPad, y: at.y + G.groupHeader };
+    const pos = (id: string): Point => {
+      const rel = block.lanes?.positions.get(id) ?? { x: 0, y: 0 };
+      return { x: origin.x + rel.x, y: origin.y + rel.y };
+    };
+    for (const n of p.networks) nodes.push(networkNode(n, pos(nodeIdForNetwork(n.id))));
+    for (const b of p.boxes) pushNamespace(b, pos(nodeIdForNamespaceKey(b.key)));
   }
-  if (noNet.length) lanes.push({ net: null, items: noNet });
 
-  let x = G.lanesX;
-  for (const lane of lanes) {
-    lane.items.sort((a, b) => a.sortKey.localeCompare(b.sortKey) || a.key.localeCompare(b.key));
-    const cols = Math.max(1, Math.ceil(lane.items.length / G.rowsPerColumn));
-    const laneWidth = Math.max(G.netWidth, cols * G.nsWidth + (cols - 1) * 24);
-    if (lane.net) {
-      const n = lane.net;
-      nodes.push({
-        id: nodeIdForNetwork(n.id),
-        type: 'network',
-        position: { x, y: 0 },
-        width: G.netWidth,
-        height: G.netHeight,
-        data: {
-          kind: 'network',
-          networkId: n.id,
-          name: n.name,
-          driver: n.driver,
-          subnet: n.subnets.join(', ') || '—',
-          gateway: n.gateways.join(', ') || '—',
-          mtu: n.mtu,
-          embeddedDns: n.embeddedDns,
-          internal: n.internal,
-          attached: n.containerIds.length,
-        },
-      });
-      if (hostBox && n.gateways.length)
-        edges.push({
+  // Edges, re-pointed at the card of a closed group and merged when several become one.
+  const shown = (id: string) => hiddenIn.get(id) ?? id;
+  const merged = new Map<string, GraphEdge & { count: number }>();
+  const addEdge = (e: GraphEdge) => {
+    const source = shown(e.source);
+    const target = shown(e.target);
+    if (source === target) return;
+    const rerouted = source !== e.source || target !== e.target;
+    // Into a closed group only what is wrong is drawn: a card counts its published ports
+    // instead of a fan of edges from the host to every card.
+    if (rerouted && e.kind === 'publish' && e.severity !== 'error') return;
+    const key = rerouted ? `${e.kind}:${source}->${target}` : e.id;
+    const prev = merged.get(key);
+    if (prev) {
+      prev.count++;
+      prev.severity = worseOf(prev.severity, e.severity);
+      prev.label = e.kind === 'publish' ? `${prev.count} published ports with a loopback-only listener` : '';
+      return;
+    }
+    merged.set(key, {
+      ...e,
+      id: rerouted ? `agg:${key}` : e.id,
+      source,
+      target,
+      // A closed card has one handle per side.
+      sourceHandle: source.startsWith('grp:')
+        ? e.kind === 'attachment'
+          ? 'bottom'
+          : 'right'
+        : e.sourceHandle,
+      targetHandle: target.startsWith('grp:') ? (e.kind === 'attachment' ? 'top' : 'left') : e.targetHandle,
+      count: 1,
+    });
+  };
+
+  const netByName = new Map(networks.map((n) => [n.name, n]));
+  if (hostBox)
+    for (const n of networks)
+      if (n.gateways.length && !hiddenIn.has(nodeIdForNetwork(n.id)))
+        addEdge({
           id: `gw:${n.id}`,
           source: nodeIdForNamespaceKey('host'),
           target: nodeIdForNetwork(n.id),
@@ -363,25 +570,18 @@ export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
           label: `gw ${n.gateways[0]}`,
           severity: null,
         });
-    }
-    const colY = new Array<number>(cols).fill(G.netHeight + G.netToNs);
-    lane.items.forEach((b, i) => {
-      const col = Math.floor(i / G.rowsPerColumn);
-      const node = addNamespace(b, x + col * (G.nsWidth + 24), colY[col] as number);
-      colY[col] = (colY[col] as number) + node.height + G.rowGap;
-    });
-    x += laneWidth + G.laneGap;
-  }
-
-  // Edges: network attachments (with the IP each member got) and published ports.
-  const netByName = new Map(networks.map((n) => [n.name, n]));
+  // The loopback-only finding's id ends with the port it is about.
+  const loopbackOnly = new Map<string, string[]>();
+  for (const f of t.findings)
+    if (f.rule === 'loopback-only-listener')
+      loopbackOnly.set(f.subject.id, [...(loopbackOnly.get(f.subject.id) ?? []), f.id]);
   for (const b of nsBoxes) {
     const target = nodeIdForNamespaceKey(b.key);
     for (const c of b.members) {
       for (const a of c.attachments) {
         const n = netByName.get(a.networkName);
         if (!n) continue;
-        edges.push({
+        addEdge({
           id: `att:${c.id}:${n.id}`,
           source: nodeIdForNetwork(n.id),
           target,
@@ -398,13 +598,9 @@ export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
         const k = `${p.hostIp}:${p.hostPort}/${p.protocol}`;
         if (seen.has(k)) continue;
         seen.add(k);
-        const loopbackOnly = t.findings.some(
-          (f) =>
-            f.rule === 'loopback-only-listener' &&
-            f.subject.id === c.id &&
-            f.id.endsWith(`${p.protocol}-${p.containerPort}`),
-        );
-        edges.push({
+        const suffix = `${p.protocol}-${p.containerPort}`;
+        const bad = (loopbackOnly.get(c.id) ?? []).some((id) => id.endsWith(suffix));
+        addEdge({
           id: `pub:${c.id}:${k}`,
           source: nodeIdForNamespaceKey('host'),
           target,
@@ -412,10 +608,27 @@ export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
           targetHandle: 'left',
           kind: 'publish',
           label: `${hostPort(p.hostIp, p.hostPort)} → ${p.containerPort}/${p.protocol}`,
-          severity: loopbackOnly ? 'error' : null,
+          severity: bad ? 'error' : null,
         });
       }
     }
   }
-  return { nodes, edges };
+  for (const { count: _count, ...e } of merged.values()) edges.push(e);
+  return { nodes, edges, hiddenIn };
+}
+
+/** Every node's rectangle in graph space (children are stored relative to their namespace). */
+export function absoluteRects(g: Graph): Map<string, Rect> {
+  const out = new Map<string, Rect>();
+  for (const n of g.nodes) {
+    // Parents come before children, so the parent's rectangle is already known.
+    const p = n.parentId ? out.get(n.parentId) : undefined;
+    out.set(n.id, {
+      x: n.position.x + (p?.x ?? 0),
+      y: n.position.y + (p?.y ?? 0),
+      width: n.width,
+      height: n.height,
+    });
+  }
+  return out;
 }

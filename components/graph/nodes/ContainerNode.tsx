@@ -3,6 +3,7 @@ import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import type { ContainerData } from '@/lib/topology/graph';
 import { SeverityBadge } from '../SeverityBadge';
+import { useCompact } from '../useCompact';
 
 export type ContainerFlowNode = Node<ContainerData & Record<string, unknown>, 'container'>;
 
@@ -16,8 +17,44 @@ const STATE_STYLE: Record<string, string> = {
   removing: 'bg-slate-500',
 };
 
+function Details({ data, down }: { data: ContainerData; down: boolean }) {
+  return (
+    <>
+      <div className="flex items-center gap-1.5">
+        <span
+          className={`inline-block h-2 w-2 shrink-0 rounded-full ${STATE_STYLE[data.state] ?? 'bg-slate-500'}`}
+          aria-hidden
+        />
+        <span className="truncate font-semibold">{data.name}</span>
+        <SeverityBadge severity={data.worst} count={data.findingCount} />
+      </div>
+      <div className="mt-0.5 flex gap-2 truncate text-[11px] text-slate-400">
+        <span data-testid="container-state">
+          {down ? data.state : data.health === 'none' ? 'running' : data.health}
+        </span>
+        <span>· {data.mode}</span>
+        {data.service && <span className="truncate">· {data.service}</span>}
+      </div>
+      {data.addresses.length > 0 && (
+        <div
+          className="mt-0.5 truncate font-mono text-[10px] text-indigo-300"
+          title={data.addresses.join(', ')}
+        >
+          {data.addresses.join(' · ')}
+        </div>
+      )}
+      {data.ports.length > 0 && (
+        <div className="mt-0.5 truncate font-mono text-[10px] text-sky-300" title={data.ports.join(', ')}>
+          ⇢ {data.ports.join(', ')}
+        </div>
+      )}
+    </>
+  );
+}
+
 function ContainerNodeView({ data, selected }: NodeProps<ContainerFlowNode>) {
   const down = data.state !== 'running';
+  const compact = useCompact();
   return (
     <div
       data-testid="container-node"
@@ -46,33 +83,18 @@ function ContainerNodeView({ data, selected }: NodeProps<ContainerFlowNode>) {
         position={Position.Right}
         className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-500"
       />
-      <div className="flex items-center gap-1.5">
-        <span
-          className={`inline-block h-2 w-2 shrink-0 rounded-full ${STATE_STYLE[data.state] ?? 'bg-slate-500'}`}
-          aria-hidden
-        />
-        <span className="truncate font-semibold">{data.name}</span>
-        <SeverityBadge severity={data.worst} count={data.findingCount} />
-      </div>
-      <div className="mt-0.5 flex gap-2 truncate text-[11px] text-slate-400">
-        <span data-testid="container-state">
-          {down ? data.state : data.health === 'none' ? 'running' : data.health}
-        </span>
-        <span>· {data.mode}</span>
-        {data.service && <span className="truncate">· {data.service}</span>}
-      </div>
-      {data.addresses.length > 0 && (
-        <div
-          className="mt-0.5 truncate font-mono text-[10px] text-indigo-300"
-          title={data.addresses.join(', ')}
-        >
-          {data.addresses.join(' · ')}
+      {compact ? (
+        // Semantic zoom: the name only, in type that stays readable when zoomed out.
+        <div className="flex h-full items-center gap-2">
+          <span
+            className={`inline-block h-4 w-4 shrink-0 rounded-full ${STATE_STYLE[data.state] ?? 'bg-slate-500'}`}
+            aria-hidden
+          />
+          <span className="truncate text-[22px] font-semibold leading-tight">{data.name}</span>
+          <SeverityBadge severity={data.worst} count={data.findingCount} large />
         </div>
-      )}
-      {data.ports.length > 0 && (
-        <div className="mt-0.5 truncate font-mono text-[10px] text-sky-300" title={data.ports.join(', ')}>
-          ⇢ {data.ports.join(', ')}
-        </div>
+      ) : (
+        <Details data={data} down={down} />
       )}
     </div>
   );

@@ -3,6 +3,7 @@ import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import type { ListenerRow, NamespaceData } from '@/lib/topology/graph';
 import { SeverityBadge } from '../SeverityBadge';
+import { useCompact } from '../useCompact';
 
 export type NamespaceFlowNode = Node<NamespaceData & Record<string, unknown>, 'namespace'>;
 
@@ -28,7 +29,7 @@ function ListenerLine({ l }: { l: ListenerRow }) {
       <span aria-hidden>{glyph}</span>
       <span className="truncate">{l.text}</span>
       {loop && (
-        <span className="ml-auto shrink-0 rounded bg-amber-500/20 px-1 text-[9px] uppercase">
+        <span className="ml-auto shrink-0 rounded bg-amber-500/20 px-1 text-[10px] uppercase">
           loopback only
         </span>
       )}
@@ -36,7 +37,34 @@ function ListenerLine({ l }: { l: ListenerRow }) {
   );
 }
 
+const KIND_LABEL: Record<NamespaceData['variant'], string> = {
+  host: 'host netns',
+  stopped: 'not running',
+  container: 'network namespace',
+};
+
+/** Zoomed out: what kind of box this is and whether something listens on loopback only. */
+function CompactBody({ data }: { data: NamespaceData }) {
+  const workload = data.listeners.filter((l) => l.role === 'workload').length;
+  return (
+    <>
+      <div className="flex items-center gap-2 px-2.5 pt-1">
+        <span className="truncate text-[20px] font-semibold text-slate-300">{KIND_LABEL[data.variant]}</span>
+        <SeverityBadge severity={data.worst} large />
+      </div>
+      {(data.loopbackOnly > 0 || workload > 0) && (
+        <div
+          className={`absolute inset-x-2.5 bottom-1.5 truncate text-[20px] ${data.loopbackOnly ? 'text-amber-300' : 'text-emerald-300'}`}
+        >
+          {data.loopbackOnly ? `◌ ${data.loopbackOnly} loopback only` : `● ${workload} listening`}
+        </div>
+      )}
+    </>
+  );
+}
+
 function NamespaceNodeView({ data, selected }: NodeProps<NamespaceFlowNode>) {
+  const compact = useCompact();
   return (
     <div
       data-testid="namespace-node"
@@ -47,14 +75,18 @@ function NamespaceNodeView({ data, selected }: NodeProps<NamespaceFlowNode>) {
       <Handle type="target" id="top" position={Position.Top} className="!bg-slate-500" />
       <Handle type="target" id="left" position={Position.Left} className="!bg-slate-500" />
       <Handle type="source" id="right" position={Position.Right} className="!bg-sky-500" />
+      {compact ? <CompactBody data={data} /> : <DetailBody data={data} />}
+    </div>
+  );
+}
+
+function DetailBody({ data }: { data: NamespaceData }) {
+  return (
+    <>
       <div className="flex items-start gap-2 px-2.5 pt-1.5">
         <div className="min-w-0">
           <div className="truncate text-[10px] font-semibold uppercase tracking-wide text-slate-400">
-            {data.variant === 'host'
-              ? 'host netns'
-              : data.variant === 'stopped'
-                ? 'not running'
-                : 'network namespace'}
+            {KIND_LABEL[data.variant]}
           </div>
           <div className="truncate font-mono text-[11px] text-slate-300">{data.subtitle}</div>
         </div>
@@ -80,7 +112,7 @@ function NamespaceNodeView({ data, selected }: NodeProps<NamespaceFlowNode>) {
           </ul>
         </div>
       )}
-    </div>
+    </>
   );
 }
 

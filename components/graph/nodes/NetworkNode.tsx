@@ -2,10 +2,12 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import type { NetworkData } from '@/lib/topology/graph';
+import { useCompact } from '../useCompact';
 
 export type NetworkFlowNode = Node<NetworkData & Record<string, unknown>, 'network'>;
 
 function NetworkNodeView({ data, selected }: NodeProps<NetworkFlowNode>) {
+  const compact = useCompact();
   return (
     <div
       data-testid="network-node"
@@ -14,6 +16,23 @@ function NetworkNodeView({ data, selected }: NodeProps<NetworkFlowNode>) {
     >
       <Handle type="target" id="left" position={Position.Left} className="!bg-indigo-400" />
       <Handle type="source" id="bottom" position={Position.Bottom} className="!bg-indigo-400" />
+      {compact ? (
+        <>
+          <div className="truncate text-[22px] font-semibold text-slate-100">{data.name}</div>
+          <div className="truncate text-[20px] text-indigo-300">
+            {data.driver} · {data.attached} attached
+          </div>
+        </>
+      ) : (
+        <Details data={data} />
+      )}
+    </div>
+  );
+}
+
+function Details({ data }: { data: NetworkData }) {
+  return (
+    <>
       <div className="flex items-center gap-2">
         <span className="text-[10px] font-semibold uppercase tracking-wide text-indigo-300">
           network · {data.driver}
@@ -29,7 +48,7 @@ function NetworkNodeView({ data, selected }: NodeProps<NetworkFlowNode>) {
         {data.embeddedDns ? 'names resolve via 127.0.0.11' : 'no container DNS (default bridge)'} ·{' '}
         {data.attached} attached
       </div>
-    </div>
+    </>
   );
 }
 

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect } from 'react';
-import { connectLive } from '@/lib/client/socket';
+import { startLive } from '@/lib/client/socket';
 import { dashboardStore, type SideTab } from '@/lib/client/store';
 import { TopologyGraph } from './graph/TopologyGraph';
 import { DetailsPanel } from './panels/DetailsPanel';
@@ -67,8 +67,13 @@ function EmptyState() {
   );
 }
 
+// The socket opens when this module loads, not after hydration: on a large host the first
+// topology is over a megabyte, and its download then overlaps React's start-up.
+startLive();
+
 export function Dashboard() {
-  useEffect(() => connectLive(), []);
+  // Usually already open (below); after a client-side remount it opens here.
+  useEffect(() => startLive(), []);
   return (
     <div className="flex h-screen flex-col">
       <TopBar />

@@ -11,11 +11,11 @@ import {
   useReactFlow,
   useStore,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { dashboardStore } from '@/lib/client/store';
 import { absoluteRects, buildGraph, type Graph as GraphModel } from '@/lib/topology/graph';
-import { boundsOf } from '@/lib/topology/layout';
-import { viewportFor, ZOOM } from '@/lib/topology/viewport';
+import { boundsOf, type Size } from '@/lib/topology/layout';
+import { type Viewport, viewportFor, ZOOM } from '@/lib/topology/viewport';
 import { useDashboard } from '../useDashboard';
 import { useKeyboard } from '../useKeyboard';
 import { ContainerNode } from './nodes/ContainerNode';
@@ -58,7 +58,8 @@ function useFitRequests(graph: GraphModel) {
   const paneW = useStore((s) => s.width);
   const paneH = useStore((s) => s.height);
   const seq = useDashboard((s) => s.fitRequest.seq);
-  const handled = useRef(-1);
+  // The first picture is placed by defaultViewport; only later requests move the view.
+  const handled = useRef(dashboardStore.getState().fitRequest.seq);
   useEffect(() => {
     if (handled.current === seq || graph.nodes.length === 0 || paneW === 0 || paneH === 0) return;
     const { nodeIds } = dashboardStore.getState().fitRequest;
@@ -73,7 +74,13 @@ function useFitRequests(graph: GraphModel) {
   }, [seq, graph, paneW, paneH, setViewport]);
 }
 
-function Graph() {
+/** Where the first picture is shown: computed before React Flow mounts, so it renders once. */
+function firstViewport(graph: GraphModel, pane: Size): Viewport {
+  const b = boundsOf([...absoluteRects(graph).values()]);
+  return b ? viewportFor(b, pane) : { x: 0, y: 0, zoom: 1 };
+}
+
+function Graph({ pane }: { pane: Size }) {
   const topology = useDashboard((s) => s.topology);
   const project = useDashboard((s) => s.project);
   const expanded = useDashboard((s) => s.expanded);
@@ -90,6 +97,7 @@ function Graph() {
     [topology, project, expanded, probeFindings],
   );
   useFitRequests(graph);
+  const [initial] = useState(() => firstViewport(graph, pane));
   const selectedId = selectionNodeId(selection);
   const previous = useRef<Node[]>([]);
   const nodes = useMemo(() => {
@@ -149,6 +157,7 @@ function Graph() {
       nodesDraggable={false}
       nodesConnectable={false}
       elementsSelectable
+      defaultViewport={initial}
       minZoom={ZOOM.min}
       maxZoom={ZOOM.max}
       onlyRenderVisibleElements={nodes.length > 150}
@@ -173,10 +182,25 @@ function Graph() {
   );
 }
 
+/**
+ * The graph mounts once the first topology is here and the pane's size is known, with its
+ * first viewport already chosen: no render at 1:1 followed by a fit and a second render.
+ */
 export function TopologyGraph() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [pane, setPane] = useState<Size | null>(null);
+  const ready = useDashboard((s) => s.topology !== null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el) setPane({ width: el.clientWidth, height: el.clientHeight });
+  }, []);
   return (
-    <ReactFlowProvider>
-      <Graph />
-    </ReactFlowProvider>
+    <div ref={ref} className="h-full w-full">
+      {ready && pane && (
+        <ReactFlowProvider>
+          <Graph pane={pane} />
+        </ReactFlowProvider>
+      )}
+    </div>
   );
 }

@@ -45,6 +45,15 @@ function on<T>(
   };
 }
 
+/**
+ * Opens the socket once, as early as the page's code runs (before React has hydrated), so
+ * the first topology downloads while the page is still starting. Idempotent.
+ */
+export function startLive(): void {
+  if (current || typeof window === 'undefined') return;
+  connectLive();
+}
+
 export function connectLive(): () => void {
   performance.mark('reachmap:connecting');
   const socket: ClientSocket = io({
@@ -63,6 +72,7 @@ export function connectLive(): () => void {
 
   // Marks on the page's timeline for the benchmark (bench/live.ts) and the browser's profiler.
   socket.on('connect', () => {
+    performance.clearMarks('reachmap:connected');
     performance.mark('reachmap:connected');
     set({ link: 'live', linkError: null });
   });
@@ -76,6 +86,7 @@ export function connectLive(): () => void {
     if (unauthorized) socket.disconnect();
   });
   const acceptSnapshot = (m: TopologyMessage) => {
+    performance.clearMarks('reachmap:topology');
     performance.mark('reachmap:topology');
     set({ topology: adoptSnapshot(get().topology, m.topology), version: m.version, receivedAt: Date.now() });
   };
@@ -92,10 +103,14 @@ export function connectLive(): () => void {
   };
   const onSnapshot = on(TopologyMessage, acceptSnapshot);
   socket.on('topology', (raw) => {
+    performance.clearMarks('reachmap:topology-arrived');
     performance.mark('reachmap:topology-arrived');
     onSnapshot(raw);
   });
   socket.on('topology:change', (raw) => {
+    // One mark, replaced each time: marks are kept until cleared, and the page runs for days.
+    performance.clearMarks('reachmap:change-arrived');
+    performance.mark('reachmap:change-arrived');
     // Changes that arrive while a full topology is on its way are older than it.
     if (resyncing) return;
     const parsed = TopologyChange.safeParse(raw);

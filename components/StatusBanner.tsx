@@ -1,13 +1,15 @@
 'use client';
 import { useDashboard } from './useDashboard';
 
-/** Says plainly when what you see is not live: engine unreachable, server link lost, signed out. */
+/** Says plainly when what you see is not live: engine unreachable, server link lost, signed out, a replay. */
 export function StatusBanner() {
   const link = useDashboard((s) => s.link);
   const linkError = useDashboard((s) => s.linkError);
   const engine = useDashboard((s) => s.engine);
   const receivedAt = useDashboard((s) => s.receivedAt);
   const endpoint = useDashboard((s) => s.topology?.host.dockerEndpoint);
+  const hostName = useDashboard((s) => s.topology?.host.name);
+  const scannedAt = useDashboard((s) => s.topology?.scannedAt);
   const last = receivedAt ? new Date(receivedAt).toLocaleTimeString() : null;
 
   if (link === 'unauthorized')
@@ -46,6 +48,18 @@ export function StatusBanner() {
         Reconnecting by itself
         {engine.retryInMs ? ` (next try in ${Math.ceil(engine.retryInMs / 1000)} s)` : ''}.
         {last && ` Showing the last known topology (${last}).`}
+      </div>
+    );
+  if (engine?.status === 'replay')
+    return (
+      <div
+        role="status"
+        data-testid="banner-replay"
+        className="bg-slate-800 px-4 py-2 text-sm text-slate-100"
+      >
+        Replay of a recorded topology
+        {scannedAt ? ` (${hostName}, scanned ${new Date(scannedAt).toLocaleString()})` : ''}: nothing here is
+        live, and probes are off. Start Reachmap without --replay on the host itself to probe.
       </div>
     );
   return null;

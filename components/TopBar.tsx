@@ -8,6 +8,8 @@ function LiveDot() {
   const link = useDashboard((s) => s.link);
   const engine = useDashboard((s) => s.engine?.status);
   const live = link === 'live' && engine === 'connected';
+  // A replay is as current as it will ever be: a steady dot, not one waiting for an engine.
+  const replay = link === 'live' && engine === 'replay';
   return (
     <span
       data-testid="live-status"
@@ -15,10 +17,16 @@ function LiveDot() {
       className="flex items-center gap-1.5 text-xs text-slate-300"
     >
       <span
-        className={`h-2 w-2 rounded-full ${live ? 'bg-emerald-400' : 'bg-amber-400 animate-pulse'}`}
+        className={`h-2 w-2 rounded-full ${live ? 'bg-emerald-400' : replay ? 'bg-slate-400' : 'bg-amber-400 animate-pulse'}`}
         aria-hidden
       />
-      {live ? 'live' : link !== 'live' ? `server ${link}` : `engine ${engine ?? 'connecting'}`}
+      {live
+        ? 'live'
+        : replay
+          ? 'replay'
+          : link !== 'live'
+            ? `server ${link}`
+            : `engine ${engine ?? 'connecting'}`}
     </span>
   );
 }

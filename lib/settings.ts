@@ -54,6 +54,8 @@ const SettingsSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9._/:@-]{0,254}$/, 'expected an image reference')
     .nullable(),
   logCapture: z.enum(['on', 'off'], { error: 'expected on or off' }),
+  /** A topology recorded by `reachmap scan --json` to serve instead of a live engine. */
+  replay: z.string().min(1).nullable(),
   probeAllow: z.array(
     z
       .string()
@@ -77,6 +79,7 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   probeRunner: { env: 'REACHMAP_PROBE_RUNNER' },
   logCapture: { env: 'REACHMAP_LOG_CAPTURE' },
   helperImage: { env: 'REACHMAP_HELPER_IMAGE' },
+  replay: { env: 'REACHMAP_REPLAY', flag: '--replay' },
 };
 
 export class SettingsError extends Error {
@@ -86,7 +89,7 @@ export class SettingsError extends Error {
 /** Any environment-like map (process.env, or a test's). */
 export type Env = Record<string, string | undefined>;
 
-export type SettingFlags = Partial<Record<'host' | 'port' | 'dockerHost' | 'dataDir', string>>;
+export type SettingFlags = Partial<Record<'host' | 'port' | 'dockerHost' | 'dataDir' | 'replay', string>>;
 
 const list = (v: string | undefined) =>
   (v ?? '')
@@ -100,6 +103,7 @@ function defaultDataDir(env: Env): string {
 }
 
 export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): Settings {
+  const replay = flags.replay ?? env.REACHMAP_REPLAY;
   const raw = {
     host: flags.host ?? env.REACHMAP_HOST ?? '127.0.0.1',
     port: flags.port ?? env.REACHMAP_PORT ?? String(DEFAULT_PORT),
@@ -111,15 +115,28 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     probeRunner: env.REACHMAP_PROBE_RUNNER || 'auto',
     logCapture: env.REACHMAP_LOG_CAPTURE || 'on',
     helperImage: env.REACHMAP_HELPER_IMAGE || null,
+    replay: replay ? path.resolve(replay) : null,
   };
   const parsed = SettingsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => {
     const key = i.path[0] as keyof Settings;
-    const names = SETTING_NAMES[key];
-    const where = names ? [names.env, names.flag].filter(Boolean).join(' / ') : String(key);
-    const value = key === 'token' ? '(hidden)' : JSON.stringify(raw[key]);
-    return `invalid setting ${where}: ${i.message} (got ${value})`;
+    return invalidSettingLine(key, i.message, raw[key]);
   });
   throw new SettingsError(lines.join('\n'));
+}
+
+function invalidSettingLine(key: keyof Settings, message: string, value: unknown): string {
+  const names = SETTING_NAMES[key];
+  const where = names ? [names.env, names.flag].filter(Boolean).join(' / ') : String(key);
+  const shown = key === 'token' ? '(hidden)' : JSON.stringify(value);
+  return `invalid setting ${where}: ${message} (got ${shown})`;
+}
+
+/**
+ * For a setting that passed loadSettings but fails when used (a replay file that does not
+ * parse): the same one-line message naming the env variable and flag.
+ */
+export function invalidSetting(key: keyof Settings, message: string, value: unknown): SettingsError {
+  return new SettingsError(invalidSettingLine(key, message, value));
 }

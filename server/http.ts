@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { TopologyService } from '../lib/live/topologyService';
+import type { TopologySource } from '../lib/live/source';
 import { type AuthContext, hostAllowed, isAuthenticated, originAllowed, sessionCookie } from './auth';
 import { LOGIN_CSP, LOGIN_HTML } from './loginPage';
 import { safeEqual } from './token';
@@ -50,7 +50,7 @@ const SECURITY_HEADERS = {
 
 export interface HttpDeps {
   auth: AuthContext;
-  live: TopologyService;
+  live: TopologySource;
   next: NextHandler;
   secureCookies: boolean;
 }

@@ -5,20 +5,73 @@ import next from 'next';
 import { DockerClient } from '../lib/docker/client';
 import { parseDockerHost } from '../lib/docker/endpoint';
 import { ProbeHub } from '../lib/live/probeHub';
+import { REPLAY_PROBES_OFF, ReplayError, ReplaySource } from '../lib/live/replaySource';
+import type { TopologySource } from '../lib/live/source';
 import { TopologyService } from '../lib/live/topologyService';
 import { SOCKET_PATH } from '../lib/model/live';
+import type { Topology } from '../lib/model/topology';
+import { type Prober, refusingProber } from '../lib/probe/prober';
 import { ProbeService } from '../lib/probe/service';
 import { readNginxLocations } from '../lib/proxy/configReader';
 import { runRunbook } from '../lib/runbook/run';
-import { loadSettings, SettingsError } from '../lib/settings';
+import { invalidSetting, loadSettings, type Settings, SettingsError } from '../lib/settings';
 import { hostPort } from '../lib/util/address';
 import { hostAllowed, isAuthenticated, makeAuthContext, originAllowed } from './auth';
 import { createRequestHandler } from './http';
 import { attachSocket } from './socket';
 import { dashboardUrl, ensureToken } from './token';
 
-const HELP = `Usage: reachmap-server [--host H] [--port P] [--docker-host URL] [--data-dir DIR]
-Environment: REACHMAP_HOST, REACHMAP_PORT, DOCKER_HOST, REACHMAP_DATA_DIR, REACHMAP_TOKEN, REACHMAP_ALLOWED_HOSTS`;
+const HELP = `Usage: reachmap-server [--host H] [--port P] [--docker-host URL] [--data-dir DIR] [--replay FILE]
+  --replay FILE   serve a topology recorded with "reachmap scan --json" instead of a live engine (probes off)
+Environment: REACHMAP_HOST, REACHMAP_PORT, DOCKER_HOST, REACHMAP_DATA_DIR, REACHMAP_TOKEN, REACHMAP_ALLOWED_HOSTS, REACHMAP_REPLAY`;
+
+/** What start-up builds differently for a live engine and for a replayed recording. */
+interface Backend {
+  live: TopologySource;
+  probes: Prober;
+  /** Where the topology comes from, for the start-up line. */
+  origin: string;
+}
+
+async function currentTopology(live: TopologySource): Promise<Topology> {
+  const t = live.current ?? (await live.refresh());
+  if (!t) throw new Error('no topology yet: is the Docker engine reachable?');
+  return t;
+}
+
+function liveBackend(settings: Settings): Backend {
+  const client = new DockerClient(
+    parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
+  );
+  const live = new TopologyService(client);
+  const probes = new ProbeService({
+    topology: () => currentTopology(live),
+    allow: { entries: settings.probeAllow },
+    docker: client,
+    runner: settings.probeRunner,
+    helperImage: settings.helperImage,
+    ...(settings.logCapture === 'on'
+      ? { logs: { readWindow: (id, driver, w) => client.logWindow(id, driver, w) } }
+      : {}),
+  });
+  return { live, probes, origin: `Docker: ${client.endpoint.display}` };
+}
+
+/** No DockerClient at all: the recording is the whole truth, and every probe is refused. */
+async function replayBackend(file: string): Promise<Backend> {
+  let live: ReplaySource;
+  try {
+    live = await ReplaySource.load(file);
+  } catch (e) {
+    if (e instanceof ReplayError) throw invalidSetting('replay', e.message, file);
+    throw e;
+  }
+  return {
+    live,
+    probes: refusingProber(REPLAY_PROBES_OFF),
+    origin: `replay of ${file}, recorded at ${live.current.scannedAt}; probes are off`,
+  };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -27,6 +80,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'docker-host': { type: 'string' },
       'data-dir': { type: 'string' },
+      replay: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -39,31 +93,16 @@ async function main(): Promise<void> {
     port: values.port,
     dockerHost: values['docker-host'],
     dataDir: values['data-dir'],
+    replay: values.replay,
   });
   const dev = process.env.NODE_ENV === 'development';
+  // Before the token: a replay file that does not parse stops start-up without side effects.
+  const { live, probes, origin } = settings.replay
+    ? await replayBackend(settings.replay)
+    : liveBackend(settings);
+  const hub = new ProbeHub(probes);
   const { token, created, file } = await ensureToken(settings);
   const auth = makeAuthContext(token, settings.allowedHosts, settings.host);
-
-  const client = new DockerClient(
-    parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
-  );
-  const live = new TopologyService(client);
-  const topologyNow = async () => {
-    const t = live.current ?? (await live.refresh());
-    if (!t) throw new Error('no topology yet: is the Docker engine reachable?');
-    return t;
-  };
-  const probes = new ProbeService({
-    topology: topologyNow,
-    allow: { entries: settings.probeAllow },
-    docker: client,
-    runner: settings.probeRunner,
-    helperImage: settings.helperImage,
-    ...(settings.logCapture === 'on'
-      ? { logs: { readWindow: (id, driver, w) => client.logWindow(id, driver, w) } }
-      : {}),
-  });
-  const hub = new ProbeHub(probes);
 
   // The server bundle lives in dist/; Next's project root is one level up.
   const dir = path.resolve(import.meta.dirname, '..');
@@ -86,7 +125,7 @@ async function main(): Promise<void> {
     });
   });
   attachSocket(http, auth, live, hub, (req) =>
-    runRunbook(req, { probes, topology: topologyNow, readNginx: readNginxLocations }),
+    runRunbook(req, { probes, topology: () => currentTopology(live), readNginx: readNginxLocations }),
   );
   http.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').startsWith(`${SOCKET_PATH}/`)) return; // socket.io handles and authenticates its own
@@ -108,9 +147,7 @@ async function main(): Promise<void> {
     http.listen(settings.port, settings.host, resolve);
   });
 
-  console.log(
-    `Reachmap listening on http://${hostPort(settings.host, settings.port)} (Docker: ${client.endpoint.display})`,
-  );
+  console.log(`Reachmap listening on http://${hostPort(settings.host, settings.port)} (${origin})`);
   if (!['127.0.0.1', '::1', 'localhost'].includes(settings.host)) {
     console.warn(
       'WARNING: bound beyond loopback. Whoever reaches this port and holds the token controls what the Docker socket can do.',

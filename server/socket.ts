@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { ProbeHub } from '../lib/live/probeHub';
-import type { TopologyService } from '../lib/live/topologyService';
+import type { TopologySource } from '../lib/live/source';
 import {
   type AckResult,
   type ClientToServerEvents,
@@ -34,7 +34,7 @@ function invalid(issues: { path: PropertyKey[]; message: string }[]): AckResult 
 export function attachSocket(
   http: HttpServer,
   auth: AuthContext,
-  live: TopologyService,
+  live: TopologySource,
   hub: ProbeHub,
   runbook: (req: { from: string; to: string; origin?: string }) => Promise<RunbookReport>,
 ) {

@@ -13,7 +13,7 @@ import type { Finding, Topology } from '../model/topology';
 import { probePathKey } from '../probe/edges';
 import { resolveInitiator } from '../probe/initiator';
 import { probeAllTargets } from '../probe/probeAll';
-import type { ProbeService } from '../probe/service';
+import type { Prober } from '../probe/prober';
 import { mapLimit } from '../util/concurrency';
 
 /**
@@ -42,7 +42,7 @@ export class ProbeHub extends EventEmitter<HubEvents> {
   private batches = 0;
   private latest = new Map<string, ProbeRecord>();
 
-  constructor(private readonly probes: ProbeService) {
+  constructor(private readonly probes: Prober) {
     super();
   }
 
@@ -117,14 +117,19 @@ export class ProbeHub extends EventEmitter<HubEvents> {
     req: ProbeAllRequest & { mode: 'tcp' | 'http'; timeoutMs: number },
     topology: Parameters<typeof resolveInitiator>[0],
   ): Promise<string> {
-    if (this.batches >= MAX_BATCHES)
-      throw new Error('a probe-all is already running twice; wait for one to finish');
     const init = resolveInitiator(topology, req.from);
     const targets = probeAllTargets(topology, init, req.mode);
-    if (targets.length === 0)
+    const first = targets[0];
+    if (!first)
       throw new Error(
         `no listeners reachable in principle from ${init.container?.name ?? 'the host'} (no shared network with any listening namespace)`,
       );
+    // A batch whose probes the prober refuses anyway (a replayed topology has no engine) is
+    // refused whole, with the prober's reason, instead of failing target by target.
+    await this.probes.validate({ from: req.from, to: first.to, timeoutMs: req.timeoutMs });
+    // Counted after the await, so the check and the increment cannot interleave with another batch.
+    if (this.batches >= MAX_BATCHES)
+      throw new Error('a probe-all is already running twice; wait for one to finish');
     const batchId = newId();
     const from = req.from;
     this.batches++;

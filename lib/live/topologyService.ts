@@ -2,13 +2,14 @@ import { EventEmitter } from 'node:events';
 import { type DockerClient, describeError } from '../docker/client';
 import { type EngineStateChange, EventFeed } from '../docker/events';
 import type { DockerContainer, DockerEvent, DockerInfo, DockerNetwork } from '../docker/schemas';
-import type { EngineState, TopologyChange } from '../model/live';
+import type { EngineState } from '../model/live';
 import type { Topology } from '../model/topology';
 import { type HostReaders, hostReaders } from '../scanner';
 import { buildTopology } from '../topology/build';
 import { sameJson } from '../util/sameJson';
 import { diffTopology } from './changes';
 import { FactCache } from './factCache';
+import type { RebuildTimings, SourceEvents, TopologySource } from './source';
 
 /** Events that change nothing we show (healthcheck execs fire every few seconds). */
 const IGNORED_ACTIONS = /^(exec_|attach|top|resize|copy|archive-path|extract-to-dir|export|commit)/;
@@ -29,22 +30,13 @@ const FIREWALL_AFTER_EVENT_MS = 300;
 /** A process binds its port a moment after `start`; look again then. */
 const AFTER_START_MS = [400, 1500, 4000];
 
-interface ServiceEvents {
-  /**
-   * A new topology and its version, published only when something shown changed, with the
-   * change from the previous version (what browsers receive); null for the first topology.
-   */
-  topology: [Topology, number, TopologyChange | null];
-  engine: [EngineState];
-}
-
 /**
  * Keeps one topology current: a full scan on (re)connect and every minute, per-container
  * re-inspects and namespace re-reads driven by Docker events, and a rotating re-read of
  * the other namespaces' listeners. Publishes a new version only when something shown
  * changed, as the whole topology and as the change from the previous version.
  */
-export class TopologyService extends EventEmitter<ServiceEvents> {
+export class TopologyService extends EventEmitter<SourceEvents> implements TopologySource {
   private readonly feed: EventFeed;
   private readonly facts: FactCache;
   private containers = new Map<string, DockerContainer>();
@@ -69,7 +61,7 @@ export class TopologyService extends EventEmitter<ServiceEvents> {
   version = 0;
   current: Topology | null = null;
   /** Where the last rebuild spent its time (for the benchmark and slow-rebuild warnings). */
-  lastRebuild: { full: boolean; engineMs: number; hostFactsMs: number; buildMs: number } | null = null;
+  lastRebuild: RebuildTimings | null = null;
   engine: EngineState = { status: 'connecting', since: new Date().toISOString() };
 
   constructor(

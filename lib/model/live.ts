@@ -6,7 +6,8 @@ import { Container, Finding, Firewall, Host, Namespace, Network, Topology } from
 /** What travels over socket.io between the server and the dashboard. */
 
 export const EngineState = z.object({
-  status: z.enum(['connecting', 'connected', 'unreachable']),
+  /** `replay`: no engine at all; the server shows a topology recorded elsewhere (--replay). */
+  status: z.enum(['connecting', 'connected', 'unreachable', 'replay']),
   error: z.string().optional(),
   retryInMs: z.number().optional(),
   since: z.string(),

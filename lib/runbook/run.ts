@@ -8,7 +8,7 @@ import type { RunbookReport, RunbookStep } from '../model/runbook';
 import type { Container, Topology } from '../model/topology';
 import { probeEndpoints } from '../probe/edges';
 import { resolveInitiator, routeSummary } from '../probe/initiator';
-import type { ProbeService } from '../probe/service';
+import type { Prober } from '../probe/prober';
 import { parseTarget } from '../probe/target';
 import { forwardsUpgrade, locationFor, type ProxyLocation } from '../proxy/nginxConfig';
 import { hostPort } from '../util/address';
@@ -28,7 +28,7 @@ export interface RunbookInput {
 }
 
 export interface RunbookDeps {
-  probes: ProbeService;
+  probes: Pick<Prober, 'run'>;
   topology: () => Promise<Topology>;
   readNginx: (c: Container) => Promise<{ locations: ProxyLocation[]; source: string } | { error: string }>;
 }

@@ -95,23 +95,26 @@ export function fleetIds(): string[] {
 
 export function removeFleet(): void {
   const ids = fleetIds();
-  for (let i = 0; i < ids.length; i += 100)
-    execFileSync('docker', ['rm', '-f', ...ids.slice(i, i + 100)], { stdio: 'ignore' });
+  // Small batches: Docker 20.10 can leave a stale endpoint behind (the network then refuses
+  // removal until dockerd restarts) when hundreds of containers are torn down at once.
+  for (let i = 0; i < ids.length; i += 25)
+    execFileSync('docker', ['rm', '-f', ...ids.slice(i, i + 25)], { stdio: 'ignore' });
   const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=${PREFIX}=1`])
     .toString()
     .trim()
     .split('\n')
     .filter(Boolean);
-  // One at a time: a network whose last endpoint is still being torn down refuses removal;
-  // it is retried once, then left for the next run (which removes the fleet first).
+  // One at a time: a network whose last endpoint is still being torn down refuses removal
+  // for a moment; it is retried, then reported (restarting dockerd clears a stale endpoint).
   for (const net of nets)
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
         execFileSync('docker', ['network', 'rm', net], { stdio: 'ignore' });
         break;
       } catch {
-        if (attempt === 1) console.error(`bench: could not remove network ${net}`);
-        else execFileSync('sleep', ['1']);
+        if (attempt === 2)
+          console.error(`bench: could not remove network ${net} (restart dockerd to clear it)`);
+        else execFileSync('sleep', ['2']);
       }
     }
 }

@@ -14,7 +14,8 @@ const BASELINE_REV = process.env.LAYOUT_BASELINE_REV ?? '9952ff7';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 function time(fn: () => unknown, runs = 9): number {
-  fn();
+  // Several warm-up runs: the first builds also pay for the JIT, which would favour whatever runs last.
+  for (let i = 0; i < 5; i++) fn();
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();

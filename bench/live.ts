@@ -219,6 +219,7 @@ export async function eventToBrowser(
 ) {
   const browser: number[] = [];
   const browserAfterCli: number[] = [];
+  const inPage: number[] = [];
   const server: number[] = [];
   for (let i = 0; i < n; i++) {
     const id = ids[i % ids.length] as string;
@@ -255,10 +256,18 @@ export async function eventToBrowser(
     // The engine has done the work (and sent its event) by the time the CLI returns.
     const t1 = Date.now();
     await node.and(page.locator(`[data-state="${want}"]`)).waitFor({ timeout: 15_000 });
-    const at = await page.evaluate(() => (window as unknown as { __changedAt?: number }).__changedAt);
+    const { at, arrived } = await page.evaluate(() => {
+      const mark = performance.getEntriesByName('reachmap:change-arrived')[0];
+      return {
+        at: (window as unknown as { __changedAt?: number }).__changedAt,
+        arrived: mark ? performance.timeOrigin + mark.startTime : undefined,
+      };
+    });
     if (at) {
       browser.push(at - t0);
       browserAfterCli.push(at - t1);
+      // The last change to arrive before the node changed: the page's own share of the time.
+      if (arrived && arrived <= at) inPage.push(at - arrived);
     }
     const arrival = listener.arrivals.slice(seen).find((a) => a.containers.some((c) => c.startsWith(id)));
     if (arrival) server.push(arrival.at - t1);
@@ -269,6 +278,8 @@ export async function eventToBrowser(
     browserP95: pct(browser, 95),
     afterCliP50: pct(browserAfterCli, 50),
     afterCliP95: pct(browserAfterCli, 95),
+    inPageP50: pct(inPage, 50),
+    inPageP95: pct(inPage, 95),
     serverP50: pct(server, 50),
     serverP95: pct(server, 95),
     samples: browser.length,

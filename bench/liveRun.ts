@@ -70,7 +70,7 @@ export async function liveBench(opts: { churnSeconds?: number; port?: number } =
       `  docker stop/start (command start) → node's new state in the page: p50 ${events.browserP50.toFixed(0)} ms, p95 ${events.browserP95.toFixed(0)} ms (${events.samples} samples)`,
     );
     console.log(
-      `  from the command's return (the engine's event): → socket client p50 ${events.serverP50} ms, p95 ${events.serverP95} ms; → page p50 ${events.afterCliP50.toFixed(0)} ms, p95 ${events.afterCliP95.toFixed(0)} ms`,
+      `  from the command's return (the engine's event): → socket client p50 ${events.serverP50} ms, p95 ${events.serverP95} ms; → page p50 ${events.afterCliP50.toFixed(0)} ms, p95 ${events.afterCliP95.toFixed(0)} ms (of which in the page, change received → node drawn: p50 ${events.inPageP50.toFixed(0)} ms, p95 ${events.inPageP95.toFixed(0)} ms)`,
     );
     console.log(
       `  bytes to a browser: idle ${bytes.idleBytesPerMin.toFixed(0)} B/min, churn (stop/start every 2 s) ${bytes.churnBytesPerMin.toFixed(0)} B/min`,

@@ -74,7 +74,12 @@ export function toFlowEdges(g: Graph, compact = false): Edge[] {
       sourceHandle: e.sourceHandle,
       targetHandle: e.targetHandle,
       type: e.kind === 'attachment' ? 'smoothstep' : 'default',
-      label: bad ? `✖ ${e.label} (loopback-only listener)` : e.label || undefined,
+      // Zoomed out, the reason in a few large words; zoomed in, the whole binding.
+      label: bad
+        ? compact
+          ? `✖ ${e.label.split(' → ')[0]} loopback only`
+          : `✖ ${e.label} (loopback-only listener)`
+        : e.label || undefined,
       ...(compact ? { labelStyle: COMPACT_LABEL } : {}),
       style,
       labelBgPadding: [4, 2] as [number, number],

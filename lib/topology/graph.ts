@@ -49,6 +49,8 @@ export interface ContainerData {
   kind: 'container';
   containerId: string;
   name: string;
+  /** The name inside its group: the compose service (and replica), since the group names the project. */
+  shortName: string;
   state: Container['state'];
   health: Container['health'];
   service: string | null;
@@ -66,6 +68,8 @@ export interface NetworkData {
   kind: 'network';
   networkId: string;
   name: string;
+  /** Without the compose project's prefix (the group names the project). */
+  shortName: string;
   driver: string;
   subnet: string;
   gateway: string;
@@ -310,6 +314,9 @@ function containerNode(c: Container, parent: GraphNode, i: number, fs: Finding[]
       kind: 'container',
       containerId: c.id,
       name: c.name,
+      shortName: c.compose
+        ? `${c.compose.service}${c.compose.number && c.compose.number > 1 ? ` #${c.compose.number}` : ''}`
+        : c.name,
       state: c.state,
       health: c.health,
       service: c.compose?.service ?? null,
@@ -342,6 +349,7 @@ function networkNode(n: Network, at: Point): GraphNode {
       kind: 'network',
       networkId: n.id,
       name: n.name,
+      shortName: shortNetName(n.name, n.composeProject ?? undefined),
       driver: n.driver,
       subnet: n.subnets.join(', ') || '—',
       gateway: n.gateways.join(', ') || '—',
@@ -537,7 +545,7 @@ export function buildGraph(t: Topology, filter: GraphFilter = {}): Graph {
     if (prev) {
       prev.count++;
       prev.severity = worseOf(prev.severity, e.severity);
-      prev.label = e.kind === 'publish' ? `${prev.count} published ports with a loopback-only listener` : '';
+      prev.label = e.kind === 'publish' ? `${prev.count} published ports` : '';
       return;
     }
     merged.set(key, {

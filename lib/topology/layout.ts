@@ -40,8 +40,8 @@ export const G = {
   groupPad: 24,
   groupHeader: 64,
   groupGap: 60,
-  cardWidth: 360,
-  cardHeight: 150,
+  cardWidth: 330,
+  cardHeight: 140,
 } as const;
 
 /** Rows per lane column: 3 for small lanes, about square for large ones (100 boxes → 10 × 10). */
@@ -92,10 +92,18 @@ export function layoutLanes(lanes: Lane[]): LanesLayout {
 export function shelfPack(blocks: Array<{ id: string } & Size>, origin: Point): Map<string, Point> {
   const out = new Map<string, Point>();
   if (blocks.length === 0) return out;
-  const area = blocks.reduce((a, b) => a + (b.width + G.groupGap) * (b.height + G.groupGap), 0);
+  // Heights count in coarse steps, so a box growing inside an open group does not change the
+  // shelf width (and re-wrap every group) unless the group grows a lot.
+  // One closed card's height: cards count as they are, open groups in steps of a card.
+  const quantum = G.cardHeight + G.groupGap;
+  const area = blocks.reduce(
+    (a, b) => a + (b.width + G.groupGap) * (Math.ceil((b.height + G.groupGap) / quantum) * quantum),
+    0,
+  );
   const widest = Math.max(...blocks.map((b) => b.width));
-  const step = 1200;
-  const target = Math.max(widest, Math.ceil(Math.sqrt(area * 1.6) / step) * step);
+  const step = 300;
+  // A little wider than tall, like the graph pane beside the side panel (≈ 1.25 : 1).
+  const target = Math.max(widest, Math.ceil(Math.sqrt(area * SHELF_ASPECT) / step) * step);
   let x = 0;
   let y = 0;
   let shelf = 0;
@@ -111,6 +119,8 @@ export function shelfPack(blocks: Array<{ id: string } & Size>, origin: Point): 
   }
   return out;
 }
+
+const SHELF_ASPECT = 1.25;
 
 export interface Rect extends Point, Size {}
 

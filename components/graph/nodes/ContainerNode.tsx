@@ -90,7 +90,7 @@ function ContainerNodeView({ data, selected }: NodeProps<ContainerFlowNode>) {
             className={`inline-block h-4 w-4 shrink-0 rounded-full ${STATE_STYLE[data.state] ?? 'bg-slate-500'}`}
             aria-hidden
           />
-          <span className="truncate text-[22px] font-semibold leading-tight">{data.name}</span>
+          <span className="truncate text-[22px] font-semibold leading-tight">{data.shortName}</span>
           <SeverityBadge severity={data.worst} count={data.findingCount} large />
         </div>
       ) : (

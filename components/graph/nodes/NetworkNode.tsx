@@ -18,7 +18,7 @@ function NetworkNodeView({ data, selected }: NodeProps<NetworkFlowNode>) {
       <Handle type="source" id="bottom" position={Position.Bottom} className="!bg-indigo-400" />
       {compact ? (
         <>
-          <div className="truncate text-[22px] font-semibold text-slate-100">{data.name}</div>
+          <div className="truncate text-[22px] font-semibold text-slate-100">{data.shortName}</div>
           <div className="truncate text-[20px] text-indigo-300">
             {data.driver} · {data.attached} attached
           </div>

@@ -16,6 +16,10 @@ import { printable, safeHeaders } from './http';
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const HEAD_CAP = 32 * 1024;
 const MAX_FRAMES = 20;
+/** RFC 6455 §5.5: a control frame's payload is at most 125 bytes. */
+const MAX_CONTROL = 125;
+/** Characters of a text frame looked at for the evidence (redacted, then cut to 300). */
+const TEXT_SCAN = 1024;
 /** Body bytes kept after a non-101 answer; frame bytes allowed to wait for completion. */
 const BODY_KEEP = 4096;
 const MAX_PENDING = 1024 * 1024;
@@ -40,6 +44,8 @@ export function clientFrame(opcode: number, payload: Buffer): Buffer {
 }
 
 export interface ServerFrame {
+  /** The last fragment of a message (control frames must never be fragmented). */
+  fin: boolean;
   opcode: number;
   payload: Buffer;
 }
@@ -70,7 +76,7 @@ export function parseServerFrames(buf: Buffer): { frames: ServerFrame[]; rest: B
       const mask = buf.subarray(p - 4, p);
       payload = Buffer.from(payload.map((x, i) => x ^ (mask[i % 4] as number)));
     }
-    frames.push({ opcode: b0 & 0x0f, payload: Buffer.from(payload) });
+    frames.push({ fin: (b0 & 0x80) !== 0, opcode: b0 & 0x0f, payload: Buffer.from(payload) });
     off = p + len;
   }
   return { frames, rest: buf.subarray(off) };
@@ -184,12 +190,24 @@ export function wsHandshake(
       const { frames: got, rest } = parseServerFrames(buf);
       buf = rest;
       for (const f of got) {
+        // Control frames (close, ping, pong) carry at most 125 bytes and are never fragmented
+        // (RFC 6455 §5.5). A peer that breaks this gets a verdict, not a pong or a regex
+        // over a megabyte of close reason.
+        if (f.opcode >= 0x8 && (f.payload.length > MAX_CONTROL || !f.fin)) {
+          finish({
+            outcome: 'error',
+            error: 'WS_PROTOCOL_ERROR',
+            note: `the server sent an invalid control frame (opcode ${f.opcode}, ${f.payload.length} bytes${f.fin ? '' : ', fragmented'}): RFC 6455 allows at most 125 bytes, unfragmented`,
+          });
+          return;
+        }
         const text = f.opcode === 0x1 ? f.payload.toString('utf8') : undefined;
         if (frames.length < MAX_FRAMES)
           frames.push({
             at: elapsed(),
             opcode: f.opcode,
-            ...(text !== undefined ? { text: redactText(text).slice(0, 300) } : {}),
+            // Cut before redacting: the evidence keeps 300 characters, the peer may send megabytes.
+            ...(text !== undefined ? { text: redactText(text.slice(0, TEXT_SCAN)).slice(0, 300) } : {}),
           });
         if (f.opcode === 0x8) {
           const code = f.payload.length >= 2 ? f.payload.readUInt16BE(0) : 1005;
@@ -233,6 +251,8 @@ export function wsHandshake(
         } catch {
           continue;
         }
+        // Valid JSON need not be an object: `null`, `42` or `"x"` are not application messages.
+        if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) continue;
         if (msg.type === 'event' && msg.event === 'connect.challenge') {
           socket.write(clientFrame(0x1, Buffer.from(JSON.stringify(OPENCLAW_CONNECT))));
         } else if (msg.type === 'res' && msg.ok === false) {
@@ -249,6 +269,17 @@ export function wsHandshake(
           });
           return;
         }
+      }
+      // A control frame announcing more than 125 bytes is invalid from its header on: do not
+      // wait for (up to a megabyte of) payload to say so.
+      const pendingOp = (buf[0] ?? 0) & 0x0f;
+      if (buf.length >= 2 && pendingOp >= 0x8 && ((buf[1] as number) & 0x7f) > MAX_CONTROL) {
+        finish({
+          outcome: 'error',
+          error: 'WS_PROTOCOL_ERROR',
+          note: `the server sent an invalid control frame (opcode ${pendingOp}, more than ${MAX_CONTROL} bytes): RFC 6455 allows at most 125 bytes`,
+        });
+        return;
       }
     };
 

@@ -82,9 +82,17 @@ export class ProbeHub extends EventEmitter<HubEvents> {
   async run(req: { spec: ProbeSpecInput; paired: boolean }, batchId: string | null = null): Promise<string> {
     if (this.inFlight >= MAX_IN_FLIGHT)
       throw new Error(`too many probes in flight (${MAX_IN_FLIGHT}); wait for some to finish`);
-    await this.probes.validate(req.spec);
+    // Take the slot before the first await: requests sent in one tick all pass the check
+    // above before any of them would otherwise count.
+    this.inFlight++;
+    try {
+      await this.probes.validate(req.spec);
+    } catch (e) {
+      this.inFlight--;
+      throw e;
+    }
     const pairId = newId();
-    void this.execute(pairId, req, batchId);
+    void this.execute(pairId, req, batchId, true);
     return pairId;
   }
 
@@ -92,9 +100,11 @@ export class ProbeHub extends EventEmitter<HubEvents> {
     pairId: string,
     req: { spec: ProbeSpecInput; paired: boolean },
     batchId: string | null,
+    /** The caller already holds a slot (run() takes it before validating). */
+    reserved = false,
   ): Promise<boolean> {
     const { from, to } = req.spec;
-    this.inFlight++;
+    if (!reserved) this.inFlight++;
     try {
       const r = await this.probes.run(req.spec, {
         paired: req.paired,

@@ -28,7 +28,12 @@ export const ProbeSpec = z.object({
       z
         .string()
         .max(1024)
-        .regex(/^[^\r\n]*$/, 'header values cannot contain line breaks'),
+        // Printable ASCII and tabs (RFC 9110 field values without obs-text): no line breaks,
+        // NUL or other control characters that split or truncate a request on the wire.
+        .regex(
+          /^[\t\x20-\x7e]*$/,
+          'header values are printable ASCII (no line breaks or control characters)',
+        ),
     )
     .refine((h) => Object.keys(h).length <= 20, 'at most 20 extra headers')
     .refine(

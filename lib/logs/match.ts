@@ -9,10 +9,27 @@ import { redactText } from '../redact';
 
 const MAX_LINE = 2000;
 
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+
+/**
+ * Whether `address` appears in `text` as a whole address (10.0.0.1 is not in 10.0.0.12 or
+ * 110.0.0.1). A plain scan, linear in the line: the address comes from an agent inside a
+ * container we do not trust, so it is never compiled into a regular expression.
+ */
+export function mentionsAddress(text: string, address: string): boolean {
+  if (!address) return false;
+  for (let i = text.indexOf(address); i >= 0; i = text.indexOf(address, i + 1)) {
+    const before = text[i - 1];
+    const after = text[i + address.length];
+    if (!isDigit(before) && before !== '.' && !isDigit(after)) return true;
+  }
+  return false;
+}
+
 export function classify(text: string, probeId: string, peers: string[]): LogLine['match'] {
-  if (text.includes(probeId)) return 'marker';
-  if (peers.some((p) => p && new RegExp(`(^|[^\\d.])${p.replace(/[.]/g, '\\.')}([^\\d]|$)`).test(text)))
-    return 'peer';
+  const line = text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text;
+  if (line.includes(probeId)) return 'marker';
+  if (peers.some((p) => mentionsAddress(line, p))) return 'peer';
   return 'window';
 }
 

@@ -34,6 +34,13 @@ describe('marking lines', () => {
     expect(classify(`GET / ua="reachmap-probe/0.1 (probe ${id})"`, id, ['172.18.0.4'])).toBe('marker');
     expect(classify('172.18.0.4 - - "GET /"', id, ['172.18.0.4'])).toBe('peer');
     expect(classify('172.18.0.41 - - "GET /"', id, ['172.18.0.4'])).toBe('window');
+    expect(classify('10.172.18.0.4 - - "GET /"', id, ['172.18.0.4'])).toBe('window');
+    expect(classify('[fd00::4]:5000 - - "GET /"', id, ['fd00::4'])).toBe('peer');
+    // An address reported by an untrusted agent is text, never a pattern: no backtracking, no match.
+    const t0 = performance.now();
+    expect(classify(`${'a'.repeat(28)}!`, id, ['(a+)+$', '(a|aa)+b', '.*'])).toBe('window');
+    expect(classify('x'.repeat(100_000), id, ['x'.repeat(40)])).toBe('peer');
+    expect(performance.now() - t0).toBeLessThan(200);
   });
 
   it('drops lines that carry another probe’s marker and redacts the rest', () => {

@@ -18,6 +18,8 @@ import { commandWorks, execSession, type HelperOptions, helperSession, type Stdi
 
 /** dockerd on two cores gains nothing beyond ~8 requests in flight (performance-facts.md). */
 const INSPECT_CONCURRENCY = 8;
+/** /proc/net/{tcp,tcp6,udp,udp6} of a busy namespace is a few hundred KB; more is not a table. */
+const EXEC_OUTPUT_CAP = 8 << 20;
 /** Bound on one API call; the events stream is exempt (a quiet stream is not a dead one). */
 const CALL_TIMEOUT_MS = 10_000;
 
@@ -179,11 +181,21 @@ export class DockerClient {
     );
     const stream = await exec.start({ hijack: true, stdin: false });
     const chunks: Buffer[] = [];
+    let bytes = 0;
     const { PassThrough } = await import('node:stream');
     const out = new PassThrough();
-    out.on('data', (c: Buffer) => chunks.push(c));
     this.api.modem.demuxStream(stream, out, new PassThrough());
     await new Promise<void>((resolve, reject) => {
+      // The container's own `cat` answers: it may be anything, so its output is capped.
+      out.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (bytes > EXEC_OUTPUT_CAP) {
+          (stream as unknown as { destroy?: () => void }).destroy?.();
+          reject(new Error(`more than ${EXEC_OUTPUT_CAP >> 20} MiB from cat /proc/net/*: not read further`));
+          return;
+        }
+        chunks.push(c);
+      });
       stream.on('end', resolve);
       stream.on('error', reject);
       setTimeout(() => {

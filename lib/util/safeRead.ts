@@ -8,8 +8,11 @@ import path from 'node:path';
  * Symlinks found there would resolve against Reachmap's own root (the host's /): a
  * container could point /etc/hosts at any host file. So each component is resolved by hand
  * inside the container root (absolute links restart at that root, ".." cannot climb out),
- * the last one is opened with O_NOFOLLOW|O_NONBLOCK, and only a regular file is read, at
- * most maxBytes of it — a FIFO or /dev/zero cannot block or flood the server.
+ * the last one is taken with O_PATH|O_NOFOLLOW and its type checked before anything is
+ * opened for reading, and only a regular file is read, at most maxBytes of it — a device
+ * node is never opened, a FIFO cannot block, /dev/zero cannot flood the server.
+ * Not closed: an intermediate directory swapped for a symlink between the walk and the
+ * open (Node has no openat2 with RESOLVE_IN_ROOT).
  */
 
 const MAX_LINKS = 40;
@@ -44,18 +47,32 @@ export async function resolveInRoot(root: string, inner: string): Promise<string
   return path.join(root, ...done);
 }
 
+/**
+ * Linux's O_PATH (not in Node's fs.constants): a handle on the inode that does not open it for
+ * I/O, so a device driver's open or a FIFO's reader side is never triggered.
+ */
+const O_PATH = 0o10000000;
+
 export async function readFileInRoot(root: string, inner: string, maxBytes = 256 * 1024): Promise<string> {
   const resolved = root === '/' || root === '' ? inner : await resolveInRoot(root, inner);
-  const fh = await open(resolved, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  // First a path-only handle, and its type; only a regular file is then opened for reading,
+  // through that same handle (/proc/self/fd/N names the inode, not the path, so a file
+  // swapped in after the check is not the one read).
+  const handle = await open(resolved, O_PATH | constants.O_NOFOLLOW);
   try {
-    const st = await fh.stat();
+    const st = await handle.stat();
     if (!st.isFile()) throw new UnsafePathError(`${inner} is not a regular file`);
-    const size = Math.min(st.size, maxBytes);
-    const buf = Buffer.alloc(size);
-    const { bytesRead } = await fh.read(buf, 0, size, 0);
-    return buf.subarray(0, bytesRead).toString('utf8');
+    const fh = await open(`/proc/self/fd/${handle.fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const size = Math.min(st.size, maxBytes);
+      const buf = Buffer.alloc(size);
+      const { bytesRead } = await fh.read(buf, 0, size, 0);
+      return buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await fh.close();
+    }
   } finally {
-    await fh.close();
+    await handle.close();
   }
 }
 

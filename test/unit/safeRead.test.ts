@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,29 @@ describe('reading files inside a container root', () => {
   it('refuses FIFOs and devices instead of blocking or reading forever', async () => {
     await expect(readFileInRoot(root, '/etc/fifo')).rejects.toThrow(/not a regular file/);
     await expect(readFileInRoot(root, '/etc/zero')).rejects.toThrow();
+  });
+
+  it('checks the type before opening: a FIFO with a writer waiting never sees a reader', async () => {
+    const fifo = path.join(root, 'etc', 'fifo-w');
+    const marker = path.join(root, 'opened');
+    execFileSync('mkfifo', [fifo]);
+    // The writer blocks in open() until someone opens the FIFO for reading.
+    const writer = spawn('sh', ['-c', `echo x > ${fifo}; echo opened > ${marker}`], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      await expect(readFileInRoot(root, '/etc/fifo-w')).rejects.toThrow(/not a regular file/);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      writer.kill('SIGKILL');
+    }
+  });
+
+  it('never opens a device node for reading', async () => {
+    // /dev/null's numbers; mknod needs root (tests run as root, as Reachmap does).
+    const dev = path.join(root, 'etc', 'null-dev');
+    execFileSync('mknod', [dev, 'c', '1', '3']);
+    await expect(readFileInRoot(root, '/etc/null-dev')).rejects.toThrow(/not a regular file/);
   });
 
   it('reads at most maxBytes', async () => {

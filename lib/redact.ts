@@ -59,18 +59,35 @@ export function redactArgs(args: readonly string[]): string[] {
   return out;
 }
 
-/** Free text: key=value / key: value pairs with secret-like keys, bearer tokens, URL credentials, long opaque strings. */
+/**
+ * `key=value`, `key: value`, and the JSON/YAML shapes `"key": "value with spaces"`,
+ * `'key': 'v'`, with an escaped quote inside a JSON string kept inside the value. Every
+ * repetition is bounded, so the pattern stays linear on hostile input (a 64 KiB `a.a.a…`).
+ */
+const PAIR =
+  /(["']?)\b([A-Za-z_][\w.-]{0,63})\1[ \t]*([=:])[ \t]*(?:"((?:[^"\\\n]|\\.){0,4096})"|'([^'\n]{0,4096})'|([^\s"'&;,}\]]{1,4096}))/g;
+/** `password hunter2`: a password word followed by its value, as people write it in logs. */
+const PASSWORD_WORD = /\b(passw(?:or)?d|passphrase|pwd)([ \t]+)([^\s"',;]{1,4096})/gi;
+/** A JSON Web Token, however short: three base64url parts, the first starting `eyJ` (`{"`). */
+const JWT = /\beyJ[A-Za-z0-9_-]{2,4096}\.[A-Za-z0-9_-]{2,8192}\.[A-Za-z0-9_-]{0,8192}/g;
+
+/** Free text: secret-named pairs (plain, JSON, YAML), bearer tokens, JWTs, URL credentials, long opaque strings. */
 export function redactText(s: string): string {
   return (
     s
       .replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
-      .replace(
-        /\b([A-Za-z_][\w.-]*)\s*([=:])\s*("?)([^\s"&;,]+)\3/g,
-        (m, key: string, sep: string, q: string) =>
-          SECRET_NAME.test(key) ? `${key}${sep}${q}${REDACTED}${q}` : m,
+      .replace(JWT, REDACTED)
+      .replace(PAIR, (m, _q: string, key: string, _sep: string, dq?: string, sq?: string, bare?: string) => {
+        if (!SECRET_NAME.test(key)) return m;
+        const value = dq !== undefined ? `"${dq}"` : sq !== undefined ? `'${sq}'` : (bare ?? '');
+        const quote = dq !== undefined ? '"' : sq !== undefined ? "'" : '';
+        return `${m.slice(0, m.length - value.length)}${quote}${REDACTED}${quote}`;
+      })
+      .replace(PASSWORD_WORD, (m, word: string, gap: string, value: string) =>
+        value === REDACTED || value.startsWith('‹') ? m : `${word}${gap}${REDACTED}`,
       )
       // Everything between "://" and the last "@" of the word is userinfo (passwords may hold "/" or "@").
-      .replace(/(\w+:\/\/)\S*@/g, `$1${REDACTED}@`)
+      .replace(/\b(\w{1,32}:\/\/)\S*@/g, `$1${REDACTED}@`)
       .replace(/\b[A-Za-z0-9+/_-]{40,}={0,2}/g, (m) => (/^[0-9a-f]{64}$/.test(m) ? m : REDACTED))
   );
 }

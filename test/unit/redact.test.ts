@@ -67,3 +67,44 @@ describe('redaction of the forms real stacks use', () => {
     expect(redactHeader('Content-Type', 'text/html')).toBe('text/html');
   });
 });
+
+describe('secret shapes seen in real logs and bodies', () => {
+  const corpus: Array<[string, string]> = [
+    ['{"password":"hunter2"}', 'hunter2'],
+    ['{"user":"bob","apiKey": "sk-test-123"}', 'sk-test-123'],
+    ['"client_secret": "with spaces inside"', 'with spaces inside'],
+    [`{"token":"a\\"b-tail"}`, 'b-tail'],
+    ["password: 'quoted value'", 'quoted value'],
+    ['db_password: hunter2', 'hunter2'],
+    ['login failed: password hunter2 rejected', 'hunter2'],
+    ['auth eyJhbGciOi.eyJzdWIiOjF9.sig', 'eyJzdWIiOjF9'],
+    ['ACCESS_KEY=AKIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7EXAMPLE'],
+  ];
+  for (const [line, secret] of corpus)
+    it(`masks ${line.slice(0, 40)}`, () => {
+      const out = redactText(line);
+      expect(out).not.toContain(secret);
+      expect(out).toContain(REDACTED);
+    });
+
+  it('keeps what is not a secret', () => {
+    expect(redactText('{"user":"bob","port":8080}')).toBe('{"user":"bob","port":8080}');
+    expect(redactText('GET /healthz 200')).toBe('GET /healthz 200');
+  });
+
+  it('runs in linear time on hostile input', () => {
+    for (const s of [
+      'a.'.repeat(32 * 1024),
+      'a'.repeat(64 * 1024),
+      'a:"'.repeat(20_000),
+      `x${' '.repeat(64 * 1024)}=`,
+      'password '.repeat(8000),
+      `eyJ${'a'.repeat(60_000)}`,
+      'http:'.repeat(12_000),
+    ]) {
+      const t0 = performance.now();
+      redactText(s);
+      expect(performance.now() - t0, s.slice(0, 12)).toBeLessThan(250);
+    }
+  });
+});

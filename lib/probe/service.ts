@@ -189,14 +189,21 @@ export class ProbeService {
         steps = await runProbe(req, onStep, onStart);
         break;
       case 'nsenter': {
+        // The agent talks to peers we do not trust: once inside the namespace it keeps no
+        // capability (an empty bounding set makes root exec with none; no_new_privs keeps it so).
+        const setpriv = which('setpriv');
         const argv = [
           which('nsenter') as string,
           `--net=/proc/${nsPid}/ns/net`,
           '--',
+          ...(setpriv ? [setpriv, '--bounding-set=-all', '--inh-caps=-all', '--no-new-privs'] : []),
           process.execPath,
           agent as string,
         ];
-        runner = { kind: 'nsenter', detail: `nsenter --net=/proc/${nsPid}/ns/net, a pooled Node agent` };
+        runner = {
+          kind: 'nsenter',
+          detail: `nsenter --net=/proc/${nsPid}/ns/net, a pooled Node agent${setpriv ? ' without capabilities' : ' (setpriv missing: the agent keeps root capabilities)'}`,
+        };
         steps = await this.pool.get(key, async () => spawnTransport(argv), who).run(req, onStep, onStart);
         break;
       }

@@ -30,6 +30,32 @@ afterAll(() => {
 });
 
 describe('probe runners on the real engine', () => {
+  it('the nsenter agent keeps no capability once inside the namespace', async () => {
+    const r = await make('nsenter').run({ from: 'client', to: 'http://gateway:18789/healthz' });
+    expect(r.initiator.runner.kind).toBe('nsenter');
+    expect(r.initiator.ok).toBe(true);
+    // The pooled agent is still running: read its capability sets from /proc.
+    const { readdirSync, readFileSync } = await import('node:fs');
+    // node <agent>: the process nsenter became (Node names its main thread, so comm says little).
+    const nodes = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+          return /node$/.test(argv[0] ?? '') && (argv[1] ?? '').endsWith('probe-agent.mjs');
+        } catch {
+          return false;
+        }
+      });
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const p of nodes) {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      expect(/CapEff:\s+(\w+)/.exec(status)?.[1]).toBe('0000000000000000');
+      expect(/CapPrm:\s+(\w+)/.exec(status)?.[1]).toBe('0000000000000000');
+      expect(/NoNewPrivs:\s+(\d)/.exec(status)?.[1]).toBe('1');
+    }
+  });
+
   it('docker exec uses the container’s own node and agrees with nsenter', async () => {
     const via = await make('exec').run({ from: 'gateway', to: 'http://gateway-loopback:18789/healthz' });
     const ref = await make('nsenter').run({ from: 'gateway', to: 'http://gateway-loopback:18789/healthz' });

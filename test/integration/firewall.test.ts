@@ -62,8 +62,12 @@ describe('host firewall path (real iptables, real engine)', () => {
     expect(sibling.ok).toBe(false);
     expect(sibling.decisive).toBe('ECONNREFUSED');
     const f = diagnoseProbes(topology, [sibling]).find((x) => x.rule === 'firewall-blocks-path');
+    // The rule as iptables-save prints it, for the address the engine gave the gateway
+    // (172.x from the default pools, 192.168.x once those are used up).
     expect(f?.evidence.find((e) => e.label === 'rule')?.value).toMatch(
-      /^-A DOCKER-USER -d 172\.\d+\.\d+\.\d+\/32 -p tcp -m tcp --dport 18789 -j REJECT/,
+      new RegExp(
+        `^-A DOCKER-USER -d ${(rule[2] as string).replace(/\./g, '\\.')} -p tcp -m tcp --dport 18789 -j REJECT`,
+      ),
     );
     expect(f?.message).toMatch(/docker-proxy/);
     const fromHost = (await probes.run({ from: 'host', to: 'http://127.0.0.1:28790/healthz' })).initiator;

@@ -7,12 +7,13 @@ import { formatProbe } from '../lib/format/probe';
 import { formatSummary } from '../lib/format/summary';
 import type { ProbeResult } from '../lib/model/probe';
 import { Topology } from '../lib/model/topology';
-import { ProbeError, ProbeService, TargetError } from '../lib/probe/service';
+import { probeServiceFromSettings } from '../lib/probe/fromSettings';
+import { ProbeError, TargetError } from '../lib/probe/service';
 import { readNginxLocations } from '../lib/proxy/configReader';
 import { runbookMarkdown } from '../lib/runbook/markdown';
 import { runRunbook } from '../lib/runbook/run';
 import { scanOnce } from '../lib/scanner';
-import { loadSettings, type Settings, SettingsError } from '../lib/settings';
+import { loadSettings, SettingsError } from '../lib/settings';
 import { dashboardUrl, readToken } from '../server/token';
 
 const USAGE = `Usage: reachmap <command> [options]
@@ -45,26 +46,6 @@ function targetArg(command: string, flag: string | undefined, positionals: strin
   if (flag && rest.length)
     throw new UsageError(`${command}: give the target once (--to ${flag} or ${rest[0]})`);
   return flag ?? rest[0];
-}
-
-/** One probe service for probe and runbook, configured from the settings. */
-// Logs are read for every probe (a proxy's own error line is the best reason for a 502);
-// `probe --logs` also prints them.
-function probeService(
-  settings: Settings,
-  client: DockerClient,
-  topology: () => Promise<Topology>,
-): ProbeService {
-  return new ProbeService({
-    topology,
-    allow: { entries: settings.probeAllow },
-    docker: client,
-    runner: settings.probeRunner,
-    helperImage: settings.helperImage,
-    ...(settings.logCapture === 'on'
-      ? { logs: { readWindow: (id, driver, w) => client.logWindow(id, driver, w) } }
-      : {}),
-  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -136,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
         parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
       );
       const topology = await scanOnce(client);
-      const probes = probeService(settings, client, async () => topology);
+      const probes = probeServiceFromSettings(settings, client, async () => topology);
       try {
         const r = await probes.run(
           {
@@ -173,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
         parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
       );
       const topology = await scanOnce(client);
-      const probes = probeService(settings, client, async () => topology);
+      const probes = probeServiceFromSettings(settings, client, async () => topology);
       try {
         const report = await runRunbook(
           {

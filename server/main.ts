@@ -10,8 +10,8 @@ import type { TopologySource } from '../lib/live/source';
 import { TopologyService } from '../lib/live/topologyService';
 import { SOCKET_PATH } from '../lib/model/live';
 import type { Topology } from '../lib/model/topology';
+import { probeServiceFromSettings } from '../lib/probe/fromSettings';
 import { type Prober, refusingProber } from '../lib/probe/prober';
-import { ProbeService } from '../lib/probe/service';
 import { readNginxLocations } from '../lib/proxy/configReader';
 import { runRunbook } from '../lib/runbook/run';
 import { invalidSetting, loadSettings, type Settings, SettingsError } from '../lib/settings';
@@ -44,16 +44,7 @@ function liveBackend(settings: Settings): Backend {
     parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
   );
   const live = new TopologyService(client);
-  const probes = new ProbeService({
-    topology: () => currentTopology(live),
-    allow: { entries: settings.probeAllow },
-    docker: client,
-    runner: settings.probeRunner,
-    helperImage: settings.helperImage,
-    ...(settings.logCapture === 'on'
-      ? { logs: { readWindow: (id, driver, w) => client.logWindow(id, driver, w) } }
-      : {}),
-  });
+  const probes = probeServiceFromSettings(settings, client, () => currentTopology(live));
   return { live, probes, origin: `Docker: ${client.endpoint.display}` };
 }
 

@@ -22,7 +22,7 @@ import { ContainerNode } from './nodes/ContainerNode';
 import { GroupNode } from './nodes/GroupNode';
 import { NamespaceNode } from './nodes/NamespaceNode';
 import { NetworkNode } from './nodes/NetworkNode';
-import { selectGraphNode } from './selectNode';
+import { nodeIdForSelection, selectGraphNode } from './selectNode';
 import {
   absoluteX,
   PROBE_EDGE_PREFIX,
@@ -40,14 +40,6 @@ const nodeTypes = {
   network: NetworkNode,
   group: GroupNode,
 };
-
-function selectionNodeId(sel: ReturnType<typeof dashboardStore.getState>['selection']): string | null {
-  if (!sel) return null;
-  if (sel.kind === 'container') return `ctr:${sel.id}`;
-  if (sel.kind === 'network') return `net:${sel.id}`;
-  if (sel.kind === 'namespace') return `ns:${sel.id}`;
-  return null;
-}
 
 /**
  * Moves the view when asked (first picture, a new filter, a search hit, an opened group): to the
@@ -98,7 +90,7 @@ function Graph({ pane }: { pane: Size }) {
   );
   useFitRequests(graph);
   const [initial] = useState(() => firstViewport(graph, pane));
-  const selectedId = selectionNodeId(selection);
+  const selectedId = nodeIdForSelection(selection);
   const previous = useRef<Node[]>([]);
   const nodes = useMemo(() => {
     const next = reuseUnchanged(previous.current, toFlowNodes(graph, selectedId));

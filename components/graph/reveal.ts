@@ -1,10 +1,6 @@
 import { dashboardStore, type Selection } from '@/lib/client/store';
-import {
-  buildGraph,
-  nodeIdForContainer,
-  nodeIdForNamespaceKey,
-  nodeIdForNetwork,
-} from '@/lib/topology/graph';
+import { buildGraph } from '@/lib/topology/graph';
+import { nodeIdForSelection } from './selectNode';
 
 /**
  * Select a container, network or namespace and bring it into view: widen the project filter
@@ -15,14 +11,7 @@ export function reveal(sel: NonNullable<Selection>): void {
   const t = s.topology;
   s.select(sel);
   if (!t) return;
-  const nodeId =
-    sel.kind === 'container'
-      ? nodeIdForContainer(sel.id)
-      : sel.kind === 'network'
-        ? nodeIdForNetwork(sel.id)
-        : sel.kind === 'namespace'
-          ? nodeIdForNamespaceKey(sel.id)
-          : null;
+  const nodeId = nodeIdForSelection(sel);
   if (!nodeId) return;
   const c = sel.kind === 'container' ? t.containers.find((x) => x.id === sel.id) : undefined;
   if (s.project && c && c.compose?.project !== s.project) {

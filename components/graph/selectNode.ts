@@ -1,7 +1,20 @@
 import type { Node } from '@xyflow/react';
-import { dashboardStore } from '@/lib/client/store';
-import type { NodeData } from '@/lib/topology/graph';
+import { dashboardStore, type Selection } from '@/lib/client/store';
+import {
+  type NodeData,
+  nodeIdForContainer,
+  nodeIdForNamespaceKey,
+  nodeIdForNetwork,
+} from '@/lib/topology/graph';
 import { groupNodeId } from '@/lib/topology/groups';
+
+/** The graph node a selection stands for (probes and runbooks are edges or panels: none). */
+export function nodeIdForSelection(sel: Selection): string | null {
+  if (sel?.kind === 'container') return nodeIdForContainer(sel.id);
+  if (sel?.kind === 'network') return nodeIdForNetwork(sel.id);
+  if (sel?.kind === 'namespace') return nodeIdForNamespaceKey(sel.id);
+  return null;
+}
 
 /**
  * What a click (or Enter on a focused node) does: open the details of a container, network or

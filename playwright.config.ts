@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { E2E } from './e2e/env';
+import { CHROMIUM_LAUNCH, E2E } from './e2e/env';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -13,19 +13,7 @@ export default defineConfig({
   use: {
     baseURL: E2E.baseURL,
     viewport: { width: 1600, height: 1000 },
-    launchOptions: {
-      // Debian's Chromium: Playwright cannot download its own browsers here.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   webServer: {
     command: `node dist/server.js --port ${E2E.port} --data-dir ${E2E.dataDir}`,

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { io } from 'socket.io-client';
+import { CHROMIUM_LAUNCH } from '../e2e/env';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TOKEN = 'bench-token-0123456789abcdefghijklmnopqrstuv';
@@ -190,18 +191,7 @@ export async function newPage(b: Awaited<ReturnType<typeof launch>>): Promise<Pa
 }
 
 export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  return chromium.launch(CHROMIUM_LAUNCH);
 }
 
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();

@@ -21,7 +21,11 @@ export function loadFixture(name: string): Fixture {
 }
 
 export function fixtureTopology(name: string): Topology {
-  const f = loadFixture(name);
+  return topologyOf(loadFixture(name));
+}
+
+/** Recorded (or derived) facts through the real pipeline, as a scan would build them. */
+export function topologyOf(f: Fixture): Topology {
   return buildTopology({
     engine: f.engine,
     netns: f.netns,

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DockerContainer, DockerNetwork } from '@/lib/docker/schemas';
 import type { Topology } from '@/lib/model/topology';
 import type { NetnsFacts } from '@/lib/netns/reader';
-import { buildTopology } from '@/lib/topology/build';
-import { loadFixture } from './helpers';
+import { loadFixture, topologyOf } from './helpers';
 
 /**
  * A large host made from a real one: the lab's recorded engine answers and listener tables,
@@ -124,12 +123,5 @@ export function syntheticFacts(opts: SyntheticOptions) {
 }
 
 export function syntheticTopology(opts: SyntheticOptions): Topology {
-  const f = syntheticFacts(opts);
-  return buildTopology({
-    engine: f.engine,
-    netns: f.netns,
-    openclaw: f.openclaw,
-    scannedAt: f.recordedAt,
-    scanMs: 1,
-  });
+  return topologyOf(syntheticFacts(opts));
 }

@@ -50,7 +50,10 @@ function Card({ data }: { data: GroupData }) {
   );
 }
 
-/** An open group: a frame behind its networks and namespaces, with a header to close it. */
+/**
+ * An open group: a frame behind its networks and namespaces, with a header to close it. It
+ * has no handles: edges end at the nodes inside; only a closed card stands in for them.
+ */
 function Frame({ data }: { data: GroupData }) {
   const close = () => {
     dashboardStore.getState().setExpanded(data.groupKey, false);
@@ -63,10 +66,6 @@ function Frame({ data }: { data: GroupData }) {
       data-expanded="true"
       className="pointer-events-none h-full w-full rounded-2xl border-2 border-dashed border-slate-700 bg-slate-900/30"
     >
-      <Handle type="target" id="top" position={Position.Top} className="!opacity-0" />
-      <Handle type="target" id="left" position={Position.Left} className="!opacity-0" />
-      <Handle type="source" id="right" position={Position.Right} className="!opacity-0" />
-      <Handle type="source" id="bottom" position={Position.Bottom} className="!opacity-0" />
       <div className="pointer-events-auto flex h-12 items-center gap-3 whitespace-nowrap px-5 pt-3">
         <span className="truncate text-[22px] font-bold text-slate-200">{data.label}</span>
         <span className="truncate text-[20px] text-slate-400">

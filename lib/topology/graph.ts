@@ -192,6 +192,25 @@ interface Box {
   networks: string[];
   sortKey: string;
   group: GroupRef | null;
+  /** What the box lists under its containers; its height depends on it, so it is made once. */
+  listing: Listing;
+}
+
+interface Listing {
+  rows: ListenerRow[];
+  hidden: number;
+  note: string | null;
+}
+
+function listingOf(ns: Namespace | null): Listing {
+  if (!ns) return { rows: [], hidden: 0, note: null };
+  const note =
+    ns.listenerSource === 'unavailable'
+      ? `listeners unavailable${ns.errors[0] ? `: ${ns.errors[0]}` : ''}`
+      : ns.listenerSource === 'exec'
+        ? 'listeners read with docker exec'
+        : null;
+  return { ...listenerRows(ns), note };
 }
 
 function containerSortKey(c: Container): string {
@@ -216,6 +235,7 @@ function boxes(t: Topology, keep: (c: Container) => boolean): Box[] {
       networks: [...new Set(members.flatMap((m) => m.networks))].sort(),
       sortKey: owner ? containerSortKey(owner) : ns.key,
       group: ns.kind === 'host' || !owner ? null : groupOf(owner),
+      listing: listingOf(ns),
     });
   }
   for (const c of t.containers) {
@@ -228,6 +248,7 @@ function boxes(t: Topology, keep: (c: Container) => boolean): Box[] {
       networks: [...c.networks].sort(),
       sortKey: containerSortKey(c),
       group: groupOf(c),
+      listing: listingOf(null),
     });
   }
   return out;
@@ -265,13 +286,7 @@ export function projectsOf(t: Topology): string[] {
 }
 
 function namespaceNode(b: Box, members: Container[], at: Point, worst: Severity | null): GraphNode {
-  const { rows, hidden } = b.ns ? listenerRows(b.ns) : { rows: [], hidden: 0 };
-  const note =
-    b.ns && b.ns.listenerSource === 'unavailable'
-      ? `listeners unavailable${b.ns.errors[0] ? `: ${b.ns.errors[0]}` : ''}`
-      : b.ns && b.ns.listenerSource === 'exec'
-        ? 'listeners read with docker exec'
-        : null;
+  const { rows, hidden, note } = b.listing;
   const { title, subtitle } = namespaceTitle(b);
   return {
     id: nodeIdForNamespaceKey(b.key),
@@ -297,9 +312,8 @@ function namespaceNode(b: Box, members: Container[], at: Point, worst: Severity 
 }
 
 function boxHeight(b: Box, members: number): number {
-  const { rows, hidden } = b.ns ? listenerRows(b.ns) : { rows: [], hidden: 0 };
-  const note = !!b.ns && (b.ns.listenerSource === 'unavailable' || b.ns.listenerSource === 'exec');
-  return namespaceHeight(members, rows.length, hidden > 0, note);
+  const { rows, hidden, note } = b.listing;
+  return namespaceHeight(members, rows.length, hidden > 0, note !== null);
 }
 
 function containerNode(c: Container, parent: GraphNode, i: number, fs: Finding[]): GraphNode {

@@ -14,7 +14,9 @@ import { runbookMarkdown } from '../lib/runbook/markdown';
 import { runRunbook } from '../lib/runbook/run';
 import { scanOnce } from '../lib/scanner';
 import { loadSettings, SettingsError } from '../lib/settings';
+import { SnapshotStoreError } from '../lib/snapshot/store';
 import { dashboardUrl, readToken } from '../server/token';
+import { SNAPSHOT_COMMANDS, SnapshotCliError, snapshotCommand } from './snapshots';
 
 const USAGE = `Usage: reachmap <command> [options]
 
@@ -30,6 +32,17 @@ Commands:
                        The six-step runbook (label, HTTP, WebSocket, listen matrix, proxy
                        quadruple, origins checklist) as an incident note; Markdown by default
   url                  Print the dashboard's sign-in URL (reads the token from the data directory)
+
+Snapshots (stored in the data directory, shared with the dashboard):
+  snapshot [--note TEXT] [--ttl 7d] [--json|--md]
+                       Freeze the host as the dashboard shows it (through the running dashboard,
+                       with its probe results, when one is up; else a fresh scan) and print its
+                       link /s/<id>, which opens read-only without the token
+  snapshots [--json]   List them (newest first)
+  export ID [--md|--json] [--out FILE]
+                       Markdown for a chat message, or JSON (importable elsewhere)
+  import FILE          Store a JSON export as a new snapshot; prints its link
+  delete ID            Delete one (its link stops working)
 
 Options:
   --docker-host URL    Docker endpoint (env DOCKER_HOST; default unix:///var/run/docker.sock)
@@ -65,6 +78,9 @@ async function main(argv: string[]): Promise<number> {
         timeout: { type: 'string' },
         md: { type: 'boolean', default: false },
         logs: { type: 'boolean', default: false },
+        note: { type: 'string' },
+        ttl: { type: 'string' },
+        out: { type: 'string' },
         'docker-host': { type: 'string' },
         'data-dir': { type: 'string' },
         host: { type: 'string' },
@@ -87,6 +103,19 @@ async function main(argv: string[]): Promise<number> {
     host: values.host as string | undefined,
     port: values.port as string | undefined,
   });
+  if (SNAPSHOT_COMMANDS.has(command))
+    return snapshotCommand(
+      command,
+      positionals,
+      {
+        json: values.json as boolean,
+        md: values.md as boolean,
+        note: values.note as string | undefined,
+        ttl: values.ttl as string | undefined,
+        out: values.out as string | undefined,
+      },
+      settings,
+    );
   switch (command) {
     case 'scan': {
       if (positionals.length > 1)
@@ -191,11 +220,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError) {
+    if (e instanceof SnapshotCliError && e.exitCode === 1) {
+      process.stderr.write(`reachmap: ${e.message}\n`);
+      process.exitCode = 1;
+    } else if (e instanceof UsageError || e instanceof SnapshotCliError) {
       process.stderr.write(`reachmap: ${e.message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else if (
       e instanceof SettingsError ||
+      e instanceof SnapshotStoreError ||
       e instanceof DockerUnreachableError ||
       e instanceof ProbeError ||
       e instanceof TargetError

@@ -1,6 +1,4 @@
 'use client';
-import { useEffect } from 'react';
-import { startLive } from '@/lib/client/socket';
 import { dashboardStore, type SideTab } from '@/lib/client/store';
 import { TopologyGraph } from './graph/TopologyGraph';
 import { DetailsPanel } from './panels/DetailsPanel';
@@ -8,12 +6,14 @@ import { FindingsList } from './panels/FindingsList';
 import { ProbePanel } from './probe/ProbePanel';
 import { ReviewPanel } from './review/ReviewPanel';
 import { StatusBanner } from './StatusBanner';
+import { SnapshotList } from './snapshot/SnapshotList';
 import { TopBar } from './TopBar';
 import { useDashboard } from './useDashboard';
 import { useFindingsInView } from './useFindings';
 
 function Tabs() {
   const tab = useDashboard((s) => s.tab);
+  const readOnly = useDashboard((s) => s.snapshot !== null);
   const findings = useFindingsInView().length;
   const item = (id: SideTab, label: string) => (
     <button
@@ -30,10 +30,18 @@ function Tabs() {
   return (
     <div role="tablist" className="mb-3 flex border-b border-slate-800">
       {item('findings', `Findings (${findings})`)}
-      {item('probe', 'Probe')}
+      {!readOnly && item('probe', 'Probe')}
       {item('review', 'Review')}
+      {!readOnly && item('snapshots', 'Snapshots')}
     </div>
   );
+}
+
+function TabBody({ tab }: { tab: SideTab }) {
+  const readOnly = useDashboard((s) => s.snapshot !== null);
+  if (tab === 'review') return <ReviewPanel />;
+  if (readOnly || tab === 'findings') return <FindingsList />;
+  return tab === 'probe' ? <ProbePanel /> : <SnapshotList />;
 }
 
 function SidePanel() {
@@ -49,38 +57,33 @@ function SidePanel() {
       ) : (
         <>
           <Tabs />
-          {tab === 'probe' ? <ProbePanel /> : tab === 'review' ? <ReviewPanel /> : <FindingsList />}
+          <TabBody tab={tab} />
         </>
       )}
     </aside>
   );
 }
 
-function EmptyState() {
+function EmptyState({ loading }: { loading: string }) {
   const hasTopology = useDashboard((s) => s.topology !== null);
   const link = useDashboard((s) => s.link);
   if (hasTopology) return null;
   return (
     <div className="absolute inset-0 grid place-items-center text-sm text-slate-400" data-testid="loading">
-      {link === 'unauthorized' ? 'Not signed in.' : 'Reading the Docker host…'}
+      {link === 'unauthorized' ? 'Not signed in.' : loading}
     </div>
   );
 }
 
-// The socket opens when this module loads, not after hydration: on a large host the first
-// topology is over a megabyte, and its download then overlaps React's start-up.
-startLive();
-
-export function Dashboard() {
-  // Usually already open (below); after a client-side remount it opens here.
-  useEffect(() => startLive(), []);
+/** The page both the live dashboard and a snapshot link show; the store says which. */
+export function Dashboard({ loading = 'Reading the Docker host…' }: { loading?: string }) {
   return (
     <div className="flex h-screen flex-col">
       <TopBar />
       <StatusBanner />
       <div className="flex min-h-0 flex-1">
         <main className="relative min-w-0 flex-1">
-          <EmptyState />
+          <EmptyState loading={loading} />
           <TopologyGraph />
         </main>
         <SidePanel />

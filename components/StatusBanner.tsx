@@ -10,7 +10,21 @@ export function StatusBanner() {
   const endpoint = useDashboard((s) => s.topology?.host.dockerEndpoint);
   const hostName = useDashboard((s) => s.topology?.host.name);
   const scannedAt = useDashboard((s) => s.topology?.scannedAt);
+  const snapshot = useDashboard((s) => s.snapshot);
   const last = receivedAt ? new Date(receivedAt).toLocaleTimeString() : null;
+
+  if (snapshot)
+    return (
+      <div
+        role="status"
+        data-testid="banner-snapshot"
+        className="bg-violet-950 px-4 py-2 text-sm text-violet-50"
+      >
+        Snapshot of <b>{snapshot.host}</b> taken {new Date(snapshot.takenAt).toLocaleString()}
+        {snapshot.note && <> — “{snapshot.note}”</>}. Nothing here is live and nothing can be probed from this
+        page; open the dashboard on the host to see it now.
+      </div>
+    );
 
   if (link === 'unauthorized')
     return (

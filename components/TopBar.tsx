@@ -2,6 +2,7 @@
 import { dashboardStore } from '@/lib/client/store';
 import { projectsOf } from '@/lib/topology/graph';
 import { SearchBox } from './SearchBox';
+import { TakeSnapshot } from './snapshot/TakeSnapshot';
 import { useDashboard } from './useDashboard';
 
 function LiveDot() {
@@ -34,6 +35,7 @@ function LiveDot() {
 export function TopBar() {
   const t = useDashboard((s) => s.topology);
   const project = useDashboard((s) => s.project);
+  const readOnly = useDashboard((s) => s.snapshot !== null);
   const projects = t ? projectsOf(t) : [];
   const running = t?.containers.filter((c) => c.state === 'running').length ?? 0;
   return (
@@ -66,7 +68,19 @@ export function TopBar() {
           ))}
         </select>
       </label>
-      <LiveDot />
+      {readOnly ? (
+        <span
+          data-testid="snapshot-badge"
+          className="rounded bg-violet-800 px-2 py-0.5 text-xs font-semibold text-violet-50"
+        >
+          snapshot
+        </span>
+      ) : (
+        <>
+          <TakeSnapshot />
+          <LiveDot />
+        </>
+      )}
     </header>
   );
 }

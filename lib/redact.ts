@@ -71,25 +71,29 @@ const PASSWORD_WORD = /\b(passw(?:or)?d|passphrase|pwd)([ \t]+)([^\s"',;]{1,4096
 /** A JSON Web Token, however short: three base64url parts, the first starting `eyJ` (`{"`). */
 const JWT = /\beyJ[A-Za-z0-9_-]{2,4096}\.[A-Za-z0-9_-]{2,8192}\.[A-Za-z0-9_-]{0,8192}/g;
 
-/** Free text: secret-named pairs (plain, JSON, YAML), bearer tokens, JWTs, URL credentials, long opaque strings. */
-export function redactText(s: string): string {
-  return (
-    s
-      .replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
-      .replace(JWT, REDACTED)
-      .replace(PAIR, (m, _q: string, key: string, _sep: string, dq?: string, sq?: string, bare?: string) => {
-        if (!SECRET_NAME.test(key)) return m;
-        const value = dq !== undefined ? `"${dq}"` : sq !== undefined ? `'${sq}'` : (bare ?? '');
-        const quote = dq !== undefined ? '"' : sq !== undefined ? "'" : '';
-        return `${m.slice(0, m.length - value.length)}${quote}${REDACTED}${quote}`;
-      })
-      .replace(PASSWORD_WORD, (m, word: string, gap: string, value: string) =>
-        value === REDACTED || value.startsWith('‹') ? m : `${word}${gap}${REDACTED}`,
-      )
-      // Everything between "://" and the last "@" of the word is userinfo (passwords may hold "/" or "@").
-      .replace(/\b(\w{1,32}:\/\/)\S*@/g, `$1${REDACTED}@`)
-      .replace(/\b[A-Za-z0-9+/_-]{40,}={0,2}/g, (m) => (/^[0-9a-f]{64}$/.test(m) ? m : REDACTED))
-  );
+/**
+ * Free text: secret-named pairs (plain, JSON, YAML), bearer tokens, JWTs, URL credentials,
+ * and (unless `opaque: false`, for text that also holds identifiers such as paths and
+ * finding ids) long opaque strings.
+ */
+export function redactText(s: string, { opaque = true }: { opaque?: boolean } = {}): string {
+  const masked = s
+    .replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
+    .replace(JWT, REDACTED)
+    .replace(PAIR, (m, _q: string, key: string, _sep: string, dq?: string, sq?: string, bare?: string) => {
+      if (!SECRET_NAME.test(key)) return m;
+      const value = dq !== undefined ? `"${dq}"` : sq !== undefined ? `'${sq}'` : (bare ?? '');
+      const quote = dq !== undefined ? '"' : sq !== undefined ? "'" : '';
+      return `${m.slice(0, m.length - value.length)}${quote}${REDACTED}${quote}`;
+    })
+    .replace(PASSWORD_WORD, (m, word: string, gap: string, value: string) =>
+      value === REDACTED || value.startsWith('‹') ? m : `${word}${gap}${REDACTED}`,
+    )
+    // Everything between "://" and the last "@" of the word is userinfo (passwords may hold "/" or "@").
+    .replace(/\b(\w{1,32}:\/\/)\S*@/g, `$1${REDACTED}@`);
+  return opaque
+    ? masked.replace(/\b[A-Za-z0-9+/_-]{40,}={0,2}/g, (m) => (/^[0-9a-f]{64}$/.test(m) ? m : REDACTED))
+    : masked;
 }
 
 /** A header's value, unless its name says it is a credential. */

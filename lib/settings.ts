@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDockerHost } from './docker/endpoint';
+import { hostPort } from './util/address';
 
 /**
  * Settings shared by the server and the CLI, from flags over environment over defaults.
@@ -56,6 +57,28 @@ const SettingsSchema = z.object({
   logCapture: z.enum(['on', 'off'], { error: 'expected on or off' }),
   /** A topology recorded by `reachmap scan --json` to serve instead of a live engine. */
   replay: z.string().min(1).nullable(),
+  /**
+   * Where users reach the dashboard (behind a reverse proxy or tunnel): snapshot links are
+   * built on it. Origin only, or origin and path prefix; no query, fragment or credentials.
+   */
+  publicUrl: z
+    .string()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (
+          (u.protocol === 'http:' || u.protocol === 'https:') &&
+          !u.username &&
+          !u.password &&
+          !u.search &&
+          !u.hash
+        );
+      } catch {
+        return false;
+      }
+    }, 'expected an http(s) URL without credentials, query or fragment, e.g. https://reachmap.example.com')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .nullable(),
   probeAllow: z.array(
     z
       .string()
@@ -80,6 +103,7 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   logCapture: { env: 'REACHMAP_LOG_CAPTURE' },
   helperImage: { env: 'REACHMAP_HELPER_IMAGE' },
   replay: { env: 'REACHMAP_REPLAY', flag: '--replay' },
+  publicUrl: { env: 'REACHMAP_PUBLIC_URL' },
 };
 
 export class SettingsError extends Error {
@@ -116,6 +140,7 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     logCapture: env.REACHMAP_LOG_CAPTURE || 'on',
     helperImage: env.REACHMAP_HELPER_IMAGE || null,
     replay: replay ? path.resolve(replay) : null,
+    publicUrl: env.REACHMAP_PUBLIC_URL || null,
   };
   const parsed = SettingsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -139,4 +164,11 @@ function invalidSettingLine(key: keyof Settings, message: string, value: unknown
  */
 export function invalidSetting(key: keyof Settings, message: string, value: unknown): SettingsError {
   return new SettingsError(invalidSettingLine(key, message, value));
+}
+
+/** Where a browser reaches this dashboard: REACHMAP_PUBLIC_URL, else the bind address (a wildcard bind as loopback). */
+export function baseUrl(s: Pick<Settings, 'host' | 'port'> & { publicUrl?: string | null }): string {
+  if (s.publicUrl) return s.publicUrl;
+  const h = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
+  return `http://${hostPort(h, s.port)}`;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { TopologySource } from '../lib/live/source';
 import { type AuthContext, hostAllowed, isAuthenticated, originAllowed, sessionCookie } from './auth';
 import { LOGIN_CSP, LOGIN_HTML } from './loginPage';
+import { publicSnapshotRoute, type SnapshotDeps, snapshotApiRoute } from './snapshots';
 import { safeEqual } from './token';
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -53,11 +54,22 @@ export interface HttpDeps {
   live: TopologySource;
   next: NextHandler;
   secureCookies: boolean;
+  /** Absent: snapshots are off (their store could not be opened). */
+  snapshots: SnapshotDeps | null;
+}
+
+/** Build output with no data in it: what a public snapshot page needs to load. */
+function isPublicAsset(req: IncomingMessage): boolean {
+  // The path as sent: a dot segment in it could resolve elsewhere once normalised.
+  const raw = (req.url ?? '').split('?')[0] as string;
+  if (raw.includes('..') || /%2e|%2f|%5c/i.test(raw) || raw.includes('\\')) return false;
+  return raw.startsWith('/_next/static/') || raw === '/icon.svg';
 }
 
 /**
- * Every HTTP request goes through here before Next sees it: Host check, then the two
- * public routes (sign-in page and token exchange), then authentication for everything else.
+ * Every HTTP request goes through here before Next sees it: Host check, then the public
+ * routes (sign-in page, token exchange, snapshot links and the build's static assets),
+ * then authentication for everything else.
  */
 export function createRequestHandler(deps: HttpDeps) {
   const { auth, live } = deps;
@@ -95,6 +107,14 @@ export function createRequestHandler(deps: HttpDeps) {
       return send(res, 200, { ok: true }, { 'set-cookie': sessionCookie(auth, deps.secureCookies) });
     }
 
+    if (isPublicAsset(req) && (req.method === 'GET' || req.method === 'HEAD'))
+      return void (await deps.next(req, res));
+    if (deps.snapshots) {
+      const route = publicSnapshotRoute(req, res, deps.snapshots);
+      if (route === 'handled') return;
+      if (route === 'next') return void (await deps.next(req, res));
+    }
+
     if (!isAuthenticated(auth, req)) {
       const wantsHtml = (req.headers.accept ?? '').includes('text/html') && req.method === 'GET';
       if (wantsHtml && !pathname.startsWith('/api/')) {
@@ -124,6 +144,31 @@ export function createRequestHandler(deps: HttpDeps) {
       return send(res, 200, { version: live.version, engine: live.engine, topology });
     }
     if (pathname === '/api/engine' && req.method === 'GET') return send(res, 200, live.engine);
+    if (pathname.startsWith('/api/snapshots')) {
+      if (!deps.snapshots)
+        return send(res, 503, {
+          error: 'snapshots are off: their store could not be opened (see the server log)',
+        });
+      const readJson = async () => {
+        const text = await readBody(req);
+        try {
+          return text.trim() ? JSON.parse(text) : {};
+        } catch {
+          throw new Error('expected a JSON body');
+        }
+      };
+      if (
+        await snapshotApiRoute(
+          req,
+          res,
+          url,
+          readJson,
+          (status, body) => send(res, status, body),
+          deps.snapshots,
+        )
+      )
+        return;
+    }
     if (pathname.startsWith('/api/'))
       return send(res, 404, { error: `no such API route: ${req.method} ${pathname}` });
 

@@ -15,6 +15,7 @@ import { type Prober, refusingProber } from '../lib/probe/prober';
 import { readNginxLocations } from '../lib/proxy/configReader';
 import { runRunbook } from '../lib/runbook/run';
 import { invalidSetting, loadSettings, type Settings, SettingsError } from '../lib/settings';
+import { SnapshotStore } from '../lib/snapshot/store';
 import { hostPort } from '../lib/util/address';
 import { hostAllowed, isAuthenticated, makeAuthContext, originAllowed } from './auth';
 import { createRequestHandler } from './http';
@@ -23,7 +24,7 @@ import { dashboardUrl, ensureToken } from './token';
 
 const HELP = `Usage: reachmap-server [--host H] [--port P] [--docker-host URL] [--data-dir DIR] [--replay FILE]
   --replay FILE   serve a topology recorded with "reachmap scan --json" instead of a live engine (probes off)
-Environment: REACHMAP_HOST, REACHMAP_PORT, DOCKER_HOST, REACHMAP_DATA_DIR, REACHMAP_TOKEN, REACHMAP_ALLOWED_HOSTS, REACHMAP_REPLAY`;
+Environment: REACHMAP_HOST, REACHMAP_PORT, DOCKER_HOST, REACHMAP_DATA_DIR, REACHMAP_TOKEN, REACHMAP_ALLOWED_HOSTS, REACHMAP_REPLAY, REACHMAP_PUBLIC_URL`;
 
 /** What start-up builds differently for a live engine and for a replayed recording. */
 interface Backend {
@@ -64,6 +65,16 @@ async function replayBackend(file: string): Promise<Backend> {
   };
 }
 
+/** Snapshots are a feature, not a precondition: without their store the dashboard still runs. */
+async function openSnapshotStore(dataDir: string): Promise<SnapshotStore | null> {
+  try {
+    return await SnapshotStore.open(dataDir);
+  } catch (e) {
+    console.error(`reachmap: snapshots are off: ${e instanceof Error ? e.message : e}`);
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -102,11 +113,13 @@ async function main(): Promise<void> {
   const nextHandler = app.getRequestHandler();
   const nextUpgrade = dev ? app.getUpgradeHandler() : null;
 
+  const store = await openSnapshotStore(settings.dataDir);
   const handler = createRequestHandler({
     auth,
     live,
     next: (req, res) => nextHandler(req, res),
     secureCookies: false,
+    snapshots: store ? { store, live, hub, settings } : null,
   });
   const http = createServer((req, res) => {
     handler(req, res).catch((e: unknown) => {
@@ -156,6 +169,7 @@ async function main(): Promise<void> {
   const shutdown = () => {
     live.stop();
     probes.close();
+    store?.close();
     http.close();
     setTimeout(() => process.exit(0), 500).unref();
   };

@@ -57,6 +57,7 @@ export function attachSocket(
     socket.emit('engine', live.engine);
     if (live.current) socket.emit('topology', { version: live.version, topology: live.current });
     socket.emit('probe:history', { records: hub.history() });
+    for (const r of hub.runbooks()) socket.emit('runbook:done', r);
     socket.emit('findings:probes', { findings: hub.findings(live.current) });
 
     socket.on('probe:run', async (payload, ack) => {
@@ -107,6 +108,7 @@ export function attachSocket(
               at: report.createdAt,
             });
         }
+        hub.keepRunbook(report);
         io.emit('runbook:done', report);
       } catch (e) {
         io.emit('runbook:failed', { id, from: req.data.from, to: req.data.to, error: errorText(e) });

@@ -1,8 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Settings } from '../lib/settings';
-import { hostPort } from '../lib/util/address';
+import { baseUrl, type Settings } from '../lib/settings';
 
 /**
  * The access token: generated at first start (no claimable setup window), kept in the
@@ -35,9 +34,8 @@ export async function ensureToken(
 }
 
 /** The token travels in the fragment: never sent to the server, never in access logs. */
-export function dashboardUrl(settings: Pick<Settings, 'host' | 'port'>, token: string): string {
-  const h = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
-  return `http://${hostPort(h, settings.port)}/login#token=${token}`;
+export function dashboardUrl(settings: Parameters<typeof baseUrl>[0], token: string): string {
+  return `${baseUrl(settings)}/login#token=${token}`;
 }
 
 /** The session cookie carries an HMAC of the token, not the token: rotating the token voids it. */

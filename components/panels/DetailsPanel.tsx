@@ -16,6 +16,8 @@ function findingsAbout(t: Topology, id: string) {
 }
 
 function ProbeFromHere({ from }: { from: string }) {
+  const readOnly = useDashboard((s) => s.snapshot !== null);
+  if (readOnly) return null;
   return (
     <button
       type="button"
@@ -238,6 +240,7 @@ export function DetailsPanel() {
     <div data-testid="details-panel">
       <button
         type="button"
+        data-testid="details-close"
         className="mb-2 text-xs text-sky-300 hover:underline"
         onClick={() => dashboardStore.getState().select(null)}
       >

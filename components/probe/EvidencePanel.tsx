@@ -40,6 +40,7 @@ function Side({ r, title }: { r: ProbeResult; title: string }) {
 
 export function EvidencePanel({ pathKey }: { pathKey: string }) {
   const record = useDashboard((s) => s.probes[pathKey]);
+  const readOnly = useDashboard((s) => s.snapshot !== null);
   const all = useAllFindings();
   const keys = new Set([pathKey, ...(record?.host ? [probePathKey(record.host)] : [])]);
   // The initiator's own findings first: the host's paired view is context, not the edge's reason.
@@ -58,35 +59,39 @@ export function EvidencePanel({ pathKey }: { pathKey: string }) {
         {r.initiator.name} → {r.target.input}
         {r.origin ? ` with Origin ${r.origin}` : ''}
       </p>
-      <button
-        type="button"
-        data-testid="run-runbook"
-        className="mt-1 mr-3 rounded bg-sky-700 px-2 py-0.5 text-xs font-semibold text-white hover:bg-sky-600"
-        onClick={() =>
-          void startRunbook({
-            from: r.initiator.kind === 'host' ? 'host' : r.initiator.name,
-            to: r.target.input,
-            ...(r.origin ? { origin: r.origin } : {}),
-          })
-        }
-      >
-        Run the six-step runbook
-      </button>
-      <button
-        type="button"
-        className="mt-1 text-xs text-sky-300 hover:underline"
-        onClick={() => {
-          const s = dashboardStore.getState();
-          s.setForm({
-            from: r.initiator.kind === 'host' ? 'host' : r.initiator.name,
-            to: r.target.input,
-            origin: r.origin ?? '',
-          });
-          s.setTab('probe');
-        }}
-      >
-        probe again
-      </button>
+      {!readOnly && (
+        <>
+          <button
+            type="button"
+            data-testid="run-runbook"
+            className="mt-1 mr-3 rounded bg-sky-700 px-2 py-0.5 text-xs font-semibold text-white hover:bg-sky-600"
+            onClick={() =>
+              void startRunbook({
+                from: r.initiator.kind === 'host' ? 'host' : r.initiator.name,
+                to: r.target.input,
+                ...(r.origin ? { origin: r.origin } : {}),
+              })
+            }
+          >
+            Run the six-step runbook
+          </button>
+          <button
+            type="button"
+            className="mt-1 text-xs text-sky-300 hover:underline"
+            onClick={() => {
+              const s = dashboardStore.getState();
+              s.setForm({
+                from: r.initiator.kind === 'host' ? 'host' : r.initiator.name,
+                to: r.target.input,
+                origin: r.origin ?? '',
+              });
+              s.setTab('probe');
+            }}
+          >
+            probe again
+          </button>
+        </>
+      )}
       {findings.length > 0 && (
         <div className="mt-3 space-y-2" data-testid="evidence-findings">
           {findings.map((f) => (

@@ -14,7 +14,15 @@ export type Selection = {
 
 export type Link = 'connecting' | 'live' | 'disconnected' | 'unauthorized';
 
-export type SideTab = 'probe' | 'findings' | 'review';
+export type SideTab = 'probe' | 'findings' | 'review' | 'snapshots';
+
+/** Set when the page shows a stored snapshot (/s/<id>): everything is read-only then. */
+export interface SnapshotMeta {
+  id: string;
+  takenAt: string;
+  note: string;
+  host: string;
+}
 
 export interface ProbeForm {
   from: string;
@@ -41,6 +49,7 @@ export interface ProbeFailure {
 }
 
 export interface DashboardState {
+  snapshot: SnapshotMeta | null;
   topology: Topology | null;
   /** The server's version of `topology`; a topology:change applies only to this version. */
   version: number;
@@ -80,6 +89,7 @@ export interface DashboardState {
 }
 
 export const dashboardStore = createStore<DashboardState>()((set) => ({
+  snapshot: null,
   topology: null,
   version: 0,
   receivedAt: null,

@@ -1,3 +1,5 @@
+import type { Finding } from '../model/topology';
+
 /**
  * Markdown out of untrusted strings (names, labels, headers, bodies): escaped so a value
  * cannot forge links, tables, emphasis or HTML. Pure.
@@ -31,5 +33,23 @@ export function mdTable(rows: string[][]): string[] {
     `| ${head.map(md).join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
     ...body.map((r) => `| ${r.map(md).join(' | ')} |`),
+  ];
+}
+
+/** One finding: title, message, evidence, and its fix as a code block. */
+export function findingMarkdown(f: Finding): string[] {
+  return [
+    `### ${f.severity.toUpperCase()}: ${md(f.title)}`,
+    '',
+    md(f.message),
+    '',
+    ...f.evidence.map((e) => `- ${md(e.label)}: ${code(e.value)} (${e.source})`),
+    '',
+    `**Fix** (${f.pattern}, confidence ${f.confidence}):`,
+    '',
+    '```',
+    f.fix.replace(/```/g, "'''"),
+    '```',
+    '',
   ];
 }

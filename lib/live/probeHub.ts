@@ -9,6 +9,7 @@ import type {
   ProbeStepMessage,
 } from '../model/live';
 import type { ProbeSpecInput } from '../model/probe';
+import type { RunbookReport } from '../model/runbook';
 import type { Finding, Topology } from '../model/topology';
 import { probePathKey } from '../probe/edges';
 import { resolveInitiator } from '../probe/initiator';
@@ -26,6 +27,7 @@ const MAX_IN_FLIGHT = 32;
 const BATCH_CONCURRENCY = 6;
 const MAX_BATCHES = 2;
 const HISTORY = 400;
+const RUNBOOKS_KEPT = 20;
 
 interface HubEvents {
   step: [ProbeStepMessage];
@@ -41,6 +43,7 @@ export class ProbeHub extends EventEmitter<HubEvents> {
   private inFlight = 0;
   private batches = 0;
   private latest = new Map<string, ProbeRecord>();
+  private reports: RunbookReport[] = [];
 
   constructor(private readonly probes: Prober) {
     super();
@@ -70,6 +73,15 @@ export class ProbeHub extends EventEmitter<HubEvents> {
     this.latest.delete(key);
     this.latest.set(key, r);
     while (this.latest.size > HISTORY) this.latest.delete(this.latest.keys().next().value as string);
+  }
+
+  /** The last runbook reports, oldest first: what the dashboards show, so what a snapshot keeps. */
+  runbooks(): RunbookReport[] {
+    return [...this.reports];
+  }
+
+  keepRunbook(r: RunbookReport): void {
+    this.reports = [...this.reports.filter((x) => x.id !== r.id), r].slice(-RUNBOOKS_KEPT);
   }
 
   /** Results produced elsewhere (a runbook) become edges and findings like any probe. */

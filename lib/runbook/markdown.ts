@@ -1,4 +1,4 @@
-import { code, md, mdTable as table } from '../format/markdown';
+import { code, findingMarkdown, md, mdTable as table } from '../format/markdown';
 import type { RunbookReport } from '../model/runbook';
 import { connectionsTable } from '../review/markdown';
 
@@ -28,19 +28,7 @@ export function runbookMarkdown(r: RunbookReport): string {
   );
   if (r.findings.length) {
     out.push('## Findings', '');
-    for (const f of r.findings) {
-      out.push(`### ${f.severity.toUpperCase()}: ${md(f.title)}`, '', md(f.message), '');
-      for (const e of f.evidence) out.push(`- ${md(e.label)}: ${code(e.value)} (${e.source})`);
-      out.push(
-        '',
-        `**Fix** (${f.pattern}, confidence ${f.confidence}):`,
-        '',
-        '```',
-        f.fix.replace(/```/g, "'''"),
-        '```',
-        '',
-      );
-    }
+    for (const f of r.findings) out.push(...findingMarkdown(f));
   }
   out.push('## Steps', '');
   for (const s of r.steps) {

@@ -1,0 +1,27 @@
+import type { Snapshot } from '../model/snapshot';
+import { probePathKey } from '../probe/edges';
+import type { DashboardState } from './store';
+
+/**
+ * The dashboard state that shows a stored snapshot: the same store the live page fills
+ * from its socket, filled once from the snapshot, marked read-only. Pure.
+ */
+export function snapshotState(s: Snapshot): Partial<DashboardState> {
+  return {
+    snapshot: { id: s.id, takenAt: s.takenAt, note: s.note, host: s.host },
+    topology: s.topology,
+    version: 0,
+    receivedAt: Date.parse(s.takenAt),
+    engine: null,
+    link: 'live',
+    linkError: null,
+    probes: Object.fromEntries(s.probes.map((r) => [probePathKey(r.initiator), r])),
+    probeFindings: s.probeFindings,
+    runbooks: Object.fromEntries(s.runbooks.map((r) => [r.id, r])),
+    runbooksRunning: {},
+    running: {},
+    project: s.view.project,
+    selection: s.view.selection,
+    tab: 'findings',
+  };
+}

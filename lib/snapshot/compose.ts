@@ -1,0 +1,36 @@
+import type { ProbeRecord } from '../model/live';
+import type { RunbookReport } from '../model/runbook';
+import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SnapshotView } from '../model/snapshot';
+import type { Finding, Topology } from '../model/topology';
+import { redactDeep } from './redact';
+
+export interface SnapshotParts {
+  id: string;
+  now: Date;
+  note: string;
+  ttlSeconds: number | null;
+  source: Snapshot['source'];
+  view: SnapshotView;
+  topology: Topology;
+  probes: ProbeRecord[];
+  probeFindings: Finding[];
+  runbooks: RunbookReport[];
+}
+
+/** A snapshot from what is shown now: pure, and redacted as a whole before anything stores it. */
+export function composeSnapshot(p: SnapshotParts): Snapshot {
+  return redactDeep({
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    id: p.id,
+    takenAt: p.now.toISOString(),
+    host: p.topology.host.name,
+    note: p.note.trim(),
+    source: p.source,
+    expiresAt: p.ttlSeconds === null ? null : new Date(p.now.getTime() + p.ttlSeconds * 1000).toISOString(),
+    view: p.view,
+    topology: p.topology,
+    probes: p.probes,
+    probeFindings: p.probeFindings,
+    runbooks: p.runbooks,
+  } satisfies Snapshot);
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import type { Snapshot } from '../model/snapshot';
+import { snapshotMarkdown } from './markdown';
+
+/** The text exports of a snapshot, shared by the dashboard's download routes and the CLI. Pure. */
+
+export const ExportFormat = z.enum(['md', 'json']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+export const EXPORT_TYPES: Record<ExportFormat, { mime: string; ext: string }> = {
+  md: { mime: 'text/markdown; charset=utf-8', ext: 'md' },
+  json: { mime: 'application/json; charset=utf-8', ext: 'json' },
+};
+
+export function exportSnapshot(s: Snapshot, format: ExportFormat, link: string | null): string {
+  switch (format) {
+    case 'md':
+      return snapshotMarkdown(s, link);
+    case 'json':
+      return `${JSON.stringify(s, null, 2)}\n`;
+  }
+}

@@ -1,0 +1,174 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ProbeHub } from '../lib/live/probeHub';
+import type { TopologySource } from '../lib/live/source';
+import { type Snapshot, SnapshotRequest } from '../lib/model/snapshot';
+import { baseUrl, type Settings } from '../lib/settings';
+import { composeSnapshot } from '../lib/snapshot/compose';
+import { EXPORT_TYPES, ExportFormat, exportSnapshot } from '../lib/snapshot/exports';
+import { isSnapshotId, newSnapshotId } from '../lib/snapshot/id';
+import type { SnapshotStore } from '../lib/snapshot/store';
+
+/**
+ * Snapshot routes. `/s/<id>` (the page) and `/s/<id>/snapshot.json` (its data) are public:
+ * the random id is the capability, they read only the store (never Docker, never a probe),
+ * and anything else under /s/ is a plain 404. The rest (`/api/snapshots…`) sits behind the
+ * token like every other API route.
+ */
+
+export interface SnapshotDeps {
+  store: SnapshotStore;
+  live: TopologySource;
+  hub: ProbeHub;
+  settings: Pick<Settings, 'host' | 'port' | 'publicUrl'>;
+}
+
+export type Reply = (status: number, body: unknown) => void;
+
+export const snapshotLink = (settings: SnapshotDeps['settings'], id: string) =>
+  `${baseUrl(settings)}/s/${id}`;
+
+const PAGE = /^\/s\/([^/]+)$/;
+const DATA = /^\/s\/([^/]+)\/snapshot\.json$/;
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end('Not found\n');
+}
+
+/**
+ * The public side. 'next': the canonical page URL was set on `req` for Next to render;
+ * 'handled': answered here; null: not a snapshot route.
+ */
+export function publicSnapshotRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: SnapshotDeps,
+): 'next' | 'handled' | null {
+  // The path as sent, not normalised: "/s/../x" is a malformed snapshot link (404), not "/x".
+  const pathname = (req.url ?? '').split('?')[0] as string;
+  if (pathname !== '/s' && !pathname.startsWith('/s/')) return null;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Method not allowed\n');
+    return 'handled';
+  }
+  const page = PAGE.exec(pathname);
+  const data = DATA.exec(pathname);
+  const id = page?.[1] ?? data?.[1];
+  if (!id || !isSnapshotId(id) || !deps.store.has(id)) {
+    notFound(res);
+    return 'handled';
+  }
+  res.setHeader('x-robots-tag', 'noindex, nofollow');
+  res.setHeader('cache-control', 'no-store');
+  if (page) {
+    // Next renders exactly this path, whatever spelling reached us.
+    req.url = `/s/${id}`;
+    return 'next';
+  }
+  const snapshot = deps.store.get(id);
+  if (!snapshot) {
+    notFound(res);
+    return 'handled';
+  }
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(req.method === 'HEAD' ? undefined : JSON.stringify(snapshot));
+  return 'handled';
+}
+
+async function takeSnapshot(deps: SnapshotDeps, body: unknown): Promise<{ status: number; body: unknown }> {
+  const parsed = SnapshotRequest.safeParse(body ?? {});
+  if (!parsed.success)
+    return {
+      status: 400,
+      body: {
+        error: `invalid snapshot request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+      },
+    };
+  const topology = deps.live.current ?? (await deps.live.refresh());
+  if (!topology) return { status: 503, body: { error: 'no topology yet: is the Docker engine reachable?' } };
+  const snapshot = composeSnapshot({
+    id: newSnapshotId(),
+    now: new Date(),
+    note: parsed.data.note,
+    ttlSeconds: parsed.data.ttlSeconds,
+    source: 'dashboard',
+    view: parsed.data.view,
+    topology,
+    probes: deps.hub.history(),
+    probeFindings: deps.hub.findings(topology),
+    runbooks: deps.hub.runbooks(),
+  });
+  const summary = deps.store.put(snapshot);
+  return { status: 201, body: { summary, link: snapshotLink(deps.settings, snapshot.id) } };
+}
+
+/**
+ * The authenticated side: POST/GET /api/snapshots, DELETE /api/snapshots/<id>,
+ * GET /api/snapshots/<id>/export?format=… (lib/snapshot/exports). False: not a snapshot route.
+ */
+export async function snapshotApiRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  readJson: () => Promise<unknown>,
+  reply: Reply,
+  deps: SnapshotDeps,
+): Promise<boolean> {
+  const { pathname } = url;
+  if (pathname === '/api/snapshots') {
+    if (req.method === 'GET') {
+      reply(200, {
+        snapshots: deps.store.list().map((s) => ({ ...s, link: snapshotLink(deps.settings, s.id) })),
+      });
+      return true;
+    }
+    if (req.method === 'POST') {
+      let body: unknown;
+      try {
+        body = await readJson();
+      } catch (e) {
+        reply(400, { error: e instanceof Error ? e.message : 'expected a JSON body' });
+        return true;
+      }
+      const r = await takeSnapshot(deps, body);
+      reply(r.status, r.body);
+      return true;
+    }
+    return false;
+  }
+  const m = /^\/api\/snapshots\/([^/]+)(\/export)?$/.exec(pathname);
+  if (!m) return false;
+  const id = m[1] as string;
+  if (!isSnapshotId(id)) {
+    reply(404, { error: 'no such snapshot' });
+    return true;
+  }
+  if (!m[2] && req.method === 'DELETE') {
+    const deleted = deps.store.delete(id);
+    reply(deleted ? 200 : 404, deleted ? { ok: true } : { error: 'no such snapshot' });
+    return true;
+  }
+  if (m[2] && req.method === 'GET') {
+    const format = ExportFormat.safeParse(url.searchParams.get('format') ?? 'json');
+    if (!format.success) {
+      reply(400, { error: `format must be one of ${ExportFormat.options.join(', ')}` });
+      return true;
+    }
+    const snapshot: Snapshot | null = deps.store.get(id);
+    if (!snapshot) {
+      reply(404, { error: 'no such snapshot' });
+      return true;
+    }
+    const text = exportSnapshot(snapshot, format.data, snapshotLink(deps.settings, id));
+    const type = EXPORT_TYPES[format.data];
+    res.writeHead(200, {
+      'content-type': type.mime,
+      'content-disposition': `attachment; filename="reachmap-${id}.${type.ext}"`,
+      'cache-control': 'no-store',
+    });
+    res.end(text);
+    return true;
+  }
+  return false;
+}

@@ -43,6 +43,10 @@ Snapshots (stored in the data directory, shared with the dashboard):
                        Markdown for a chat message, or JSON (importable elsewhere)
   import FILE          Store a JSON export as a new snapshot; prints its link
   delete ID            Delete one (its link stops working)
+  diff A B [--json]    What changed from snapshot A to B (B may be "now"): containers added,
+                       removed or recreated, bind addresses, network modes, networks, ports,
+                       proxy settings, allowed origins, flipped probe verdicts; flags a change
+                       that moves more than one networking-matrix cell at once
 
 Options:
   --docker-host URL    Docker endpoint (env DOCKER_HOST; default unix:///var/run/docker.sock)

@@ -5,12 +5,14 @@ import { Snapshot, type SnapshotSummary, TakenSnapshot } from '../lib/model/snap
 import { scanOnce } from '../lib/scanner';
 import { baseUrl, type Settings } from '../lib/settings';
 import { composeSnapshot } from '../lib/snapshot/compose';
+import { diffSnapshots } from '../lib/snapshot/diff';
+import { diffMarkdown } from '../lib/snapshot/diffMarkdown';
 import { type ExportFormat, exportSnapshot } from '../lib/snapshot/exports';
 import { isSnapshotId, newSnapshotId } from '../lib/snapshot/id';
 import { SnapshotStore } from '../lib/snapshot/store';
 import { readToken } from '../server/token';
 
-/** The snapshot commands: snapshot, snapshots, export, import, delete. */
+/** The snapshot commands: snapshot, snapshots, export, import, delete, diff. */
 
 /** exitCode 2: the command line is wrong; 1: the snapshot or the store is. */
 export class SnapshotCliError extends Error {
@@ -68,30 +70,28 @@ async function viaServer(settings: Settings, note: string, ttl: number | null) {
   return TakenSnapshot.parse(body);
 }
 
-async function takeHere(settings: Settings, note: string, ttl: number | null): Promise<SnapshotSummary> {
+/** The host now, from a fresh scan (no probe results: those live in a running dashboard). */
+async function scanNow(settings: Settings, note = '', ttl: number | null = null): Promise<Snapshot> {
   const client = new DockerClient(
     parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
   );
-  const topology = await scanOnce(client);
-  const store = await SnapshotStore.open(settings.dataDir);
-  try {
-    return store.put(
-      composeSnapshot({
-        id: newSnapshotId(),
-        now: new Date(),
-        note,
-        ttlSeconds: ttl,
-        source: 'cli',
-        view: { project: null, selection: null },
-        topology,
-        probes: [],
-        probeFindings: [],
-        runbooks: [],
-      }),
-    );
-  } finally {
-    store.close();
-  }
+  return composeSnapshot({
+    id: newSnapshotId(),
+    now: new Date(),
+    note,
+    ttlSeconds: ttl,
+    source: 'cli',
+    view: { project: null, selection: null },
+    topology: await scanOnce(client),
+    probes: [],
+    probeFindings: [],
+    runbooks: [],
+  });
+}
+
+async function takeHere(settings: Settings, note: string, ttl: number | null): Promise<SnapshotSummary> {
+  const snapshot = await scanNow(settings, note, ttl);
+  return withStore(settings, (st) => st.put(snapshot));
 }
 
 async function withStore<T>(settings: Settings, f: (s: SnapshotStore) => T): Promise<T> {
@@ -200,6 +200,25 @@ export async function snapshotCommand(
       );
       return 0;
     }
+    case 'diff': {
+      const [a, b] = [positionals[1], positionals[2]];
+      if (!a || !b || positionals.length > 3)
+        throw new SnapshotCliError('diff takes two snapshot ids (the second may be "now")');
+      for (const ref of [a, b])
+        if (ref !== 'now' && !isSnapshotId(ref))
+          throw new SnapshotCliError(
+            `"${ref}" is not a snapshot id (22 characters of A-Z a-z 0-9 _ -) or "now"`,
+          );
+      const side = async (ref: string): Promise<Snapshot> => {
+        if (ref === 'now') return scanNow(settings);
+        const s = await withStore(settings, (st) => st.get(ref));
+        if (!s) throw new SnapshotCliError(`no snapshot ${ref} (deleted or expired?)`, 1);
+        return s;
+      };
+      const d = diffSnapshots(await side(a), await side(b), { before: a, after: b });
+      process.stdout.write(flags.json ? `${JSON.stringify(d, null, 2)}\n` : diffMarkdown(d));
+      return 0;
+    }
     case 'delete': {
       const id = idArg(positionals, 'delete');
       if (!(await withStore(settings, (s) => s.delete(id))))
@@ -212,4 +231,4 @@ export async function snapshotCommand(
   }
 }
 
-export const SNAPSHOT_COMMANDS = new Set(['snapshot', 'snapshots', 'export', 'import', 'delete']);
+export const SNAPSHOT_COMMANDS = new Set(['snapshot', 'snapshots', 'export', 'import', 'delete', 'diff']);

@@ -6,14 +6,17 @@ import { FindingsList } from './panels/FindingsList';
 import { ProbePanel } from './probe/ProbePanel';
 import { ReviewPanel } from './review/ReviewPanel';
 import { StatusBanner } from './StatusBanner';
+import { DiffPanel } from './snapshot/DiffPanel';
 import { SnapshotList } from './snapshot/SnapshotList';
 import { TopBar } from './TopBar';
 import { useDashboard } from './useDashboard';
 import { useFindingsInView } from './useFindings';
+import { useViewUrl } from './useViewUrl';
 
 function Tabs() {
   const tab = useDashboard((s) => s.tab);
   const readOnly = useDashboard((s) => s.snapshot !== null);
+  const isDiff = useDashboard((s) => s.diff !== null);
   const findings = useFindingsInView().length;
   const item = (id: SideTab, label: string) => (
     <button
@@ -29,6 +32,7 @@ function Tabs() {
   );
   return (
     <div role="tablist" className="mb-3 flex border-b border-slate-800">
+      {isDiff && item('diff', 'Diff')}
       {item('findings', `Findings (${findings})`)}
       {!readOnly && item('probe', 'Probe')}
       {item('review', 'Review')}
@@ -40,6 +44,7 @@ function Tabs() {
 function TabBody({ tab }: { tab: SideTab }) {
   const readOnly = useDashboard((s) => s.snapshot !== null);
   if (tab === 'review') return <ReviewPanel />;
+  if (tab === 'diff') return <DiffPanel />;
   if (readOnly || tab === 'findings') return <FindingsList />;
   return tab === 'probe' ? <ProbePanel /> : <SnapshotList />;
 }
@@ -77,6 +82,7 @@ function EmptyState({ loading }: { loading: string }) {
 
 /** The page both the live dashboard and a snapshot link show; the store says which. */
 export function Dashboard({ loading = 'Reading the Docker host…' }: { loading?: string }) {
+  useViewUrl();
   return (
     <div className="flex h-screen flex-col">
       <TopBar />

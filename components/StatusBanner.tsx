@@ -11,8 +11,17 @@ export function StatusBanner() {
   const hostName = useDashboard((s) => s.topology?.host.name);
   const scannedAt = useDashboard((s) => s.topology?.scannedAt);
   const snapshot = useDashboard((s) => s.snapshot);
+  const isDiff = useDashboard((s) => s.diff !== null);
   const last = receivedAt ? new Date(receivedAt).toLocaleTimeString() : null;
 
+  if (snapshot && isDiff)
+    return (
+      <div role="status" data-testid="banner-diff" className="bg-violet-950 px-4 py-2 text-sm text-violet-50">
+        Diff of two states of <b>{snapshot.host}</b>: the graph shows the later one (
+        {new Date(snapshot.takenAt).toLocaleString()}), its added, recreated and changed containers outlined;
+        the table beside it lists every change.
+      </div>
+    );
   if (snapshot)
     return (
       <div

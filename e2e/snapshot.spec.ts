@@ -2,7 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E } from './env';
-import { labContainer } from './lab/labInfo';
+import { docker, labContainer } from './lab/labInfo';
 
 /** Sharing: a snapshot taken in the dashboard opens from its link without the token, read-only. */
 
@@ -108,5 +108,130 @@ test('malformed and unknown snapshot links are plain 404s', async () => {
     const r = await rawGet(p);
     expect(r.status, p).toBe(404);
     expect(r.type, p).toContain('text/plain');
+  }
+});
+
+test('a deep link restores the filter and the selection, also through sign-in', async ({ page, browser }) => {
+  const client = labContainer('client');
+  await signIn(page);
+  await page.getByTestId('project-filter').selectOption(E2E.labProject);
+  await page.locator(`[data-testid="container-node"][data-name="${client.name}"]`).click();
+  await expect(page.getByTestId('details-container')).toBeVisible();
+  await expect(page).toHaveURL(/project=reachmap-lab/);
+  await expect(page).toHaveURL(new RegExp(`sel=container%3A${client.id}`));
+  const deep = page.url();
+
+  // A colleague with the token, not signed in yet: the link survives the sign-in.
+  const colleague = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const other = await colleague.newPage();
+  await other.goto(deep);
+  await expect(other).toHaveURL(/\/login\?next=/);
+  await other.getByLabel('access token').fill(E2E.token);
+  await other.getByRole('button', { name: 'Sign in' }).click();
+  await other.waitForURL(deep);
+  await expect(other.getByTestId('project-filter')).toHaveValue(E2E.labProject);
+  await expect(other.getByTestId('details-container')).toContainText(client.name);
+  await expect(other.locator(`[data-testid="container-node"][data-name="${client.name}"]`)).toBeVisible();
+  await colleague.close();
+});
+
+test('a diff of two lab states shows the changed bind address and flags a two-cell change', async ({
+  page,
+  request,
+  browser,
+}) => {
+  const name = `reachmap-e2e-diff-${process.pid}`;
+  const labNet = docker(
+    'inspect',
+    '-f',
+    '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}',
+    labContainer('client').id,
+  )
+    .trim()
+    .split(' ')[0] as string;
+  const auth = { authorization: `Bearer ${E2E.token}` };
+  const run = (net: string, bind: string) =>
+    docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      net,
+      'reachmap-lab/busybox:local',
+      'httpd',
+      '-f',
+      '-p',
+      `${bind}:8080`,
+      '-h',
+      '/tmp',
+    ).trim();
+  /** Waits until the live topology shows this container id listening on the bind, then snapshots. */
+  const snapshotWhen = async (id: string, bind: string, note: string) => {
+    await expect
+      .poll(
+        async () => {
+          const t = (await (await request.get('/api/topology', { headers: auth })).json()).topology;
+          const c = t.containers.find((x: { id: string }) => x.id === id);
+          const ns = c && t.namespaces.find((n: { id: string }) => n.id === c.netns);
+          return (
+            ns?.listeners.some(
+              (l: { address: string; port: number }) => l.address === bind && l.port === 8080,
+            ) ?? false
+          );
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    const r = await request.post('/api/snapshots', { headers: auth, data: { note } });
+    expect(r.status()).toBe(201);
+    return (await r.json()).summary.id as string;
+  };
+  try {
+    const a = await snapshotWhen(
+      run(labNet, '127.0.0.1'),
+      '127.0.0.1',
+      'before: loopback bind on the lab network',
+    );
+    docker('rm', '-f', name);
+    const b = await snapshotWhen(
+      run('bridge', '0.0.0.0'),
+      '0.0.0.0',
+      'after: all interfaces, default bridge',
+    );
+
+    await signIn(page);
+    await page.goto(`${E2E.baseURL}/diff/${a}/${b}`);
+    const panel = page.getByTestId('diff-panel');
+    await expect(panel).toBeVisible();
+    const listeners = panel
+      .locator(`[data-testid="diff-row"][data-field="listeners"]`)
+      .filter({ hasText: name });
+    await expect(listeners).toContainText('tcp 127.0.0.1:8080');
+    await expect(listeners).toContainText('tcp 0.0.0.0:8080');
+    await expect(
+      panel.locator(`[data-testid="diff-row"][data-field="networks"]`).filter({ hasText: name }),
+    ).toContainText('bridge');
+    await expect(page.getByTestId('diff-multicell')).toContainText('bind, network-mode');
+    await expect(page.locator(`[data-testid="container-node"][data-name="${name}"]`)).toHaveAttribute(
+      'data-diff',
+      'recreated',
+    );
+    await page.screenshot({ path: path.join(E2E.screenshots, 'snapshot-diff.png') });
+
+    // Two snapshot ids are two capabilities: the diff opens without the token too; "now" does not.
+    const anon = await browser.newContext();
+    const anonPage = await anon.newPage();
+    await anonPage.goto(`${E2E.baseURL}/diff/${a}/${b}`);
+    await expect(anonPage.getByTestId('diff-multicell')).toBeVisible();
+    const now = await anon.request.get(`${E2E.baseURL}/diff/${a}/now/diff.json`);
+    expect(now.status()).toBe(401);
+    await anon.close();
+  } finally {
+    try {
+      docker('rm', '-f', name);
+    } catch {
+      // already gone
+    }
   }
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { TopologySource } from '../lib/live/source';
 import { type AuthContext, hostAllowed, isAuthenticated, originAllowed, sessionCookie } from './auth';
 import { LOGIN_CSP, LOGIN_HTML } from './loginPage';
-import { publicSnapshotRoute, type SnapshotDeps, snapshotApiRoute } from './snapshots';
+import { diffRoute, publicSnapshotRoute, type SnapshotDeps, snapshotApiRoute } from './snapshots';
 import { safeEqual } from './token';
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -113,12 +113,17 @@ export function createRequestHandler(deps: HttpDeps) {
       const route = publicSnapshotRoute(req, res, deps.snapshots);
       if (route === 'handled') return;
       if (route === 'next') return void (await deps.next(req, res));
+      const diff = await diffRoute(req, res, deps.snapshots, isAuthenticated(auth, req));
+      if (diff === 'handled') return;
+      if (diff === 'next') return void (await deps.next(req, res));
     }
 
     if (!isAuthenticated(auth, req)) {
       const wantsHtml = (req.headers.accept ?? '').includes('text/html') && req.method === 'GET';
       if (wantsHtml && !pathname.startsWith('/api/')) {
-        res.writeHead(302, { location: '/login', 'cache-control': 'no-store' });
+        // After sign-in the browser comes back here: a deep link survives the login.
+        const back = req.url && req.url !== '/' ? `?next=${encodeURIComponent(req.url)}` : '';
+        res.writeHead(302, { location: `/login${back}`, 'cache-control': 'no-store' });
         res.end();
         return;
       }

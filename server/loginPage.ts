@@ -12,12 +12,15 @@ const msg = document.getElementById('m');
 async function signIn(token) {
   msg.textContent = 'Signing in…';
   const r = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
-  if (r.ok) { location.replace('/'); return; }
+  if (r.ok) { location.replace(next); return; }
   const body = await r.json().catch(() => ({}));
   msg.textContent = body.error || ('Sign-in failed: HTTP ' + r.status);
 }
+// Back to the page that asked for sign-in: a path on this origin only (not "//host", not the login itself).
+const asked = new URLSearchParams(location.search).get('next') || '/';
+const next = asked[0] === '/' && asked[1] !== '/' && asked.charCodeAt(1) !== 92 && !asked.startsWith('/login') && asked.length < 4096 ? asked : '/';
 const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
-history.replaceState(null, '', '/login');
+history.replaceState(null, '', location.pathname + location.search);
 if (m) signIn(m[1]);
 form.addEventListener('submit', (e) => { e.preventDefault(); signIn(input.value.trim()); });
 `;

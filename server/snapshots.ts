@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProbeHub } from '../lib/live/probeHub';
 import type { TopologySource } from '../lib/live/source';
-import { type Snapshot, SnapshotRequest } from '../lib/model/snapshot';
+import { type Snapshot, SnapshotRequest, type SnapshotView } from '../lib/model/snapshot';
 import { baseUrl, type Settings } from '../lib/settings';
 import { composeSnapshot } from '../lib/snapshot/compose';
+import { diffSnapshots } from '../lib/snapshot/diff';
 import { EXPORT_TYPES, ExportFormat, exportSnapshot } from '../lib/snapshot/exports';
 import { isSnapshotId, newSnapshotId } from '../lib/snapshot/id';
 import type { SnapshotStore } from '../lib/snapshot/store';
@@ -76,6 +77,27 @@ export function publicSnapshotRoute(
   return 'handled';
 }
 
+/** What the dashboard shows now, as a snapshot (not stored); null while there is no topology. */
+async function liveSnapshot(
+  deps: SnapshotDeps,
+  req: { note: string; ttlSeconds: number | null; view: SnapshotView },
+): Promise<Snapshot | null> {
+  const topology = deps.live.current ?? (await deps.live.refresh());
+  if (!topology) return null;
+  return composeSnapshot({
+    id: newSnapshotId(),
+    now: new Date(),
+    ...req,
+    source: 'dashboard',
+    topology,
+    probes: deps.hub.history(),
+    probeFindings: deps.hub.findings(topology),
+    runbooks: deps.hub.runbooks(),
+  });
+}
+
+const NO_TOPOLOGY = { error: 'no topology yet: is the Docker engine reachable?' };
+
 async function takeSnapshot(deps: SnapshotDeps, body: unknown): Promise<{ status: number; body: unknown }> {
   const parsed = SnapshotRequest.safeParse(body ?? {});
   if (!parsed.success)
@@ -85,22 +107,58 @@ async function takeSnapshot(deps: SnapshotDeps, body: unknown): Promise<{ status
         error: `invalid snapshot request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
       },
     };
-  const topology = deps.live.current ?? (await deps.live.refresh());
-  if (!topology) return { status: 503, body: { error: 'no topology yet: is the Docker engine reachable?' } };
-  const snapshot = composeSnapshot({
-    id: newSnapshotId(),
-    now: new Date(),
-    note: parsed.data.note,
-    ttlSeconds: parsed.data.ttlSeconds,
-    source: 'dashboard',
-    view: parsed.data.view,
-    topology,
-    probes: deps.hub.history(),
-    probeFindings: deps.hub.findings(topology),
-    runbooks: deps.hub.runbooks(),
-  });
+  const snapshot = await liveSnapshot(deps, parsed.data);
+  if (!snapshot) return { status: 503, body: NO_TOPOLOGY };
   const summary = deps.store.put(snapshot);
   return { status: 201, body: { summary, link: snapshotLink(deps.settings, snapshot.id) } };
+}
+
+const DIFF = /^\/diff\/([^/]+)\/([^/]+)(\/diff\.json)?$/;
+
+/**
+ * /diff/<a>/<b> and its data, /diff/<a>/<b>/diff.json. Two snapshot ids are two
+ * capabilities: public like the links. "now" reads the live host, so it needs the token.
+ */
+export async function diffRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: SnapshotDeps,
+  authenticated: boolean,
+): Promise<'next' | 'handled' | null> {
+  const pathname = (req.url ?? '').split('?')[0] as string;
+  if (!pathname.startsWith('/diff/')) return null;
+  const m = DIFF.exec(pathname);
+  const refs = m ? [m[1] as string, m[2] as string] : [];
+  const valid = refs.length === 2 && refs.every((r) => r === 'now' || isSnapshotId(r));
+  if (!valid || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    notFound(res);
+    return 'handled';
+  }
+  if (refs.includes('now') && !authenticated) return null; // the usual sign-in answer
+  if (refs.some((r) => r !== 'now' && !deps.store.has(r))) {
+    notFound(res);
+    return 'handled';
+  }
+  res.setHeader('x-robots-tag', 'noindex, nofollow');
+  res.setHeader('cache-control', 'no-store');
+  if (!m?.[3]) {
+    req.url = `/diff/${refs[0]}/${refs[1]}`;
+    return 'next';
+  }
+  const side = async (ref: string) =>
+    ref === 'now'
+      ? liveSnapshot(deps, { note: '', ttlSeconds: null, view: { project: null, selection: null } })
+      : deps.store.get(ref);
+  const [before, after] = [await side(refs[0] as string), await side(refs[1] as string)];
+  if (!before || !after) {
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(NO_TOPOLOGY));
+    return 'handled';
+  }
+  const diff = diffSnapshots(before, after, { before: refs[0] as string, after: refs[1] as string });
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ diff, after }));
+  return 'handled';
 }
 
 /**

@@ -1,6 +1,7 @@
+import type { SnapshotDiff } from '../model/diff';
 import type { Snapshot } from '../model/snapshot';
 import { probePathKey } from '../probe/edges';
-import type { DashboardState } from './store';
+import type { DashboardState, DiffMark } from './store';
 
 /**
  * The dashboard state that shows a stored snapshot: the same store the live page fills
@@ -24,4 +25,17 @@ export function snapshotState(s: Snapshot): Partial<DashboardState> {
     selection: s.view.selection,
     tab: 'findings',
   };
+}
+
+/** The /diff page: the later snapshot, read-only, with its containers marked by the diff. */
+export function diffState(after: Snapshot, diff: SnapshotDiff): Partial<DashboardState> {
+  const marks: Record<string, DiffMark> = {};
+  const rank: Record<DiffMark, number> = { changed: 0, recreated: 1, added: 2 };
+  for (const c of diff.changes) {
+    if (c.kind === 'removed') continue;
+    const mark: DiffMark = c.kind;
+    const cur = marks[c.name];
+    if (!cur || rank[mark] > rank[cur]) marks[c.name] = mark;
+  }
+  return { ...snapshotState(after), diff: { diff, marks }, tab: 'diff', selection: null };
 }

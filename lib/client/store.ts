@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import type { SnapshotDiff } from '../model/diff';
 import type { EngineState, ProbeProgress, ProbeRecord } from '../model/live';
 import type { ProbeStep } from '../model/probe';
 import type { RunbookReport } from '../model/runbook';
@@ -14,7 +15,7 @@ export type Selection = {
 
 export type Link = 'connecting' | 'live' | 'disconnected' | 'unauthorized';
 
-export type SideTab = 'probe' | 'findings' | 'review' | 'snapshots';
+export type SideTab = 'probe' | 'findings' | 'review' | 'snapshots' | 'diff';
 
 /** Set when the page shows a stored snapshot (/s/<id>): everything is read-only then. */
 export interface SnapshotMeta {
@@ -48,8 +49,13 @@ export interface ProbeFailure {
   at: number;
 }
 
+/** How a container differs from the snapshot it is compared with (the /diff page). */
+export type DiffMark = 'added' | 'changed' | 'recreated';
+
 export interface DashboardState {
   snapshot: SnapshotMeta | null;
+  /** Set on the /diff page: the diff shown, and its marks by container name. */
+  diff: { diff: SnapshotDiff; marks: Record<string, DiffMark> } | null;
   topology: Topology | null;
   /** The server's version of `topology`; a topology:change applies only to this version. */
   version: number;
@@ -90,6 +96,7 @@ export interface DashboardState {
 
 export const dashboardStore = createStore<DashboardState>()((set) => ({
   snapshot: null,
+  diff: null,
   topology: null,
   version: 0,
   receivedAt: null,

@@ -36,13 +36,13 @@ export const SnapshotSource = z.enum(['dashboard', 'cli', 'import']);
 export const Snapshot = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
   id: SnapshotId,
-  takenAt: z.string(),
+  takenAt: z.iso.datetime({ offset: true }),
   /** The machine (or engine) it was taken from, as its hostname says. */
   host: z.string().max(256),
   note: z.string().max(NOTE_MAX),
   source: SnapshotSource,
   /** When it is deleted by itself; null: kept until deleted. */
-  expiresAt: z.string().nullable(),
+  expiresAt: z.iso.datetime({ offset: true }).nullable(),
   view: SnapshotView,
   topology: Topology,
   /** The latest result of every probed path: the edges drawn, with evidence, logs and hops. */

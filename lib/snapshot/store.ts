@@ -35,11 +35,12 @@ export class SnapshotStore {
       );
     }
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const db = new sqlite.DatabaseSync(path.join(dataDir, FILE));
+    // The wait is set before the first statement: switching to WAL takes an exclusive lock,
+    // and two processes opening the store at once must queue, not fail with SQLITE_BUSY.
+    const db = new sqlite.DatabaseSync(path.join(dataDir, FILE), { timeout: 10_000 });
     db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;
-      PRAGMA busy_timeout = 10000;
       CREATE TABLE IF NOT EXISTS snapshots (
         id TEXT PRIMARY KEY,
         taken_at TEXT NOT NULL,

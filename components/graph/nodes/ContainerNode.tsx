@@ -1,7 +1,9 @@
 'use client';
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
+import type { DiffMark } from '@/lib/client/store';
 import type { ContainerData } from '@/lib/topology/graph';
+import { useDashboard } from '../../useDashboard';
 import { SeverityBadge } from '../SeverityBadge';
 import { useCompact } from '../useCompact';
 
@@ -52,15 +54,23 @@ function Details({ data, down }: { data: ContainerData; down: boolean }) {
   );
 }
 
+const DIFF_STYLE: Record<DiffMark, string> = {
+  added: 'outline outline-2 outline-emerald-400',
+  changed: 'outline outline-2 outline-amber-400',
+  recreated: 'outline outline-2 outline-violet-400',
+};
+
 function ContainerNodeView({ data, selected }: NodeProps<ContainerFlowNode>) {
   const down = data.state !== 'running';
   const compact = useCompact();
+  const mark = useDashboard((s) => s.diff?.marks[data.name]);
   return (
     <div
       data-testid="container-node"
       data-name={data.name}
       data-state={data.state}
-      className={`h-full w-full rounded-md border px-2 py-1.5 text-xs ${
+      data-diff={mark}
+      className={`relative h-full w-full rounded-md border px-2 py-1.5 text-xs ${mark ? DIFF_STYLE[mark] : ''} ${
         selected ? 'border-sky-400 ring-1 ring-sky-400' : 'border-slate-600'
       } ${down ? 'bg-slate-900/70 text-slate-400' : 'bg-slate-800 text-slate-100'}`}
       title={`${data.name} — ${data.image}`}
@@ -83,6 +93,11 @@ function ContainerNodeView({ data, selected }: NodeProps<ContainerFlowNode>) {
         position={Position.Right}
         className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-500"
       />
+      {mark && (
+        <span className="absolute -top-2 right-1 rounded bg-slate-950 px-1 text-[10px] font-semibold text-amber-200">
+          {mark}
+        </span>
+      )}
       {compact ? (
         // Semantic zoom: the name only, in type that stays readable when zoomed out.
         <div className="flex h-full items-center gap-2">

@@ -1,7 +1,8 @@
 // npm run bench — scan and probe timings against docker CLI baselines, measured in the same run.
 //   1. the lab as it is; 2. graph building for 500 and 2,000 containers from a recorded fixture;
 //   3. the lab plus BENCH_CONTAINERS (default 500) small containers (bench/fleet.ts), scanned,
-//   then the live path (bench/liveRun.ts): events to the browser, first view, frames, bytes, RSS.
+//   then the live path (bench/liveRun.ts): events to the browser, first view, frames, bytes, RSS;
+//   4. snapshots (bench/snapshot.ts): time to take one and sizes, lab / 200 / 500 containers.
 // Reports medians and ratios; writes bench/results/<date>.json. Everything it creates is removed.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { createFleet, removeFleet } from './fleet';
 import { layoutBench } from './layout';
 import { liveBench } from './liveRun';
 import { probeBench } from './probe';
+import { snapshotBench } from './snapshot';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -94,6 +96,8 @@ async function main() {
   const probes = await probeBench(client, RUNS, measure);
   console.log('\ngraph building and layout (the lab cloned to 500 and 2,000 containers; medians of 9)');
   const layout = await layoutBench();
+  console.log('\nsnapshots: take (compose + redact + gzip + durable insert), sizes; medians of 9');
+  const snapshots = await snapshotBench();
   let live: unknown = null;
   try {
     console.log(
@@ -109,7 +113,10 @@ async function main() {
   const out = path.join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   const file = path.join(out, `scan-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ runs: RUNS, scans: results, probes, layout, live }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ runs: RUNS, scans: results, probes, layout, snapshots, live }, null, 2)}\n`,
+  );
   console.log(`\nwritten ${path.relative(ROOT, file)}`);
 }
 

@@ -34,13 +34,15 @@ Commands:
   url                  Print the dashboard's sign-in URL (reads the token from the data directory)
 
 Snapshots (stored in the data directory, shared with the dashboard):
-  snapshot [--note TEXT] [--ttl 7d] [--json|--md]
+  snapshot [--note TEXT] [--ttl 7d] [--json|--md] [--html FILE]
                        Freeze the host as the dashboard shows it (through the running dashboard,
                        with its probe results, when one is up; else a fresh scan) and print its
                        link /s/<id>, which opens read-only without the token
   snapshots [--json]   List them (newest first)
-  export ID [--md|--json] [--out FILE]
-                       Markdown for a chat message, or JSON (importable elsewhere)
+  export ID [--md|--json] [--out FILE] [--html FILE] [--svg FILE] [--png FILE]
+                       Markdown for a chat message, JSON (importable elsewhere), one
+                       self-contained HTML file that renders offline (also a printable review),
+                       the graph as SVG, or as PNG (drawn by the machine's Chromium)
   import FILE          Store a JSON export as a new snapshot; prints its link
   delete ID            Delete one (its link stops working)
   diff A B [--json]    What changed from snapshot A to B (B may be "now"): containers added,
@@ -85,6 +87,9 @@ async function main(argv: string[]): Promise<number> {
         note: { type: 'string' },
         ttl: { type: 'string' },
         out: { type: 'string' },
+        html: { type: 'string' },
+        svg: { type: 'string' },
+        png: { type: 'string' },
         'docker-host': { type: 'string' },
         'data-dir': { type: 'string' },
         host: { type: 'string' },
@@ -117,6 +122,9 @@ async function main(argv: string[]): Promise<number> {
         note: values.note as string | undefined,
         ttl: values.ttl as string | undefined,
         out: values.out as string | undefined,
+        html: values.html as string | undefined,
+        svg: values.svg as string | undefined,
+        png: values.png as string | undefined,
       },
       settings,
     );

@@ -11,6 +11,7 @@ import { type ExportFormat, exportSnapshot } from '../lib/snapshot/exports';
 import { isSnapshotId, newSnapshotId } from '../lib/snapshot/id';
 import { SnapshotStore } from '../lib/snapshot/store';
 import { readToken } from '../server/token';
+import { writePng } from './png';
 
 /** The snapshot commands: snapshot, snapshots, export, import, delete, diff. */
 
@@ -30,6 +31,25 @@ export interface SnapshotFlags {
   note?: string;
   ttl?: string;
   out?: string;
+  /** Files to write the offline HTML, the SVG or the PNG of the graph to. */
+  html?: string;
+  svg?: string;
+  png?: string;
+}
+
+/** --html / --svg / --png FILE: each written; returns whether any was asked for. */
+async function writeFiles(s: Snapshot, flags: SnapshotFlags, url: string): Promise<boolean> {
+  if (flags.html) await output(exportSnapshot(s, 'html', url), flags.html);
+  if (flags.svg) await output(exportSnapshot(s, 'svg', url), flags.svg);
+  if (flags.png) {
+    try {
+      const bytes = await writePng(exportSnapshot(s, 'svg', url), flags.png);
+      process.stderr.write(`wrote ${flags.png} (${bytes} bytes)\n`);
+    } catch (e) {
+      throw new SnapshotCliError(e instanceof Error ? e.message : String(e), 1);
+    }
+  }
+  return Boolean(flags.html || flags.svg || flags.png);
 }
 
 const link = (settings: Settings, id: string) => `${baseUrl(settings)}/s/${id}`;
@@ -143,12 +163,14 @@ export async function snapshotCommand(
       const remote = await viaServer(settings, note, ttl);
       const summary = remote?.summary ?? (await takeHere(settings, note, ttl));
       const url = remote?.link ?? link(settings, summary.id);
-      if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, link: url }, null, 2)}\n`);
-      else if (flags.md) {
+      if (flags.md || flags.html || flags.svg || flags.png) {
         const s = await withStore(settings, (st) => st.get(summary.id));
         if (!s) throw new SnapshotCliError(`snapshot ${summary.id} vanished right after it was taken`, 1);
-        process.stdout.write(exportSnapshot(s, 'md', url));
-      } else process.stdout.write(`${url}\n`);
+        await writeFiles(s, flags, url);
+        if (flags.md) process.stdout.write(exportSnapshot(s, 'md', url));
+      }
+      if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, link: url }, null, 2)}\n`);
+      else if (!flags.md) process.stdout.write(`${url}\n`);
       return 0;
     }
     case 'snapshots': {
@@ -162,10 +184,13 @@ export async function snapshotCommand(
     }
     case 'export': {
       const id = idArg(positionals, 'export');
-      const format: ExportFormat = flags.md ? 'md' : 'json';
       const s = await withStore(settings, (st) => st.get(id));
       if (!s) throw new SnapshotCliError(`no snapshot ${id} (deleted or expired?)`, 1);
-      await output(exportSnapshot(s, format, link(settings, id)), flags.out);
+      const files = await writeFiles(s, flags, link(settings, id));
+      if (flags.md || flags.json || !files) {
+        const format: ExportFormat = flags.md ? 'md' : 'json';
+        await output(exportSnapshot(s, format, link(settings, id)), flags.out);
+      }
       return 0;
     }
     case 'import': {

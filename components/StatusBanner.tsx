@@ -31,7 +31,10 @@ export function StatusBanner() {
       >
         Snapshot of <b>{snapshot.host}</b> taken {new Date(snapshot.takenAt).toLocaleString()}
         {snapshot.note && <> — “{snapshot.note}”</>}. Nothing here is live and nothing can be probed from this
-        page; open the dashboard on the host to see it now.
+        page; open the dashboard on the host to see it now.{' '}
+        <a className="underline" href={`/s/${snapshot.id}/review`} data-testid="snapshot-review-link">
+          Printable review
+        </a>
       </div>
     );
 

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
@@ -79,6 +80,25 @@ test('a snapshot link opens without the token: same red edge and evidence, no so
   });
   expect(live.status()).toBe(302);
   await colleague.close();
+
+  // The offline HTML of the same snapshot, opened from file:// with the network blocked.
+  const id = link.split('/').pop() as string;
+  const html = await page.request.get(`${E2E.baseURL}/api/snapshots/${id}/export?format=html`);
+  expect(html.status()).toBe(200);
+  const file = path.join(E2E.screenshots, 'snapshot-offline.html');
+  writeFileSync(file, await html.body());
+  const offline = await browser.newContext({ offline: true, viewport: { width: 1600, height: 1000 } });
+  const requested: string[] = [];
+  offline.on('request', (r) => requested.push(r.url()));
+  const doc = await offline.newPage();
+  await doc.goto(`file://${file}`);
+  const red = doc.locator('[data-probe="http://gateway-loopback:18789/healthz"][data-verdict="fail"]');
+  await expect(red).toContainText('✖ ECONNREFUSED');
+  await expect(doc.locator('.card[data-rule="probe-loopback-bind"]').first()).toContainText('gateway.bind');
+  await expect(doc.getByText('client cannot reach the gateway').first()).toBeVisible();
+  expect(requested).toEqual([`file://${file}`]);
+  await doc.screenshot({ path: path.join(E2E.screenshots, 'snapshot-offline.png') });
+  await offline.close();
 });
 
 /** GET with the path exactly as given (browsers and fetch would normalise "/s/../"). */

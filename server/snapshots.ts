@@ -6,6 +6,7 @@ import { baseUrl, type Settings } from '../lib/settings';
 import { composeSnapshot } from '../lib/snapshot/compose';
 import { diffSnapshots } from '../lib/snapshot/diff';
 import { EXPORT_TYPES, ExportFormat, exportSnapshot } from '../lib/snapshot/exports';
+import { SNAPSHOT_HTML_CSP, snapshotHtml } from '../lib/snapshot/html';
 import { isSnapshotId, newSnapshotId } from '../lib/snapshot/id';
 import type { SnapshotStore } from '../lib/snapshot/store';
 
@@ -30,6 +31,7 @@ export const snapshotLink = (settings: SnapshotDeps['settings'], id: string) =>
 
 const PAGE = /^\/s\/([^/]+)$/;
 const DATA = /^\/s\/([^/]+)\/snapshot\.json$/;
+const REVIEW = /^\/s\/([^/]+)\/review$/;
 
 function notFound(res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
@@ -55,7 +57,8 @@ export function publicSnapshotRoute(
   }
   const page = PAGE.exec(pathname);
   const data = DATA.exec(pathname);
-  const id = page?.[1] ?? data?.[1];
+  const review = REVIEW.exec(pathname);
+  const id = page?.[1] ?? data?.[1] ?? review?.[1];
   if (!id || !isSnapshotId(id) || !deps.store.has(id)) {
     notFound(res);
     return 'handled';
@@ -70,6 +73,19 @@ export function publicSnapshotRoute(
   const snapshot = deps.store.get(id);
   if (!snapshot) {
     notFound(res);
+    return 'handled';
+  }
+  if (review) {
+    // The printable review walkthrough: the offline document itself, served inline.
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': SNAPSHOT_HTML_CSP,
+    });
+    res.end(
+      req.method === 'HEAD'
+        ? undefined
+        : snapshotHtml(snapshot, snapshotLink(deps.settings, id), 'Reachmap design review'),
+    );
     return 'handled';
   }
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
@@ -223,6 +239,7 @@ export async function snapshotApiRoute(
     res.writeHead(200, {
       'content-type': type.mime,
       'content-disposition': `attachment; filename="reachmap-${id}.${type.ext}"`,
+      'content-security-policy': SNAPSHOT_HTML_CSP,
       'cache-control': 'no-store',
     });
     res.end(text);

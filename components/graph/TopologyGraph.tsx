@@ -18,6 +18,7 @@ import { boundsOf, type Size } from '@/lib/topology/layout';
 import { type Viewport, viewportFor, ZOOM } from '@/lib/topology/viewport';
 import { useDashboard } from '../useDashboard';
 import { useKeyboard } from '../useKeyboard';
+import { ImageExport } from './ImageExport';
 import { ContainerNode } from './nodes/ContainerNode';
 import { GroupNode } from './nodes/GroupNode';
 import { NamespaceNode } from './nodes/NamespaceNode';
@@ -157,6 +158,7 @@ function Graph({ pane }: { pane: Size }) {
     >
       <Background gap={24} color="#1e293b" />
       <Controls showInteractive={false} />
+      <ImageExport />
       <MiniMap
         pannable
         zoomable

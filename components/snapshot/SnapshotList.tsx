@@ -54,6 +54,20 @@ export function SnapshotList() {
             <a className="text-sky-300 hover:underline" href={exportUrl(s.id, 'json')}>
               JSON
             </a>
+            <a className="text-sky-300 hover:underline" href={exportUrl(s.id, 'html')}>
+              offline HTML
+            </a>
+            <a className="text-sky-300 hover:underline" href={exportUrl(s.id, 'svg')}>
+              SVG
+            </a>
+            <a
+              className="text-sky-300 hover:underline"
+              href={`/s/${s.id}/review`}
+              target="_blank"
+              rel="noreferrer"
+            >
+              review
+            </a>
             <button
               type="button"
               data-testid="snapshot-delete"

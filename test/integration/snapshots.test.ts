@@ -410,6 +410,8 @@ describe('a snapshot of the real engine keeps no secret', () => {
     const outputs: Record<string, string> = {
       md: exportSnapshot(stored, 'md', link),
       json: exportSnapshot(stored, 'json', link),
+      html: exportSnapshot(stored, 'html', link),
+      svg: exportSnapshot(stored, 'svg', link),
       stored: JSON.stringify(store.get(id)),
       'raw row body': gunzipSync(row.body).toString('utf8'),
       'raw row summary': row.summary,

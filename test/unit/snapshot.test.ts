@@ -179,3 +179,42 @@ describe('exports', () => {
     expect(Snapshot.parse(JSON.parse(exportSnapshot(s, 'json', null)))).toEqual(s);
   });
 });
+
+describe('standalone exports (SVG, offline HTML)', () => {
+  const hostile = () =>
+    labSnapshot({ note: '<script>alert(1)</script> & "quotes" <img src=http://evil.example/x>' });
+
+  it('the SVG draws every probed path with its verdict and decisive error, text escaped', () => {
+    const s = hostile();
+    const svg = exportSnapshot(s, 'svg', null);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    const drawn = [...svg.matchAll(/data-verdict="(\w+)"/g)].map((m) => m[1]);
+    expect(drawn.length).toBeGreaterThan(5);
+    expect(drawn).toContain('fail');
+    expect(svg).toContain('✖ ECONNREFUSED');
+    expect(svg).not.toMatch(/<script|<img|href=/);
+  });
+
+  it('the HTML needs nothing from the network: no script, no external reference, a CSP that forbids fetching', () => {
+    const s = hostile();
+    const html = exportSnapshot(s, 'html', `http://127.0.0.1:7391/s/${s.id}`);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:`);
+    expect(html).not.toMatch(/<script|<img|<link|<iframe|<[a-z]+[^>]*\ssrc=/i);
+    // The only reference is the snapshot link itself, as a plain anchor.
+    expect([...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      `http://127.0.0.1:7391/s/${s.id}`,
+    ]);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
+    for (const section of [
+      '1. Graph',
+      '2. Networking models',
+      '3. Decision table',
+      '4. Connections',
+      '5. Findings',
+      '6. Probed paths',
+      '7. Runbooks',
+    ])
+      expect(html).toContain(section);
+    expect(html).toContain('data-rule="probe-loopback-bind"');
+  });
+});

@@ -4,7 +4,7 @@ import { parseDockerHost } from '../lib/docker/endpoint';
 import { Snapshot, type SnapshotSummary, TakenSnapshot } from '../lib/model/snapshot';
 import { scanOnce } from '../lib/scanner';
 import { baseUrl, type Settings } from '../lib/settings';
-import { composeSnapshot } from '../lib/snapshot/compose';
+import { composeSnapshot, importedSnapshot } from '../lib/snapshot/compose';
 import { diffSnapshots } from '../lib/snapshot/diff';
 import { diffMarkdown } from '../lib/snapshot/diffMarkdown';
 import { type ExportFormat, exportSnapshot } from '../lib/snapshot/exports';
@@ -206,18 +206,7 @@ export async function snapshotCommand(
           1,
         );
       }
-      // A new id (the old link is the other Reachmap's capability), redacted again by compose.
-      const summary = await withStore(settings, (st) =>
-        st.put(
-          composeSnapshot({
-            ...parsed,
-            id: newSnapshotId(),
-            now: new Date(parsed.takenAt),
-            ttlSeconds: null,
-            source: 'import',
-          }),
-        ),
-      );
+      const summary = await withStore(settings, (st) => st.put(importedSnapshot(parsed)));
       process.stdout.write(
         flags.json
           ? `${JSON.stringify({ ...summary, link: link(settings, summary.id) }, null, 2)}\n`

@@ -255,3 +255,38 @@ test('a diff of two lab states shows the changed bind address and flags a two-ce
     }
   }
 });
+
+test('the Snapshots tab lists, imports a JSON export under a new id, and deletes', async ({ page }) => {
+  await signIn(page);
+  const auth = { authorization: `Bearer ${E2E.token}` };
+  const note = `to be imported ${Date.now()}`;
+  const taken = await page.request.post(`${E2E.baseURL}/api/snapshots`, {
+    headers: auth,
+    data: { note, ttlSeconds: 86400 },
+  });
+  expect(taken.status()).toBe(201);
+  const { summary } = await taken.json();
+  expect(summary.expiresAt).not.toBeNull();
+  const exported = await page.request.get(`${E2E.baseURL}/api/snapshots/${summary.id}/export?format=json`);
+  const file = path.join(E2E.screenshots, 'snapshot-export.json');
+  writeFileSync(file, await exported.body());
+
+  await page.getByTestId('tab-snapshots').click();
+  const items = page.getByTestId('snapshot-item');
+  await expect(items.filter({ hasText: note })).toHaveCount(1);
+  const before = await items.count();
+  await page.getByTestId('snapshot-import').setInputFiles(file);
+  await expect(items).toHaveCount(before + 1);
+  const imported = items.filter({ hasText: 'import ·' }).filter({ hasText: note });
+  await expect(imported).toHaveCount(1);
+  page.once('dialog', (d) => void d.accept());
+  await imported.first().getByTestId('snapshot-delete').click();
+  await expect(items).toHaveCount(before);
+  // A file that is not an export is refused with the reason.
+  const bad = path.join(E2E.screenshots, 'not-a-snapshot.json');
+  writeFileSync(bad, '{"hello": 1}');
+  await page.getByTestId('snapshot-import').setInputFiles(bad);
+  await expect(page.getByRole('alert').filter({ hasText: 'not a Reachmap' })).toContainText(
+    'not a Reachmap snapshot export',
+  );
+});

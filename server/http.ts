@@ -25,14 +25,17 @@ function send(
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** An imported snapshot (a JSON export) of a large host runs to a few megabytes. */
+const MAX_IMPORT = 64 * 1024 * 1024;
+
+function readBody(req: IncomingMessage, max = MAX_BODY): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
+      if (size > max) {
+        reject(new Error(`body too large (over ${max} bytes)`));
         req.destroy();
       } else chunks.push(c);
     });
@@ -155,7 +158,7 @@ export function createRequestHandler(deps: HttpDeps) {
           error: 'snapshots are off: their store could not be opened (see the server log)',
         });
       const readJson = async () => {
-        const text = await readBody(req);
+        const text = await readBody(req, pathname === '/api/snapshots/import' ? MAX_IMPORT : MAX_BODY);
         try {
           return text.trim() ? JSON.parse(text) : {};
         } catch {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProbeHub } from '../lib/live/probeHub';
 import type { TopologySource } from '../lib/live/source';
-import { type Snapshot, SnapshotRequest, type SnapshotView } from '../lib/model/snapshot';
+import { Snapshot, SnapshotRequest, type SnapshotView } from '../lib/model/snapshot';
 import { baseUrl, type Settings } from '../lib/settings';
-import { composeSnapshot } from '../lib/snapshot/compose';
+import { composeSnapshot, importedSnapshot } from '../lib/snapshot/compose';
 import { diffSnapshots } from '../lib/snapshot/diff';
 import { EXPORT_TYPES, ExportFormat, exportSnapshot } from '../lib/snapshot/exports';
 import { SNAPSHOT_HTML_CSP, snapshotHtml } from '../lib/snapshot/html';
@@ -210,6 +210,29 @@ export async function snapshotApiRoute(
       return true;
     }
     return false;
+  }
+  if (pathname === '/api/snapshots/import' && req.method === 'POST') {
+    let body: unknown;
+    try {
+      body = await readJson();
+    } catch (e) {
+      reply(400, { error: e instanceof Error ? e.message : 'expected a JSON body' });
+      return true;
+    }
+    const parsed = Snapshot.safeParse(body);
+    if (!parsed.success) {
+      reply(400, {
+        error: `not a Reachmap snapshot export: ${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; ')}`,
+      });
+      return true;
+    }
+    const snapshot = importedSnapshot(parsed.data);
+    const summary = deps.store.put(snapshot);
+    reply(201, { summary, link: snapshotLink(deps.settings, snapshot.id) });
+    return true;
   }
   const m = /^\/api\/snapshots\/([^/]+)(\/export)?$/.exec(pathname);
   if (!m) return false;

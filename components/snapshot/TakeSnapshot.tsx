@@ -12,13 +12,14 @@ export function TakeSnapshot() {
   const [taken, setTaken] = useState<TakenSnapshot | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
+  const [ttl, setTtl] = useState<number | null>(null);
 
   const take = async () => {
     setBusy(true);
     setError(null);
     try {
       const { project, selection } = dashboardStore.getState();
-      setTaken(await takeSnapshot(note, { project, selection }));
+      setTaken(await takeSnapshot(note, { project, selection }, ttl));
       setNote('');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -95,6 +96,20 @@ export function TakeSnapshot() {
                 placeholder="e.g. CLI gets 502 after the 14:05 deploy"
                 className="w-full rounded border border-slate-700 bg-slate-950 px-2 py-1"
               />
+              <label className="mt-2 flex items-center gap-2">
+                Keep
+                <select
+                  data-testid="snapshot-ttl"
+                  value={ttl ?? ''}
+                  onChange={(e) => setTtl(e.target.value ? Number(e.target.value) : null)}
+                  className="rounded border border-slate-700 bg-slate-950 px-1 py-0.5"
+                >
+                  <option value="">until deleted</option>
+                  <option value={86400}>1 day</option>
+                  <option value={7 * 86400}>7 days</option>
+                  <option value={30 * 86400}>30 days</option>
+                </select>
+              </label>
               <p className="mt-1 text-slate-400">
                 Freezes the graph, findings, probe results with their evidence, and runbooks. Secrets are
                 masked before it is stored.

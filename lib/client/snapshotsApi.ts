@@ -16,8 +16,12 @@ async function call<T>(path: string, init: RequestInit, schema: z.ZodType<T>): P
   return schema.parse(body);
 }
 
-export const takeSnapshot = (note: string, view: SnapshotView) =>
-  call('/api/snapshots', { method: 'POST', body: JSON.stringify({ note, view }) }, TakenSnapshot);
+export const takeSnapshot = (note: string, view: SnapshotView, ttlSeconds: number | null = null) =>
+  call('/api/snapshots', { method: 'POST', body: JSON.stringify({ note, view, ttlSeconds }) }, TakenSnapshot);
+
+/** A JSON export from this or another Reachmap, stored here under a new id. */
+export const importSnapshot = (json: string) =>
+  call('/api/snapshots/import', { method: 'POST', body: json }, TakenSnapshot);
 
 export const listSnapshots = () => call('/api/snapshots', { method: 'GET' }, Listed).then((r) => r.snapshots);
 

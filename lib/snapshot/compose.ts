@@ -2,6 +2,7 @@ import type { ProbeRecord } from '../model/live';
 import type { RunbookReport } from '../model/runbook';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SnapshotView } from '../model/snapshot';
 import type { Finding, Topology } from '../model/topology';
+import { newSnapshotId } from './id';
 import { redactDeep } from './redact';
 
 export interface SnapshotParts {
@@ -33,4 +34,12 @@ export function composeSnapshot(p: SnapshotParts): Snapshot {
     probeFindings: p.probeFindings,
     runbooks: p.runbooks,
   } satisfies Snapshot);
+}
+
+/**
+ * A snapshot exported by another Reachmap, stored here: a new id (the old link is the other
+ * Reachmap's capability), its own time and content, redacted again.
+ */
+export function importedSnapshot(s: Snapshot, id = newSnapshotId()): Snapshot {
+  return composeSnapshot({ ...s, id, now: new Date(s.takenAt), ttlSeconds: null, source: 'import' });
 }

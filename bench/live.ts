@@ -63,15 +63,18 @@ export async function startServer(port: number, extraArgs: string[] = [], env: R
 
 /** A socket.io client that counts what the server sends it and when each topology change arrives. */
 export async function listen(url: string) {
-  const cookie = await fetch(`${url}/api/session`, {
+  const signIn = await fetch(`${url}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: url },
     body: JSON.stringify({ token: TOKEN }),
-  }).then((r) => r.headers.get('set-cookie')?.split(';')[0] ?? '');
+  });
+  const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
+  const { binding } = (await signIn.json()) as { binding: string };
   const socket = io(url, {
     path: '/socket.io',
     transports: ['websocket'],
     extraHeaders: { cookie, origin: url },
+    auth: { binding },
   });
   let bytes = 0;
   const arrivals: Array<{ at: number; kind: string; containers: string[] }> = [];

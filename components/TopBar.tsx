@@ -1,4 +1,5 @@
 'use client';
+import { signOut } from '@/lib/client/session';
 import { dashboardStore } from '@/lib/client/store';
 import { projectsOf } from '@/lib/topology/graph';
 import { SearchBox } from './SearchBox';
@@ -79,6 +80,14 @@ export function TopBar() {
         <>
           <TakeSnapshot />
           <LiveDot />
+          <button
+            type="button"
+            data-testid="sign-out"
+            className="text-xs text-slate-400 hover:text-slate-200 hover:underline"
+            onClick={() => void signOut()}
+          >
+            Sign out
+          </button>
         </>
       )}
     </header>

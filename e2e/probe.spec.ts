@@ -28,7 +28,8 @@ test('an operator picks an initiator, probes, sees the red edge and opens its ev
   await page.screenshot({ path: path.join(E2E.screenshots, 'probe-red-edge.png') });
 
   // Its evidence: every step, paired with the host's view of the same URL.
-  await label.click({ force: true });
+  // Dispatched on the label itself: edge labels of earlier probes can overlap it on screen.
+  await label.dispatchEvent('click');
   const evidence = page.getByTestId('evidence-panel');
   await expect(evidence).toBeVisible();
   const initiatorSide = page.getByTestId('evidence-initiator');
@@ -95,7 +96,8 @@ test('the runbook on a red edge shows the finding with its fix', async ({ page }
   const edge = page.getByTestId(`rf__edge-probe:${labContainer('client').id}→http://gateway-loopback:18789/`);
   const label = edge.locator('.react-flow__edge-text', { hasText: '✖ ECONNREFUSED' });
   await expect(label).toBeVisible();
-  await label.click({ force: true });
+  // Dispatched on the label itself: edge labels of earlier probes can overlap it on screen.
+  await label.dispatchEvent('click');
   // The evidence already carries the diagnosis…
   await expect(
     page.getByTestId('evidence-findings').locator('[data-rule="probe-loopback-bind"]'),
@@ -129,7 +131,8 @@ test('a red edge’s evidence lines up the probe’s steps with the marked log l
   const edge = page.getByTestId(`rf__edge-probe:${labContainer('client').id}→ws://proxy-plain/`);
   const label = edge.locator('.react-flow__edge-text', { hasText: '✖ WS 200' });
   await expect(label).toBeVisible();
-  await label.click({ force: true });
+  // Dispatched on the label itself: edge labels of earlier probes can overlap it on screen.
+  await label.dispatchEvent('click');
   const tl = page.getByTestId('evidence-initiator').getByTestId('timeline');
   await expect(tl).toBeVisible();
   await expect(tl.locator('[data-testid="log-source"][data-role="proxy"]')).toContainText(

@@ -53,7 +53,8 @@ test('a snapshot link opens without the token: same red edge and evidence, no so
   await expect(label).toBeVisible();
   await other.screenshot({ path: path.join(E2E.screenshots, 'snapshot-page.png') });
 
-  await label.click({ force: true });
+  // Dispatched on the label itself: edge labels of earlier probes can overlap it on screen.
+  await label.dispatchEvent('click');
   const evidence = other.getByTestId('evidence-panel');
   await expect(evidence).toBeVisible();
   await expect(
@@ -83,7 +84,9 @@ test('a snapshot link opens without the token: same red edge and evidence, no so
 
   // The offline HTML of the same snapshot, opened from file:// with the network blocked.
   const id = link.split('/').pop() as string;
-  const html = await page.request.get(`${E2E.baseURL}/api/snapshots/${id}/export?format=html`);
+  const html = await page.request.get(`${E2E.baseURL}/api/snapshots/${id}/export?format=html`, {
+    headers: { authorization: `Bearer ${E2E.token}` },
+  });
   expect(html.status()).toBe(200);
   const file = path.join(E2E.screenshots, 'snapshot-offline.html');
   writeFileSync(file, await html.body());
@@ -267,7 +270,10 @@ test('the Snapshots tab lists, imports a JSON export under a new id, and deletes
   expect(taken.status()).toBe(201);
   const { summary } = await taken.json();
   expect(summary.expiresAt).not.toBeNull();
-  const exported = await page.request.get(`${E2E.baseURL}/api/snapshots/${summary.id}/export?format=json`);
+  const exported = await page.request.get(`${E2E.baseURL}/api/snapshots/${summary.id}/export?format=json`, {
+    headers: auth,
+  });
+  expect(exported.status()).toBe(200);
   const file = path.join(E2E.screenshots, 'snapshot-export.json');
   writeFileSync(file, await exported.body());
 

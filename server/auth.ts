@@ -1,24 +1,34 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { safeEqual, sessionValue } from './token';
+import { Sessions } from './sessions';
+import { safeEqual } from './token';
 
 /**
  * Authentication and request-origin checks, applied by the handler that serves each
  * transport (HTTP routes, Next pages, socket.io handshakes): no path is exempt by suffix.
  */
 
-export const SESSION_COOKIE = 'reachmap_session';
+/** The header (and socket.io handshake field) that carries a session's binding. */
+export const BINDING_HEADER = 'x-reachmap-binding';
 
 export interface AuthContext {
   token: string;
-  session: string;
+  sessions: Sessions;
+  /** Named after the port: another dashboard on the same host keeps its own cookie. */
+  cookieName: string;
   allowedHosts: Set<string>;
 }
 
-export function makeAuthContext(token: string, allowedHosts: string[], bindHost: string): AuthContext {
+export function makeAuthContext(
+  token: string,
+  allowedHosts: string[],
+  bindHost: string,
+  port: number,
+  sessions: Sessions = new Sessions(),
+): AuthContext {
   const hosts = new Set(['localhost', ...allowedHosts.map((h) => h.toLowerCase())]);
   if (!isIP(bindHost)) hosts.add(bindHost.toLowerCase());
-  return { token, session: sessionValue(token), allowedHosts: hosts };
+  return { token, sessions, cookieName: `reachmap_session_${port}`, allowedHosts: hosts };
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {
@@ -65,13 +75,43 @@ export function bearer(req: IncomingMessage): string | null {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
 }
 
-export function isAuthenticated(ctx: AuthContext, req: IncomingMessage): boolean {
-  const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-  if (cookie && safeEqual(cookie, ctx.session)) return true;
+function bearerOk(ctx: AuthContext, req: IncomingMessage): boolean {
   const b = bearer(req);
   return b !== null && safeEqual(b, ctx.token);
 }
 
-export function sessionCookie(ctx: AuthContext, secure: boolean): string {
-  return `${SESSION_COOKIE}=${ctx.session}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+export function sessionSecret(ctx: AuthContext, req: IncomingMessage): string | null {
+  return parseCookies(req.headers.cookie)[ctx.cookieName] ?? null;
 }
+
+/** Pages (they hold no data): a live session cookie, or the token. */
+export function canOpenPages(ctx: AuthContext, req: IncomingMessage): boolean {
+  return bearerOk(ctx, req) || ctx.sessions.check(sessionSecret(ctx, req)) !== null;
+}
+
+/**
+ * Data (API, socket): the token, or a live session cookie together with its binding
+ * (from the header, or given by the socket.io handshake). Returns the session id, "token",
+ * or null.
+ */
+export function dataAccess(
+  ctx: AuthContext,
+  req: IncomingMessage,
+  binding: string | null = headerValue(req, BINDING_HEADER),
+): string | null {
+  if (bearerOk(ctx, req)) return 'token';
+  return ctx.sessions.check(sessionSecret(ctx, req), binding ?? null);
+}
+
+function headerValue(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : null;
+}
+
+export function sessionCookie(ctx: AuthContext, secret: string, secure: boolean): string {
+  const maxAge = Math.floor(ctx.sessions.limits.maxAgeMs / 1000);
+  return `${ctx.cookieName}=${secret}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
+
+export const clearedCookie = (ctx: AuthContext) =>
+  `${ctx.cookieName}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`;

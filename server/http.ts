@@ -1,7 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { TopologySource } from '../lib/live/source';
-import { type AuthContext, hostAllowed, isAuthenticated, originAllowed, sessionCookie } from './auth';
+import {
+  type AuthContext,
+  BINDING_HEADER,
+  canOpenPages,
+  clearedCookie,
+  dataAccess,
+  hostAllowed,
+  originAllowed,
+  sessionCookie,
+  sessionSecret,
+} from './auth';
 import { LOGIN_CSP, LOGIN_HTML } from './loginPage';
 import { diffRoute, publicSnapshotRoute, type SnapshotDeps, snapshotApiRoute } from './snapshots';
 import { safeEqual } from './token';
@@ -107,7 +117,14 @@ export function createRequestHandler(deps: HttpDeps) {
       const parsed = SessionRequest.safeParse(body);
       if (!parsed.success) return send(res, 400, { error: 'expected a JSON body {"token": "..."}' });
       if (!safeEqual(parsed.data.token, auth.token)) return send(res, 401, { error: 'token rejected' });
-      return send(res, 200, { ok: true }, { 'set-cookie': sessionCookie(auth, deps.secureCookies) });
+      // A new session each time: the cookie holds its secret, the page keeps its binding.
+      const session = auth.sessions.create();
+      return send(
+        res,
+        200,
+        { ok: true, binding: session.binding },
+        { 'set-cookie': sessionCookie(auth, session.secret, deps.secureCookies) },
+      );
     }
 
     if (isPublicAsset(req) && (req.method === 'GET' || req.method === 'HEAD'))
@@ -116,12 +133,15 @@ export function createRequestHandler(deps: HttpDeps) {
       const route = publicSnapshotRoute(req, res, deps.snapshots);
       if (route === 'handled') return;
       if (route === 'next') return void (await deps.next(req, res));
-      const diff = await diffRoute(req, res, deps.snapshots, isAuthenticated(auth, req));
+      const diff = await diffRoute(req, res, deps.snapshots, {
+        page: canOpenPages(auth, req),
+        data: dataAccess(auth, req) !== null,
+      });
       if (diff === 'handled') return;
       if (diff === 'next') return void (await deps.next(req, res));
     }
 
-    if (!isAuthenticated(auth, req)) {
+    if (!canOpenPages(auth, req)) {
       const wantsHtml = (req.headers.accept ?? '').includes('text/html') && req.method === 'GET';
       if (wantsHtml && !pathname.startsWith('/api/')) {
         // After sign-in the browser comes back here: a deep link survives the login.
@@ -139,12 +159,15 @@ export function createRequestHandler(deps: HttpDeps) {
     }
 
     if (pathname === '/api/session' && req.method === 'DELETE') {
-      return send(
-        res,
-        200,
-        { ok: true },
-        { 'set-cookie': 'reachmap_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict' },
-      );
+      // Sign-out ends the session on the server (its open sockets close with it); it needs
+      // only the cookie and a same-origin request, so a page that lost its binding can still.
+      auth.sessions.revoke(sessionSecret(auth, req));
+      return send(res, 200, { ok: true }, { 'set-cookie': clearedCookie(auth) });
+    }
+    if (pathname.startsWith('/api/') && dataAccess(auth, req) === null) {
+      return send(res, 401, {
+        error: `this session's binding is missing or wrong (send ${BINDING_HEADER}, or sign in again at /login)`,
+      });
     }
     if (pathname === '/api/topology' && req.method === 'GET') {
       const topology = live.current ?? (await live.refresh());

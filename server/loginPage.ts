@@ -12,7 +12,12 @@ const msg = document.getElementById('m');
 async function signIn(token) {
   msg.textContent = 'Signing in…';
   const r = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
-  if (r.ok) { location.replace(next); return; }
+  if (r.ok) {
+    const body = await r.json();
+    localStorage.setItem('reachmap.binding', body.binding);
+    location.replace(next);
+    return;
+  }
   const body = await r.json().catch(() => ({}));
   msg.textContent = body.error || ('Sign-in failed: HTTP ' + r.status);
 }

@@ -17,7 +17,7 @@ import { runRunbook } from '../lib/runbook/run';
 import { invalidSetting, loadSettings, type Settings, SettingsError } from '../lib/settings';
 import { SnapshotStore } from '../lib/snapshot/store';
 import { hostPort } from '../lib/util/address';
-import { hostAllowed, isAuthenticated, makeAuthContext, originAllowed } from './auth';
+import { canOpenPages, hostAllowed, makeAuthContext, originAllowed } from './auth';
 import { createRequestHandler } from './http';
 import { attachSocket } from './socket';
 import { dashboardUrl, ensureToken } from './token';
@@ -104,7 +104,9 @@ async function main(): Promise<void> {
     : liveBackend(settings);
   const hub = new ProbeHub(probes);
   const { token, created, file } = await ensureToken(settings);
-  const auth = makeAuthContext(token, settings.allowedHosts, settings.host);
+  const auth = makeAuthContext(token, settings.allowedHosts, settings.host, settings.port);
+  // Expired sessions end (and their sockets close) without waiting for their next request.
+  setInterval(() => auth.sessions.sweep(), 60_000).unref();
 
   // The server bundle lives in dist/; Next's project root is one level up.
   const dir = path.resolve(import.meta.dirname, '..');
@@ -133,12 +135,7 @@ async function main(): Promise<void> {
   );
   http.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').startsWith(`${SOCKET_PATH}/`)) return; // socket.io handles and authenticates its own
-    if (
-      nextUpgrade &&
-      hostAllowed(auth, req.headers.host) &&
-      originAllowed(req) &&
-      isAuthenticated(auth, req)
-    ) {
+    if (nextUpgrade && hostAllowed(auth, req.headers.host) && originAllowed(req) && canOpenPages(auth, req)) {
       void nextUpgrade(req, socket, head);
       return;
     }

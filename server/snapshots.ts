@@ -139,7 +139,7 @@ export async function diffRoute(
   req: IncomingMessage,
   res: ServerResponse,
   deps: SnapshotDeps,
-  authenticated: boolean,
+  access: { page: boolean; data: boolean },
 ): Promise<'next' | 'handled' | null> {
   const pathname = (req.url ?? '').split('?')[0] as string;
   if (!pathname.startsWith('/diff/')) return null;
@@ -150,7 +150,8 @@ export async function diffRoute(
     notFound(res);
     return 'handled';
   }
-  if (refs.includes('now') && !authenticated) return null; // the usual sign-in answer
+  // "now" reads the live host: the page needs a session, its data the session's binding.
+  if (refs.includes('now') && !(m?.[3] ? access.data : access.page)) return null; // the usual sign-in answer
   if (refs.some((r) => r !== 'now' && !deps.store.has(r))) {
     notFound(res);
     return 'handled';

@@ -13,7 +13,7 @@ import {
   SOCKET_PATH,
 } from '../lib/model/live';
 import type { RunbookReport } from '../lib/model/runbook';
-import { type AuthContext, hostAllowed, isAuthenticated, originAllowed } from './auth';
+import { type AuthContext, canOpenPages, dataAccess, hostAllowed, originAllowed } from './auth';
 
 /**
  * socket.io on the same HTTP server. Auth runs in the handshake (`allowRequest`) for every
@@ -48,10 +48,20 @@ export function attachSocket(
     allowRequest: (req, cb) => {
       if (!hostAllowed(auth, req.headers.host)) return cb('host not allowed', false);
       if (!originAllowed(req)) return cb('cross-origin socket refused', false);
-      if (!isAuthenticated(auth, req)) return cb('authentication required', false);
+      if (!canOpenPages(auth, req)) return cb('authentication required', false);
       cb(null, true);
     },
   });
+  // The session's binding comes in the handshake's auth payload (a header cannot be set on a
+  // browser WebSocket); each socket joins its session's room, so ending the session ends it.
+  io.use((socket, next) => {
+    const binding = (socket.handshake.auth as { binding?: unknown } | undefined)?.binding;
+    const access = dataAccess(auth, socket.request, typeof binding === 'string' ? binding : null);
+    if (!access) return next(new Error('authentication required'));
+    if (access !== 'token') void socket.join(`session:${access}`);
+    next();
+  });
+  auth.sessions.on('ended', (id) => io.in(`session:${id}`).disconnectSockets(true));
 
   io.on('connection', (socket) => {
     socket.emit('engine', live.engine);

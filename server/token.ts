@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { baseUrl, type Settings } from '../lib/settings';
@@ -36,11 +36,6 @@ export async function ensureToken(
 /** The token travels in the fragment: never sent to the server, never in access logs. */
 export function dashboardUrl(settings: Parameters<typeof baseUrl>[0], token: string): string {
   return `${baseUrl(settings)}/login#token=${token}`;
-}
-
-/** The session cookie carries an HMAC of the token, not the token: rotating the token voids it. */
-export function sessionValue(token: string): string {
-  return createHmac('sha256', token).update('reachmap-session-v1').digest('base64url');
 }
 
 export function safeEqual(a: string, b: string): boolean {

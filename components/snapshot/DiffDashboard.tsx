@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { z } from 'zod';
+import { authHeaders } from '@/lib/client/session';
 import { diffState } from '@/lib/client/snapshotView';
 import { dashboardStore } from '@/lib/client/store';
 import { SnapshotDiff } from '@/lib/model/diff';
@@ -17,6 +18,7 @@ export function DiffDashboard({ a, b }: { a: string; b: string }) {
     (async () => {
       const res = await fetch(`/diff/${encodeURIComponent(a)}/${encodeURIComponent(b)}/diff.json`, {
         cache: 'no-store',
+        headers: authHeaders(), // "now" reads the live host
       });
       const body: unknown = await res.json().catch(() => null);
       if (!res.ok) throw new Error((body as { error?: string } | null)?.error ?? `HTTP ${res.status}`);

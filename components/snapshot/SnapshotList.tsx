@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import {
   deleteSnapshot,
-  exportUrl,
+  downloadExport,
   importSnapshot,
   type ListedSnapshot,
   listSnapshots,
@@ -28,6 +28,23 @@ function ImportButton({ onDone, onError }: { onDone: () => void; onError: (e: st
         }}
       />
     </label>
+  );
+}
+
+function ExportButton(p: { id: string; format: string; label: string; onError: (e: string) => void }) {
+  return (
+    <button
+      type="button"
+      data-testid={`export-${p.format}`}
+      className="text-sky-300 hover:underline"
+      onClick={() =>
+        downloadExport(p.id, p.format).catch((e: unknown) =>
+          p.onError(e instanceof Error ? e.message : String(e)),
+        )
+      }
+    >
+      {p.label}
+    </button>
   );
 }
 
@@ -95,18 +112,10 @@ export function SnapshotList() {
               <p className="text-slate-500">expires {new Date(s.expiresAt).toLocaleString()}</p>
             )}
             <div className="mt-1 flex gap-3">
-              <a className="text-sky-300 hover:underline" href={exportUrl(s.id, 'md')}>
-                Markdown
-              </a>
-              <a className="text-sky-300 hover:underline" href={exportUrl(s.id, 'json')}>
-                JSON
-              </a>
-              <a className="text-sky-300 hover:underline" href={exportUrl(s.id, 'html')}>
-                offline HTML
-              </a>
-              <a className="text-sky-300 hover:underline" href={exportUrl(s.id, 'svg')}>
-                SVG
-              </a>
+              <ExportButton id={s.id} format="md" label="Markdown" onError={setError} />
+              <ExportButton id={s.id} format="json" label="JSON" onError={setError} />
+              <ExportButton id={s.id} format="html" label="offline HTML" onError={setError} />
+              <ExportButton id={s.id} format="svg" label="SVG" onError={setError} />
               <a
                 className="text-sky-300 hover:underline"
                 href={`/s/${s.id}/review`}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SnapshotSummary, type SnapshotView, TakenSnapshot } from '../model/snapshot';
+import { authHeaders } from './session';
 
 /** The dashboard's calls to /api/snapshots (session cookie), answers validated. */
 
@@ -7,7 +8,10 @@ const Listed = z.object({ snapshots: z.array(SnapshotSummary.extend({ link: z.st
 export type ListedSnapshot = z.infer<typeof Listed>['snapshots'][number];
 
 async function call<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<T> {
-  const res = await fetch(path, { ...init, headers: { 'content-type': 'application/json' } });
+  const res = await fetch(path, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...authHeaders() },
+  });
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const error = (body as { error?: unknown } | null)?.error;
@@ -30,3 +34,20 @@ export const deleteSnapshot = (id: string) =>
 
 export const exportUrl = (id: string, format: string) =>
   `/api/snapshots/${encodeURIComponent(id)}/export?format=${encodeURIComponent(format)}`;
+
+/** An export as a download (the session's binding cannot ride on a plain link). */
+export async function downloadExport(id: string, format: string): Promise<void> {
+  const res = await fetch(exportUrl(id, format), { headers: authHeaders() });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: string } | null;
+    throw new Error(body?.error ?? `HTTP ${res.status}`);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download =
+    /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ??
+    `reachmap-${id}.${format}`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

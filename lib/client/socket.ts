@@ -19,6 +19,7 @@ import {
 } from '../model/live';
 import { RunbookReport } from '../model/runbook';
 import { Finding } from '../model/topology';
+import { binding } from './session';
 import { dashboardStore, probeReducers } from './store';
 import { adoptSnapshot, reduceTopologyChange } from './topologySync';
 
@@ -65,6 +66,8 @@ export function connectLive(): () => void {
     // fallback for networks that block WebSockets.
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
+    // Read at each (re)connect: a sign-in in another tab replaces it.
+    auth: (cb) => cb({ binding: binding() }),
   });
   current = socket;
   const set = dashboardStore.setState;
@@ -78,7 +81,12 @@ export function connectLive(): () => void {
   });
   // Nothing is sent while nothing changes, so what we hold was current until this moment.
   socket.on('disconnect', (reason) =>
-    set({ link: 'disconnected', linkError: reason, ...(get().topology ? { receivedAt: Date.now() } : {}) }),
+    set({
+      // The server ends a socket only when its session ended (sign-out elsewhere, expiry).
+      link: reason === 'io server disconnect' ? 'unauthorized' : 'disconnected',
+      linkError: reason,
+      ...(get().topology ? { receivedAt: Date.now() } : {}),
+    }),
   );
   socket.on('connect_error', (err) => {
     const unauthorized = /authentication required/.test(err.message);

@@ -1,13 +1,22 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { hostAllowed, isAuthenticated, makeAuthContext, originAllowed, SESSION_COOKIE } from '@/server/auth';
-import { dashboardUrl, sessionValue } from '@/server/token';
+import {
+  BINDING_HEADER,
+  canOpenPages,
+  dataAccess,
+  hostAllowed,
+  makeAuthContext,
+  originAllowed,
+  sessionCookie,
+} from '@/server/auth';
+import { Sessions } from '@/server/sessions';
+import { dashboardUrl } from '@/server/token';
 
 const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 const TOKEN = 't'.repeat(40);
 
 describe('auth checks', () => {
-  const ctx = makeAuthContext(TOKEN, ['reachmap.internal'], '127.0.0.1');
+  const ctx = makeAuthContext(TOKEN, ['reachmap.internal'], '127.0.0.1', 7391);
 
   it('accepts IP-literal and allowed Host headers, refuses other names (DNS rebinding)', () => {
     expect(hostAllowed(ctx, '127.0.0.1:7391')).toBe(true);
@@ -25,12 +34,65 @@ describe('auth checks', () => {
     expect(originAllowed(req({ host: '127.0.0.1:7391', origin: 'null' }))).toBe(false);
   });
 
-  it('authenticates the session cookie (an HMAC, not the token) or a bearer token', () => {
-    expect(isAuthenticated(ctx, req({ cookie: `${SESSION_COOKIE}=${sessionValue(TOKEN)}` }))).toBe(true);
-    expect(isAuthenticated(ctx, req({ cookie: `${SESSION_COOKIE}=${TOKEN}` }))).toBe(false);
-    expect(isAuthenticated(ctx, req({ authorization: `Bearer ${TOKEN}` }))).toBe(true);
-    expect(isAuthenticated(ctx, req({ authorization: 'Bearer nope' }))).toBe(false);
-    expect(isAuthenticated(ctx, req({}))).toBe(false);
+  it('a session cookie opens pages; data needs its binding too; the token opens both', () => {
+    const { secret, binding } = ctx.sessions.create();
+    const cookie = `reachmap_session_7391=${secret}`;
+    expect(canOpenPages(ctx, req({ cookie }))).toBe(true);
+    expect(dataAccess(ctx, req({ cookie }))).toBeNull();
+    expect(dataAccess(ctx, req({ cookie, [BINDING_HEADER]: 'x'.repeat(43) }))).toBeNull();
+    expect(dataAccess(ctx, req({ cookie, [BINDING_HEADER]: binding }))).toMatch(/^[\w-]{43}$/);
+    // The binding of one session does not unlock another; the cookie of another port is not ours.
+    const other = ctx.sessions.create();
+    expect(dataAccess(ctx, req({ cookie, [BINDING_HEADER]: other.binding }))).toBeNull();
+    expect(canOpenPages(ctx, req({ cookie: `reachmap_session_7396=${secret}` }))).toBe(false);
+    expect(canOpenPages(ctx, req({ cookie: `reachmap_session_7391=${TOKEN}` }))).toBe(false);
+    expect(dataAccess(ctx, req({ authorization: `Bearer ${TOKEN}` }))).toBe('token');
+    expect(canOpenPages(ctx, req({ authorization: 'Bearer nope' }))).toBe(false);
+    expect(canOpenPages(ctx, req({}))).toBe(false);
+  });
+
+  it('sign-out ends the session: the same cookie and binding open nothing afterwards', () => {
+    const { secret, binding } = ctx.sessions.create();
+    const r = req({ cookie: `reachmap_session_7391=${secret}`, [BINDING_HEADER]: binding });
+    expect(dataAccess(ctx, r)).not.toBeNull();
+    const ended: string[] = [];
+    ctx.sessions.once('ended', (id) => ended.push(id));
+    expect(ctx.sessions.revoke(secret)).toBe(true);
+    expect(ended).toHaveLength(1);
+    expect(canOpenPages(ctx, r)).toBe(false);
+    expect(dataAccess(ctx, r)).toBeNull();
+    expect(ctx.sessions.revoke(secret)).toBe(false);
+  });
+
+  it('sessions expire when idle and at their maximum age, and sweeping ends them', () => {
+    let now = 0;
+    const sessions = new Sessions({ idleMs: 1000, maxAgeMs: 5000, max: 3 }, () => now);
+    const a = sessions.create();
+    now = 900;
+    expect(sessions.check(a.secret)).not.toBeNull(); // activity keeps it alive…
+    now = 1800;
+    expect(sessions.check(a.secret)).not.toBeNull();
+    now = 2900;
+    expect(sessions.check(a.secret)).toBeNull(); // …until it idles past 1 s
+    const b = sessions.create();
+    for (now = 3000; now <= 8000; now += 900) expect(sessions.check(b.secret)).not.toBeNull();
+    now = 8100; // 5.1 s after sign-in, active all along
+    expect(sessions.check(b.secret)).toBeNull();
+    const c = sessions.create();
+    now = 9200;
+    expect(sessions.sweep()).toBe(1);
+    expect(sessions.check(c.secret)).toBeNull();
+    expect(sessions.size).toBe(0);
+    // Beyond the maximum count the oldest go first.
+    const many = [1, 2, 3, 4].map(() => sessions.create());
+    expect(sessions.size).toBe(3);
+    expect(sessions.check(many[0]?.secret ?? null)).toBeNull();
+    expect(sessions.check(many[3]?.secret ?? null)).not.toBeNull();
+  });
+
+  it('the cookie is HttpOnly, SameSite=Strict, named after the port, and expires', () => {
+    const c = sessionCookie(ctx, 'secret', false);
+    expect(c).toMatch(/^reachmap_session_7391=secret; Path=\/; Max-Age=604800; HttpOnly; SameSite=Strict$/);
   });
 
   it('puts the token in the URL fragment, never the query', () => {

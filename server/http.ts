@@ -13,6 +13,7 @@ import {
   sessionSecret,
 } from './auth';
 import { LOGIN_CSP, LOGIN_HTML } from './loginPage';
+import { RateLimiter } from './rateLimit';
 import { diffRoute, publicSnapshotRoute, type SnapshotDeps, snapshotApiRoute } from './snapshots';
 import { safeEqual } from './token';
 
@@ -86,6 +87,7 @@ function isPublicAsset(req: IncomingMessage): boolean {
  */
 export function createRequestHandler(deps: HttpDeps) {
   const { auth, live } = deps;
+  const failedSignIns = new RateLimiter(10, 10);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     if (!hostAllowed(auth, req.headers.host)) {
@@ -108,6 +110,17 @@ export function createRequestHandler(deps: HttpDeps) {
     }
     if (pathname === '/api/session' && req.method === 'POST') {
       if (!originAllowed(req)) return send(res, 403, { error: 'cross-origin sign-in refused' });
+      // Guessing the token is hopeless (256 bits), but each wrong try costs a request: after
+      // ten a minute from one address, that address waits (right tokens cost nothing).
+      const from = req.socket.remoteAddress ?? 'unknown';
+      const wait = failedSignIns.peek(from);
+      if (wait > 0)
+        return send(
+          res,
+          429,
+          { error: `too many sign-in attempts; try again in ${Math.ceil(wait / 1000)} s` },
+          { 'retry-after': String(Math.ceil(wait / 1000)) },
+        );
       let body: unknown;
       try {
         body = JSON.parse(await readBody(req));
@@ -116,7 +129,10 @@ export function createRequestHandler(deps: HttpDeps) {
       }
       const parsed = SessionRequest.safeParse(body);
       if (!parsed.success) return send(res, 400, { error: 'expected a JSON body {"token": "..."}' });
-      if (!safeEqual(parsed.data.token, auth.token)) return send(res, 401, { error: 'token rejected' });
+      if (!safeEqual(parsed.data.token, auth.token)) {
+        failedSignIns.take(from);
+        return send(res, 401, { error: 'token rejected' });
+      }
       // A new session each time: the cookie holds its secret, the page keeps its binding.
       const session = auth.sessions.create();
       return send(

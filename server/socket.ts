@@ -14,6 +14,7 @@ import {
 } from '../lib/model/live';
 import type { RunbookReport } from '../lib/model/runbook';
 import { type AuthContext, canOpenPages, dataAccess, hostAllowed, originAllowed } from './auth';
+import { RateLimiter } from './rateLimit';
 
 /**
  * socket.io on the same HTTP server. Auth runs in the handshake (`allowRequest`) for every
@@ -39,6 +40,7 @@ export function attachSocket(
   runbook: (req: { from: string; to: string; origin?: string }) => Promise<RunbookReport>,
 ) {
   let runbooks = 0;
+  const probeActions = new RateLimiter(30, 120);
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     path: SOCKET_PATH,
     serveClient: false,
@@ -59,6 +61,8 @@ export function attachSocket(
     const access = dataAccess(auth, socket.request, typeof binding === 'string' ? binding : null);
     if (!access) return next(new Error('authentication required'));
     if (access !== 'token') void socket.join(`session:${access}`);
+    // Rate limits follow the session across its sockets (tabs, reconnects).
+    (socket.data as { who?: string }).who = access === 'token' ? `token:${socket.id}` : access;
     next();
   });
   auth.sessions.on('ended', (id) => io.in(`session:${id}`).disconnectSockets(true));
@@ -70,8 +74,21 @@ export function attachSocket(
     for (const r of hub.runbooks()) socket.emit('runbook:done', r);
     socket.emit('findings:probes', { findings: hub.findings(live.current) });
 
+    // Per session (or per token socket): a burst of 30 probe actions, then 120 a minute.
+    const who = (socket.data as { who?: string }).who ?? socket.id;
+    const limited = (ack: (r: AckResult) => void): boolean => {
+      const wait = probeActions.take(who);
+      if (wait > 0)
+        ack({
+          ok: false,
+          error: `too many probes from this session; try again in ${Math.ceil(wait / 1000)} s`,
+        });
+      return wait > 0;
+    };
+
     socket.on('probe:run', async (payload, ack) => {
       if (typeof ack !== 'function') return;
+      if (limited(ack)) return;
       const req = ProbeRunRequest.safeParse(payload);
       if (!req.success) return ack(invalid(req.error.issues));
       try {
@@ -83,6 +100,7 @@ export function attachSocket(
 
     socket.on('probe:all', async (payload, ack) => {
       if (typeof ack !== 'function') return;
+      if (limited(ack)) return;
       const req = ProbeAllRequest.safeParse(payload);
       if (!req.success) return ack(invalid(req.error.issues));
       try {
@@ -96,6 +114,7 @@ export function attachSocket(
 
     socket.on('runbook:run', async (payload, ack) => {
       if (typeof ack !== 'function') return;
+      if (limited(ack)) return;
       const req = RunbookRequest.safeParse(payload);
       if (!req.success) return ack(invalid(req.error.issues));
       if (runbooks >= 2)

@@ -9,6 +9,7 @@ import {
   originAllowed,
   sessionCookie,
 } from '@/server/auth';
+import { RateLimiter } from '@/server/rateLimit';
 import { Sessions } from '@/server/sessions';
 import { dashboardUrl } from '@/server/token';
 
@@ -99,5 +100,39 @@ describe('auth checks', () => {
     const url = new URL(dashboardUrl({ host: '127.0.0.1', port: 7391 }, TOKEN));
     expect(url.search).toBe('');
     expect(url.hash).toBe(`#token=${TOKEN}`);
+  });
+});
+
+describe('rate limits', () => {
+  it('a bucket per key: the burst passes, then one per refill interval; keys are independent', () => {
+    let now = 0;
+    const limit = new RateLimiter(3, 6, () => now); // 3 at once, then one every 10 s
+    expect([1, 2, 3].map(() => limit.take('a'))).toEqual([0, 0, 0]);
+    expect(limit.take('a')).toBe(10_000);
+    expect(limit.take('b')).toBe(0);
+    now = 5_000;
+    expect(limit.take('a')).toBe(5_000);
+    now = 10_000;
+    expect(limit.take('a')).toBe(0);
+    expect(limit.take('a')).toBe(10_000);
+  });
+
+  it('keeps at most maxKeys buckets (the least recently used go)', () => {
+    const limit = new RateLimiter(1, 1, () => 0, 2);
+    expect(limit.take('a')).toBe(0);
+    expect(limit.take('b')).toBe(0);
+    expect(limit.take('c')).toBe(0); // evicts a
+    expect(limit.take('a')).toBe(0); // a fresh bucket again
+    expect(limit.take('c')).toBeGreaterThan(0);
+  });
+});
+
+describe('rate limit peek', () => {
+  it('peek says whether a token is there without taking it', () => {
+    const limit = new RateLimiter(1, 60, () => 0);
+    expect(limit.peek('a')).toBe(0);
+    expect(limit.peek('a')).toBe(0);
+    expect(limit.take('a')).toBe(0);
+    expect(limit.peek('a')).toBe(1000);
   });
 });

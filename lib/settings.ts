@@ -47,8 +47,8 @@ const SettingsSchema = z.object({
     .optional(),
   allowedHosts: z.array(hostname),
   /** Extra probe targets beyond the topology: CIDRs, addresses, names, or "*". */
-  probeRunner: z.enum(['auto', 'in-process', 'nsenter', 'exec', 'helper-container'], {
-    error: 'expected auto, nsenter, exec, helper-container or in-process',
+  probeRunner: z.enum(['auto', 'process', 'in-process', 'nsenter', 'exec', 'helper-container'], {
+    error: 'expected auto, process, nsenter, exec, helper-container or in-process',
   }),
   helperImage: z
     .string()

@@ -148,7 +148,7 @@ export type TlsStep = z.infer<typeof TlsStep>;
 export type HttpStep = z.infer<typeof HttpStep>;
 export type WsStep = z.infer<typeof WsStep>;
 
-export const RunnerKind = z.enum(['in-process', 'nsenter', 'exec', 'helper-container']);
+export const RunnerKind = z.enum(['process', 'in-process', 'nsenter', 'exec', 'helper-container']);
 export type RunnerKind = z.infer<typeof RunnerKind>;
 
 export const Initiator = z.object({

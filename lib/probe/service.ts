@@ -22,6 +22,7 @@ import { readResolverConfig } from './resolverConfig';
 import { AgentPool } from './runners/agentProcess';
 import { chooseRunner, type RunnerSetting } from './runners/choose';
 import { findAgent, which } from './runners/locate';
+import { agentPrivileges } from './runners/privileges';
 import { spawnTransport } from './runners/transport';
 import { kindsFor, parseTarget, TargetError } from './target';
 import { verdictOf } from './verdict';
@@ -188,21 +189,20 @@ export class ProbeService {
         };
         steps = await runProbe(req, onStep, onStart);
         break;
+      case 'process':
       case 'nsenter': {
-        // The agent talks to peers we do not trust: once inside the namespace it keeps no
-        // capability (an empty bounding set makes root exec with none; no_new_privs keeps it so).
-        const setpriv = which('setpriv');
-        const argv = [
-          which('nsenter') as string,
-          `--net=/proc/${nsPid}/ns/net`,
-          '--',
-          ...(setpriv ? [setpriv, '--bounding-set=-all', '--inh-caps=-all', '--no-new-privs'] : []),
-          process.execPath,
-          agent as string,
-        ];
+        // The agent talks to peers we do not trust: it runs apart from the server (a crash or
+        // a hang there cannot take the dashboard down) and sheds privileges first.
+        const priv = agentPrivileges(agent as string);
+        const enter =
+          choice.kind === 'nsenter' ? [which('nsenter') as string, `--net=/proc/${nsPid}/ns/net`, '--'] : [];
+        const argv = [...enter, ...priv.prefix, process.execPath, agent as string];
         runner = {
-          kind: 'nsenter',
-          detail: `nsenter --net=/proc/${nsPid}/ns/net, a pooled Node agent${setpriv ? ' without capabilities' : ' (setpriv missing: the agent keeps root capabilities)'}`,
+          kind: choice.kind,
+          detail:
+            choice.kind === 'nsenter'
+              ? `nsenter --net=/proc/${nsPid}/ns/net, a pooled Node agent ${priv.says}`
+              : `a pooled Node agent beside Reachmap, in its namespace, ${priv.says}`,
         };
         steps = await this.pool.get(key, async () => spawnTransport(argv), who).run(req, onStep, onStart);
         break;

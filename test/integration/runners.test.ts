@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeResult } from '@/lib/model/probe';
 import type { Topology } from '@/lib/model/topology';
+import { findAgent } from '@/lib/probe/runners/locate';
 import { ProbeService } from '@/lib/probe/service';
 import { scanOnce } from '@/lib/scanner';
 import { realClient } from './client';
@@ -10,7 +13,7 @@ import { realClient } from './client';
 const docker = realClient();
 let topology: Topology;
 const services: ProbeService[] = [];
-const make = (runner: 'exec' | 'helper-container' | 'nsenter') => {
+const make = (runner: 'exec' | 'helper-container' | 'nsenter' | 'process') => {
   const s = new ProbeService({
     topology: async () => topology,
     docker,
@@ -30,12 +33,15 @@ afterAll(() => {
 });
 
 describe('probe runners on the real engine', () => {
-  it('the nsenter agent keeps no capability once inside the namespace', async () => {
-    const r = await make('nsenter').run({ from: 'client', to: 'http://gateway:18789/healthz' });
-    expect(r.initiator.runner.kind).toBe('nsenter');
-    expect(r.initiator.ok).toBe(true);
-    // The pooled agent is still running: read its capability sets from /proc.
-    const { readdirSync, readFileSync } = await import('node:fs');
+  it('the nsenter agent and the host-side agent keep no capability, as nobody where it can', async () => {
+    const inNs = await make('nsenter').run({ from: 'client', to: 'http://gateway:18789/healthz' });
+    expect(inNs.initiator.runner.kind).toBe('nsenter');
+    expect(inNs.initiator.ok).toBe(true);
+    // The host's own namespace: a separate agent process too, never the server itself.
+    const host = await make('process').run({ from: 'host', to: 'http://127.0.0.1:28790/healthz' });
+    expect(host.initiator.runner.kind).toBe('process');
+    expect(host.initiator.ok).toBe(true);
+    // The pooled agents are still running: read their credentials from /proc.
     // node <agent>: the process nsenter became (Node names its main thread, so comm says little).
     const nodes = readdirSync('/proc')
       .filter((p) => /^\d+$/.test(p))
@@ -47,13 +53,30 @@ describe('probe runners on the real engine', () => {
           return false;
         }
       });
-    expect(nodes.length).toBeGreaterThan(0);
+    expect(nodes.length).toBeGreaterThanOrEqual(2);
+    // Whether nobody can run node and read the agent from this checkout (not under /root, say).
+    const agent = findAgent() as string;
+    const nobodyCan =
+      spawnSync(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          '-e',
+          `require('fs').accessSync(${JSON.stringify(agent)}, 4)`,
+        ],
+        { stdio: 'ignore' },
+      ).status === 0;
     for (const p of nodes) {
       const status = readFileSync(`/proc/${p}/status`, 'utf8');
       expect(/CapEff:\s+(\w+)/.exec(status)?.[1]).toBe('0000000000000000');
       expect(/CapPrm:\s+(\w+)/.exec(status)?.[1]).toBe('0000000000000000');
       expect(/NoNewPrivs:\s+(\d)/.exec(status)?.[1]).toBe('1');
+      expect(/Uid:\s+(\d+)/.exec(status)?.[1]).toBe(nobodyCan ? '65534' : '0');
     }
+    expect(host.initiator.runner.detail).toContain(nobodyCan ? 'as nobody' : 'as root without capabilities');
   });
 
   it('docker exec uses the container’s own node and agrees with nsenter', async () => {

@@ -271,9 +271,17 @@ describe('runner choice', () => {
     helperImage: null,
     containerHasNode: async () => true,
   };
-  it('prefers in-process, then nsenter, then exec, then a helper container', async () => {
+  it('prefers a separate agent process, then nsenter, then exec, then a helper container', async () => {
     const { chooseRunner } = await import('@/lib/probe/runners/choose');
-    expect(await chooseRunner({ ...base, sameNamespace: true })).toEqual({ kind: 'in-process' });
+    // Reachmap's own namespace: still out of the server's process, unless no agent is built
+    // or in-process is asked for.
+    expect(await chooseRunner({ ...base, sameNamespace: true })).toEqual({ kind: 'process' });
+    expect(await chooseRunner({ ...base, sameNamespace: true, agentBuilt: false })).toEqual({
+      kind: 'in-process',
+    });
+    expect(await chooseRunner({ ...base, sameNamespace: true, setting: 'in-process' })).toEqual({
+      kind: 'in-process',
+    });
     expect(await chooseRunner(base)).toEqual({ kind: 'nsenter' });
     expect(await chooseRunner({ ...base, pid: null })).toEqual({ kind: 'exec' });
     expect(

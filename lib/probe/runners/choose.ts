@@ -2,12 +2,12 @@ import type { RunnerKind } from '../../model/probe';
 
 /**
  * Which runner executes a probe inside the initiator's namespace. Pure, so every branch is
- * testable: the same namespace as Reachmap → in-process; host PID visibility and root →
- * nsenter; else the container's own node via `docker exec`; else a helper container joined
+ * testable: the same namespace as Reachmap → a separate agent process beside it (or, with no
+ * agent built or when asked, Reachmap's own process); host PID visibility and root → nsenter; else the container's own node via `docker exec`; else a helper container joined
  * to the namespace. When none fits, the error says what each one lacked.
  */
 
-export type RunnerSetting = 'auto' | 'in-process' | 'nsenter' | 'exec' | 'helper-container';
+export type RunnerSetting = 'auto' | 'process' | 'in-process' | 'nsenter' | 'exec' | 'helper-container';
 
 export interface RunnerFacts {
   setting: RunnerSetting;
@@ -31,7 +31,13 @@ export async function chooseRunner(f: RunnerFacts): Promise<RunnerChoice> {
   const reasons: string[] = [];
   const want = (k: RunnerSetting) => f.setting === 'auto' || f.setting === k;
 
-  if (want('in-process')) {
+  if (want('process')) {
+    if (!f.sameNamespace) reasons.push('process: Reachmap does not live in that namespace');
+    else if (f.agentBuilt) return { kind: 'process' };
+    else reasons.push('process: probe agent not built');
+  }
+  // Only when asked for, or when no agent is built: a hostile peer then meets the server itself.
+  if (f.setting === 'in-process' || (f.setting === 'auto' && !f.agentBuilt)) {
     if (f.sameNamespace) return { kind: 'in-process' };
     reasons.push('in-process: Reachmap does not live in that namespace');
   }

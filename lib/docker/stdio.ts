@@ -81,15 +81,25 @@ export async function helperSession(api: Docker, opts: HelperOptions): Promise<S
       PidsLimit: 64,
     },
   });
-  const stream = (await container.attach({
-    stream: true,
-    stdin: true,
-    stdout: true,
-    stderr: true,
-    hijack: true,
-  })) as unknown as Hijacked;
-  const { stdout, stderr } = demux(api, stream);
-  await container.start();
+  let stream: Hijacked | null = null;
+  let pipes: ReturnType<typeof demux>;
+  try {
+    stream = (await container.attach({
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+    })) as unknown as Hijacked;
+    pipes = demux(api, stream);
+    await container.start();
+  } catch (e) {
+    // AutoRemove applies only to a container that ran: one that never started stays behind.
+    stream?.destroy?.();
+    await container.remove({ force: true }).catch(() => {});
+    throw e;
+  }
+  const { stdout, stderr } = pipes;
   return {
     stdin: stream as unknown as Writable,
     stdout,

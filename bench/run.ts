@@ -12,6 +12,7 @@ import { DockerClient } from '../lib/docker/client';
 import { parseDockerHost } from '../lib/docker/endpoint';
 import { readNetnsFacts } from '../lib/netns/reader';
 import { netnsTargets, scanOnce } from '../lib/scanner';
+import { clientsBench } from './clients';
 import { firstViewBench } from './firstView';
 import { createFleet, removeFleet } from './fleet';
 import { layoutBench } from './layout';
@@ -101,6 +102,8 @@ async function main() {
   const snapshots = await snapshotBench();
   console.log('\nfirst view of 500 containers replayed (no engine load), medians of 3 loads');
   const firstViewReplay = await firstViewBench(500);
+  console.log('\nfifty dashboards at once (the lab)');
+  const clients = await clientsBench();
   let live: unknown = null;
   try {
     console.log(
@@ -118,7 +121,7 @@ async function main() {
   const file = path.join(out, `scan-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ runs: RUNS, scans: results, probes, layout, snapshots, firstViewReplay, live }, null, 2)}\n`,
+    `${JSON.stringify({ runs: RUNS, scans: results, probes, layout, snapshots, firstViewReplay, clients, live }, null, 2)}\n`,
   );
   console.log(`\nwritten ${path.relative(ROOT, file)}`);
 }

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { DockerClient } from '../lib/docker/client';
 import { parseDockerHost } from '../lib/docker/endpoint';
 import { Snapshot, type SnapshotSummary, TakenSnapshot } from '../lib/model/snapshot';
+import { readProxyRoutes } from '../lib/proxy/configReader';
 import { scanOnce } from '../lib/scanner';
 import { baseUrl, type Settings } from '../lib/settings';
 import { composeSnapshot, importedSnapshot } from '../lib/snapshot/compose';
@@ -95,6 +96,7 @@ async function scanNow(settings: Settings, note = '', ttl: number | null = null)
   const client = new DockerClient(
     parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
   );
+  const topology = await scanOnce(client);
   return composeSnapshot({
     id: newSnapshotId(),
     now: new Date(),
@@ -102,10 +104,11 @@ async function scanNow(settings: Settings, note = '', ttl: number | null = null)
     ttlSeconds: ttl,
     source: 'cli',
     view: { project: null, selection: null },
-    topology: await scanOnce(client),
+    topology,
     probes: [],
     probeFindings: [],
     runbooks: [],
+    proxies: await readProxyRoutes(topology),
   });
 }
 

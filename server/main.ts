@@ -12,7 +12,7 @@ import { SOCKET_PATH } from '../lib/model/live';
 import type { Topology } from '../lib/model/topology';
 import { probeServiceFromSettings } from '../lib/probe/fromSettings';
 import { type Prober, refusingProber } from '../lib/probe/prober';
-import { readNginxLocations } from '../lib/proxy/configReader';
+import { readNginxLocations, readProxyRoutes } from '../lib/proxy/configReader';
 import { runRunbook } from '../lib/runbook/run';
 import { invalidSetting, loadSettings, type Settings, SettingsError } from '../lib/settings';
 import { SnapshotStore } from '../lib/snapshot/store';
@@ -121,7 +121,9 @@ async function main(): Promise<void> {
     live,
     next: (req, res) => nextHandler(req, res),
     secureCookies: false,
-    snapshots: store ? { store, live, hub, settings } : null,
+    snapshots: store
+      ? { store, live, hub, settings, readProxies: settings.replay ? null : readProxyRoutes }
+      : null,
   });
   const http = createServer((req, res) => {
     handler(req, res).catch((e: unknown) => {

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProbeHub } from '../lib/live/probeHub';
 import type { TopologySource } from '../lib/live/source';
-import { Snapshot, SnapshotRequest, type SnapshotView } from '../lib/model/snapshot';
+import { type ProxyRoutes, Snapshot, SnapshotRequest, type SnapshotView } from '../lib/model/snapshot';
+import type { Topology } from '../lib/model/topology';
 import { baseUrl, type Settings } from '../lib/settings';
 import { composeSnapshot, importedSnapshot } from '../lib/snapshot/compose';
 import { diffSnapshots } from '../lib/snapshot/diff';
@@ -22,6 +23,8 @@ export interface SnapshotDeps {
   live: TopologySource;
   hub: ProbeHub;
   settings: Pick<Settings, 'host' | 'port' | 'publicUrl'>;
+  /** Reads the proxies' routes from their containers; null for a replayed topology (not this host). */
+  readProxies: ((t: Topology) => Promise<ProxyRoutes[]>) | null;
 }
 
 export type Reply = (status: number, body: unknown) => void;
@@ -109,6 +112,7 @@ async function liveSnapshot(
     probes: deps.hub.history(),
     probeFindings: deps.hub.findings(topology),
     runbooks: deps.hub.runbooks(),
+    proxies: deps.readProxies ? await deps.readProxies(topology) : [],
   });
 }
 

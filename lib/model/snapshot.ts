@@ -33,6 +33,27 @@ export type SnapshotView = z.infer<typeof SnapshotView>;
 
 export const SnapshotSource = z.enum(['dashboard', 'cli', 'import']);
 
+/** A reverse proxy's routes as its own configuration says (nginx), read when the snapshot was taken. */
+export const ProxyRoutes = z.object({
+  /** The proxy container's name, and its stable subject (compose project/service). */
+  container: z.string(),
+  subject: z.string(),
+  /** Which files were read, or why none could be. */
+  source: z.string(),
+  locations: z.array(
+    z.object({
+      server: z.string(),
+      path: z.string(),
+      upstream: z.string().nullable(),
+      httpVersion: z.string(),
+      upgradeHeader: z.string().nullable(),
+      connectionHeader: z.string().nullable(),
+      readTimeout: z.string(),
+    }),
+  ),
+});
+export type ProxyRoutes = z.infer<typeof ProxyRoutes>;
+
 export const Snapshot = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
   id: SnapshotId,
@@ -50,6 +71,8 @@ export const Snapshot = z.object({
   /** Findings from those probes (the topology carries the static ones). */
   probeFindings: z.array(Finding),
   runbooks: z.array(RunbookReport),
+  /** The reverse proxies' routes (upstream, forwarded Upgrade/Connection, HTTP version, idle timeout). */
+  proxies: z.array(ProxyRoutes).default([]),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 

@@ -1,5 +1,7 @@
 import { readdir } from 'node:fs/promises';
+import type { ProxyRoutes } from '../model/snapshot';
 import type { Container, Topology } from '../model/topology';
+import { subjectOf } from '../topology/subject';
 import { readFileInRoot, resolveInRoot } from '../util/safeRead';
 import { locationFor, type ProxyLocation, parseNginx } from './nginxConfig';
 
@@ -59,5 +61,40 @@ export async function upstreamContainers(t: Topology, proxy: Container, path?: s
           (a) =>
             a.aliases.some((al) => hosts.has(al.toLowerCase())) || (a.ipv4 !== null && hosts.has(a.ipv4)),
         )),
+  );
+}
+
+const MAX_PROXIES = 50;
+
+/** Whether a container looks like nginx: its image, or a listener owned by an nginx process. */
+function isNginx(t: Topology, c: Container): boolean {
+  if (/nginx|openresty/i.test(c.image)) return true;
+  const ns = t.namespaces.find((n) => n.id === c.netns);
+  return ns?.listeners.some((l) => l.process?.name === 'nginx') ?? false;
+}
+
+/** Every running nginx's routes, for a snapshot (bounded; a proxy that cannot be read says why). */
+export async function readProxyRoutes(t: Topology): Promise<ProxyRoutes[]> {
+  const proxies = t.containers.filter((c) => c.state === 'running' && isNginx(t, c)).slice(0, MAX_PROXIES);
+  return Promise.all(
+    proxies.map(async (c) => {
+      const cfg = await readNginxLocations(c);
+      const subject = subjectOf(c);
+      if ('error' in cfg) return { container: c.name, subject, source: cfg.error, locations: [] };
+      return {
+        container: c.name,
+        subject,
+        source: cfg.source,
+        locations: cfg.locations.slice(0, 200).map((l) => ({
+          server: l.server,
+          path: l.path,
+          upstream: l.upstream,
+          httpVersion: l.httpVersion,
+          upgradeHeader: l.upgradeHeader,
+          connectionHeader: l.connectionHeader,
+          readTimeout: l.readTimeout,
+        })),
+      };
+    }),
   );
 }

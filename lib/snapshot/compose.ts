@@ -1,6 +1,11 @@
 import type { ProbeRecord } from '../model/live';
 import type { RunbookReport } from '../model/runbook';
-import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SnapshotView } from '../model/snapshot';
+import {
+  type ProxyRoutes,
+  SNAPSHOT_SCHEMA_VERSION,
+  type Snapshot,
+  type SnapshotView,
+} from '../model/snapshot';
 import type { Finding, Topology } from '../model/topology';
 import { newSnapshotId } from './id';
 import { redactDeep } from './redact';
@@ -16,6 +21,8 @@ export interface SnapshotParts {
   probes: ProbeRecord[];
   probeFindings: Finding[];
   runbooks: RunbookReport[];
+  /** Read at the edge (lib/proxy/configReader readProxyRoutes); none when not read. */
+  proxies?: ProxyRoutes[];
 }
 
 /** A snapshot from what is shown now: pure, and redacted as a whole before anything stores it. */
@@ -33,6 +40,7 @@ export function composeSnapshot(p: SnapshotParts): Snapshot {
     probes: p.probes,
     probeFindings: p.probeFindings,
     runbooks: p.runbooks,
+    proxies: p.proxies ?? [],
   } satisfies Snapshot);
 }
 

@@ -9,6 +9,7 @@ import type { ProbeRecord } from '../model/live';
 import type { Snapshot } from '../model/snapshot';
 import type { Container, Topology } from '../model/topology';
 import { probePathKey } from '../probe/edges';
+import { subjectOf } from '../topology/subject';
 
 /**
  * The diff of two snapshots: containers added, removed, recreated or changed in the facts
@@ -73,12 +74,7 @@ const FACTS: Fact[] = [
   },
 ];
 
-/** Stable across recreation: compose project/service (and replica number beyond 1), else the name. */
-export function subjectOf(c: Container): string {
-  if (!c.compose || c.compose.oneoff) return c.name;
-  const n = c.compose.number;
-  return `${c.compose.project}/${c.compose.service}${n && n > 1 ? `#${n}` : ''}`;
-}
+export { subjectOf };
 
 const show = (xs: string[]) => (xs.length ? xs.join(', ') : '—');
 
@@ -141,7 +137,7 @@ function containerChanges(before: Topology, after: Topology): DiffChange[] {
 }
 
 /** Proxy upstreams and forwarded headers as the runbooks' step 5 read them, per runbook target. */
-function proxyRows(s: Snapshot): Map<string, string> {
+function runbookProxyRows(s: Snapshot): Map<string, string> {
   const rows = new Map<string, string>();
   // Oldest first, so the newest runbook of a target wins.
   for (const r of s.runbooks) {
@@ -153,9 +149,63 @@ function proxyRows(s: Snapshot): Map<string, string> {
   return rows;
 }
 
+type Location = Snapshot['proxies'][number]['locations'][number];
+/** The facts of a proxy route a change can move, each in the proxy-upstream cell. */
+const ROUTE_FACTS: Array<{ field: string; value: (l: Location) => string }> = [
+  { field: 'proxy upstream', value: (l) => l.upstream ?? '—' },
+  {
+    field: 'forwarded headers',
+    value: (l) => `Upgrade: ${l.upgradeHeader ?? 'not set'}; Connection: ${l.connectionHeader ?? 'not set'}`,
+  },
+  { field: 'proxy HTTP version and idle timeout', value: (l) => `HTTP/${l.httpVersion}, ${l.readTimeout}` },
+];
+
+/** Route by route, from the proxies' own configurations read at each snapshot. */
+function routeChanges(before: Snapshot, after: Snapshot): DiffChange[] {
+  const routes = (s: Snapshot) =>
+    new Map(
+      s.proxies.flatMap((p) =>
+        p.locations.map((l) => [`${p.subject}\n${l.server} ${l.path}`, { p, l }] as const),
+      ),
+    );
+  const a = routes(before);
+  const b = routes(after);
+  const out: DiffChange[] = [];
+  const change = (p: { subject: string; container: string }, route: string, rest: Partial<DiffChange>) =>
+    out.push({
+      subject: p.subject,
+      name: p.container,
+      kind: 'changed',
+      cell: 'proxy-upstream',
+      before: null,
+      after: null,
+      field: `proxy route ${route}`,
+      ...rest,
+    });
+  for (const [key, { p, l }] of b) {
+    const route = key.split('\n')[1] as string;
+    const old = a.get(key);
+    if (!old) {
+      change(p, route, { after: ROUTE_FACTS.map((f) => f.value(l)).join(' · ') });
+      continue;
+    }
+    for (const f of ROUTE_FACTS) {
+      const x = f.value(old.l);
+      const y = f.value(l);
+      if (x !== y) change(p, route, { field: `${f.field} (${route})`, before: x, after: y });
+    }
+  }
+  for (const [key, { p, l }] of a)
+    if (!b.has(key))
+      change(p, key.split('\n')[1] as string, { before: ROUTE_FACTS.map((f) => f.value(l)).join(' · ') });
+  return out;
+}
+
 function proxyChanges(before: Snapshot, after: Snapshot): DiffChange[] {
-  const a = proxyRows(before);
-  const b = proxyRows(after);
+  // The proxies' configurations when both snapshots read them; else what runbooks saw.
+  if (before.proxies.length > 0 && after.proxies.length > 0) return routeChanges(before, after);
+  const a = runbookProxyRows(before);
+  const b = runbookProxyRows(after);
   const out: DiffChange[] = [];
   for (const [to, row] of b) {
     const old = a.get(to);

@@ -109,6 +109,25 @@ export function snapshotHtml(s: Snapshot, link: string | null, title = 'Reachmap
           ]),
         ])
       : '<p class="dim">No path was probed when this snapshot was taken.</p>',
+    '<h3>Reverse proxies (their own configuration)</h3>',
+    s.proxies.length
+      ? table([
+          ['proxy', 'route', 'upstream', 'Upgrade', 'Connection', 'HTTP', 'idle timeout'],
+          ...s.proxies.flatMap((p) =>
+            p.locations.length
+              ? p.locations.map((l) => [
+                  p.container,
+                  `${l.server} ${l.path}`,
+                  l.upstream ?? '—',
+                  l.upgradeHeader ?? 'not forwarded',
+                  l.connectionHeader ?? 'not forwarded',
+                  l.httpVersion,
+                  l.readTimeout,
+                ])
+              : [[p.container, p.source, '', '', '', '', '']],
+          ),
+        ])
+      : '<p class="dim">No reverse proxy configuration was read for this snapshot.</p>',
     `<h2>5. Findings (${findings.length})</h2>`,
     ...findings.map(finding),
     `<h2>6. Probed paths (${probes.length})</h2>`,

@@ -97,3 +97,56 @@ describe('snapshot diff', () => {
     expect(d.flips[0]?.beforeDecisive).toBeTruthy();
   });
 });
+
+describe('proxy routes in the diff', () => {
+  const proxy = (upgrade: string | null, upstream = 'http://gateway:18789') => ({
+    container: 'reachmap-lab_proxy_1',
+    subject: 'reachmap-lab/proxy',
+    source: 'inside reachmap-lab_proxy_1: /etc/nginx/conf.d/default.conf',
+    locations: [
+      {
+        server: ':80',
+        path: '/',
+        upstream,
+        httpVersion: '1.1',
+        upgradeHeader: upgrade,
+        connectionHeader: upgrade ? '$connection_upgrade' : null,
+        readTimeout: '60s',
+      },
+    ],
+  });
+
+  it('a route that stops forwarding Upgrade is a proxy-upstream change with both header sets', () => {
+    const before = labSnapshot({ proxies: [proxy('$http_upgrade')] });
+    const after = labSnapshot({ proxies: [proxy(null)] });
+    const d = diffSnapshots(before, after, refs);
+    expect(d.changes).toEqual([
+      expect.objectContaining({
+        subject: 'reachmap-lab/proxy',
+        field: 'forwarded headers (:80 /)',
+        cell: 'proxy-upstream',
+        before: 'Upgrade: $http_upgrade; Connection: $connection_upgrade',
+        after: 'Upgrade: not set; Connection: not set',
+      }),
+    ]);
+  });
+
+  it('a new upstream and a new bind in one change are flagged as two cells', () => {
+    const before = labSnapshot({ proxies: [proxy('$http_upgrade')] });
+    const after = structuredClone(
+      labSnapshot({ proxies: [proxy('$http_upgrade', 'http://gateway-new:18789')] }),
+    );
+    const gw = after.topology.containers.find((c) => c.compose?.service === 'gateway-loopback');
+    const l = after.topology.namespaces
+      .find((n) => n.id === gw?.netns)
+      ?.listeners.find((x) => x.port === 18789);
+    if (!l) throw new Error('no listener');
+    l.address = '0.0.0.0';
+    const d = diffSnapshots(before, after, refs);
+    expect(d.changes.find((c) => c.field === 'proxy upstream (:80 /)')).toMatchObject({
+      before: 'http://gateway:18789',
+      after: 'http://gateway-new:18789',
+    });
+    expect(d.multiCell?.cells).toEqual(['bind', 'proxy-upstream']);
+  });
+});

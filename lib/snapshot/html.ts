@@ -4,7 +4,7 @@ import type { Finding } from '../model/topology';
 import { assess, DECISIONS } from '../review/decisions';
 import { serviceModels } from '../review/models';
 import { connectionTable } from '../runbook/connections';
-import { snapshotSvg, xml } from './svg';
+import { closedGroups, snapshotSvg, xml } from './svg';
 
 /**
  * A snapshot as one self-contained HTML document: no script, no external reference, and a
@@ -66,6 +66,19 @@ function stepLine(s: ProbeStep): string {
   return `<li><span class="${s.ok ? 'pass' : 'fail'}">${s.ok ? '✔' : '✖'}</span> <b>${e(s.kind.toUpperCase())}</b> ${e(detail)}${why ? ` <span class="${s.ok ? 'dim' : 'fail'}">${e(why)}</span>` : ''} <span class="dim">${Math.round(s.ms)} ms</span></li>`;
 }
 
+/** A large host's groups start closed in the overview: each opens here, without a script. */
+function groupDetails(s: Snapshot): string[] {
+  const groups = closedGroups(s);
+  if (!groups.length) return [];
+  return [
+    `<p class="dim">${groups.length} groups are drawn closed above; open one:</p>`,
+    ...groups.map(
+      (g) =>
+        `<details data-group="${e(g.key)}"><summary>${e(g.label)} <span class="dim">(${e(g.kind)})</span></summary><div class="graph">${snapshotSvg(s, g)}</div></details>`,
+    ),
+  ];
+}
+
 export function snapshotHtml(s: Snapshot, link: string | null, title = 'Reachmap snapshot'): string {
   const t = s.topology;
   const probes = s.probes.map((p) => p.initiator);
@@ -78,6 +91,7 @@ export function snapshotHtml(s: Snapshot, link: string | null, title = 'Reachmap
     link ? `<div class="dim">Link: <a href="${e(link)}">${e(link)}</a></div>` : '',
     '<h2 class="first">1. Graph</h2>',
     `<div class="graph">${snapshotSvg(s)}</div>`,
+    ...groupDetails(s),
     '<h2>2. Networking models</h2>',
     table([
       ['service', 'model', 'listens', 'from the same compose file', 'from the host', 'main risk'],

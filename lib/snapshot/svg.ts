@@ -186,8 +186,26 @@ function curve(a: Rect, b: Rect): { d: string; mid: { x: number; y: number } } {
   };
 }
 
-export function snapshotSvg(s: Snapshot): string {
-  const g = buildGraph(s.topology, { project: s.view.project, expanded: {} });
+/** The groups the overview draws closed (a large host): each can be drawn open on its own. */
+export function closedGroups(s: Snapshot): Array<{ key: string; kind: string; label: string }> {
+  return buildGraph(s.topology, { project: s.view.project, expanded: {} }).nodes.flatMap((n) =>
+    n.data.kind === 'group' && !n.data.expanded
+      ? [{ key: n.data.groupKey, kind: n.data.groupKind, label: n.data.label }]
+      : [],
+  );
+}
+
+/**
+ * The graph as the dashboard first draws it (the snapshot's filter, groups as the host's size
+ * decides), or with one group open: a compose project alone, any other group among the rest.
+ */
+export function snapshotSvg(s: Snapshot, open?: { key: string; kind: string; label: string }): string {
+  const g = buildGraph(
+    s.topology,
+    open
+      ? { project: open.kind === 'project' ? open.label : s.view.project, expanded: { [open.key]: true } }
+      : { project: s.view.project, expanded: {} },
+  );
   const rects = absoluteRects(g);
   const parts: string[] = [];
   // Frames first (they sit behind their content), then boxes, then edges on top.

@@ -218,3 +218,17 @@ describe('standalone exports (SVG, offline HTML)', () => {
     expect(html).toContain('data-rule="probe-loopback-bind"');
   });
 });
+
+describe('offline HTML of a large host', () => {
+  it('keeps every group: the overview draws them closed, and each opens in a <details> of its own', async () => {
+    const { syntheticTopology } = await import('../synthetic');
+    const s = labSnapshot({ topology: syntheticTopology({ containers: 200 }) });
+    const html = exportSnapshot(s, 'html', null);
+    const groups = [...html.matchAll(/<details data-group="([^"]+)">/g)].map((m) => m[1]);
+    expect(groups.length).toBeGreaterThan(10);
+    // Every container of the host is drawn in one of the pictures.
+    const pictures = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => m[0]).join('');
+    for (const c of s.topology.containers) expect(pictures, c.name).toContain(`>${c.name}<`);
+    expect(Buffer.byteLength(html)).toBeLessThan(4 * 1024 * 1024);
+  });
+});

@@ -38,6 +38,12 @@ if (cc) {
   );
   if (r.status !== 0) process.exit(r.status ?? 1);
   console.log('built dist/reachmap-netns-listeners');
+  // Reads inside container roots with openat2(RESOLVE_IN_ROOT): no symlink race (lib/util/safeRead).
+  const r2 = spawnSync(cc, ['-O2', '-Wall', '-o', 'dist/reachmap-read-in-root', 'native/read-in-root.c'], {
+    stdio: 'inherit',
+  });
+  if (r2.status !== 0) process.exit(r2.status ?? 1);
+  console.log('built dist/reachmap-read-in-root');
 } else {
   console.warn(
     'no C compiler (cc/gcc/clang): listeners will be read from /proc (slower); apt-get install gcc for the netlink helper',

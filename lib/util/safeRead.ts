@@ -1,4 +1,5 @@
-import { constants } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { constants, existsSync } from 'node:fs';
 import { lstat, open, readlink } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -11,8 +12,11 @@ import path from 'node:path';
  * the last one is taken with O_PATH|O_NOFOLLOW and its type checked before anything is
  * opened for reading, and only a regular file is read, at most maxBytes of it — a device
  * node is never opened, a FIFO cannot block, /dev/zero cannot flood the server.
- * Not closed: an intermediate directory swapped for a symlink between the walk and the
- * open (Node has no openat2 with RESOLVE_IN_ROOT).
+ *
+ * Where the small native helper is built (native/read-in-root.c), the kernel does the walk
+ * instead: openat2 with RESOLVE_IN_ROOT resolves every link and ".." inside the root in one
+ * step, so a directory swapped for a symlink mid-walk cannot escape either. Without it (no C
+ * compiler) the walk below runs in JavaScript and that one race remains.
  */
 
 const MAX_LINKS = 40;
@@ -53,7 +57,43 @@ export async function resolveInRoot(root: string, inner: string): Promise<string
  */
 const O_PATH = 0o10000000;
 
-export async function readFileInRoot(root: string, inner: string, maxBytes = 256 * 1024): Promise<string> {
+const HELPER_NAME = 'reachmap-read-in-root';
+
+/** The built helper, when there is one (npm run build compiles it next to the server bundle). */
+export function findReadHelper(): string | null {
+  const candidates = [
+    process.env.REACHMAP_READ_HELPER,
+    path.resolve(import.meta.dirname, HELPER_NAME),
+    path.resolve(import.meta.dirname, '..', '..', 'dist', HELPER_NAME),
+  ];
+  return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
+}
+
+function readWithHelper(helper: string, root: string, inner: string, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      helper,
+      [root, inner, String(maxBytes)],
+      { timeout: 5_000, maxBuffer: maxBytes + 1024, encoding: 'buffer' },
+      (err, out, errOut) => {
+        if (!err) return resolve(out.toString('utf8'));
+        const why = errOut.toString('utf8').trim().slice(0, 200) || err.message;
+        const code = (err as { code?: unknown }).code;
+        reject(
+          code === 2 ? new UnsafePathError(`${inner} is not a regular file`) : new Error(`${inner}: ${why}`),
+        );
+      },
+    );
+  });
+}
+
+export async function readFileInRoot(
+  root: string,
+  inner: string,
+  maxBytes = 256 * 1024,
+  helper: string | null = findReadHelper(),
+): Promise<string> {
+  if (helper && root !== '/' && root !== '') return readWithHelper(helper, root, inner, maxBytes);
   const resolved = root === '/' || root === '' ? inner : await resolveInRoot(root, inner);
   // First a path-only handle, and its type; only a regular file is then opened for reading,
   // through that same handle (/proc/self/fd/N names the inode, not the path, so a file

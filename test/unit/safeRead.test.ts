@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFileInRoot, resolveInRoot } from '@/lib/util/safeRead';
+import { readFileInRoot as readInRoot, resolveInRoot } from '@/lib/util/safeRead';
 
 /** A fake container root with the tricks a hostile container could play. */
 function fakeRoot() {
@@ -23,8 +23,21 @@ function fakeRoot() {
   return { root, outside };
 }
 
-describe('reading files inside a container root', () => {
+/** The native helper, compiled here (unit tests run before the build; provisioning installs cc). */
+function compiledHelper(): string {
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'reachmap-helper-')), 'read-in-root');
+  execFileSync('cc', ['-O2', '-o', out, path.resolve(import.meta.dirname, '../../native/read-in-root.c')]);
+  return out;
+}
+
+// The same hostile root through both paths: the kernel's openat2(RESOLVE_IN_ROOT) helper, and
+// the JavaScript walk used where no C compiler built it.
+describe.each([
+  ['the openat2 helper', compiledHelper()],
+  ['the JavaScript walk', null],
+])('reading files inside a container root, through %s', (_name, helper) => {
   const { root } = fakeRoot();
+  const readFileInRoot = (r: string, inner: string, max?: number) => readInRoot(r, inner, max, helper);
 
   it('reads ordinary files', async () => {
     expect(await readFileInRoot(root, '/etc/hosts')).toBe('127.0.0.1 localhost\n');
@@ -69,5 +82,20 @@ describe('reading files inside a container root', () => {
   it('reads at most maxBytes', async () => {
     writeFileSync(path.join(root, 'etc', 'big'), 'x'.repeat(10_000));
     expect((await readFileInRoot(root, '/etc/big', 100)).length).toBe(100);
+  });
+});
+
+describe('the openat2 helper resolves in one kernel step', () => {
+  // The race itself (a swap between a walk and an open) has no window here to hit: the kernel
+  // resolves and opens at once. What it leaves behind must still resolve inside the root.
+  it('a directory replaced by a symlink to the host is resolved inside the root', async () => {
+    const helper = compiledHelper();
+    const { root, outside } = fakeRoot();
+    // What a racing container would leave at the moment of the open: /etc → the host's dir.
+    const etc = path.join(root, 'etc');
+    execFileSync('mv', [etc, path.join(root, 'etc.old')]);
+    symlinkSync(outside, etc);
+    // Resolved in the root, the link's absolute target does not exist there.
+    await expect(readInRoot(root, '/etc/secret', 1000, helper)).rejects.toThrow(/No such file/);
   });
 });

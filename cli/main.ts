@@ -15,46 +15,19 @@ import { runRunbook } from '../lib/runbook/run';
 import { scanOnce } from '../lib/scanner';
 import { loadSettings, SettingsError } from '../lib/settings';
 import { SnapshotStoreError } from '../lib/snapshot/store';
+import { VERSION } from '../lib/version';
 import { dashboardUrl, readToken } from '../server/token';
+import { commandHelp, usage } from './help';
 import { SNAPSHOT_COMMANDS, SnapshotCliError, snapshotCommand } from './snapshots';
 
-const USAGE = `Usage: reachmap <command> [options]
+/** JSON outputs carry this version of their shape; the schemas are in schema/ (npm run schema). */
+export const CLI_SCHEMA_VERSION = 1;
 
-Commands:
-  scan [--json]        Scan the Docker host: networks, namespaces, listeners, findings
-  probe --from <host|container> --to <url|host:port> [--ws] [--origin O] [--paired]
-       [--header 'Name: value']... [--timeout MS] [--logs] [--json]
-                       Try the target from inside the initiator's network namespace
-                       (DNS its way, TCP, TLS, HTTP, WebSocket upgrade); --paired also
-                       from the host; --logs adds the log lines the target and proxies wrote
-                       during it. Exit 0 when the probe ran, whatever its verdict.
-  runbook --from <host|container> --to <url> [--origin O] [--json|--md]
-                       The six-step runbook (label, HTTP, WebSocket, listen matrix, proxy
-                       quadruple, origins checklist) as an incident note; Markdown by default
-  url                  Print the dashboard's sign-in URL (reads the token from the data directory)
-
-Snapshots (stored in the data directory, shared with the dashboard):
-  snapshot [--note TEXT] [--ttl 7d] [--json|--md] [--html FILE]
-                       Freeze the host as the dashboard shows it (through the running dashboard,
-                       with its probe results, when one is up; else a fresh scan) and print its
-                       link /s/<id>, which opens read-only without the token
-  snapshots [--json]   List them (newest first)
-  export ID [--md|--json] [--out FILE] [--html FILE] [--svg FILE] [--png FILE]
-                       Markdown for a chat message, JSON (importable elsewhere), one
-                       self-contained HTML file that renders offline (also a printable review),
-                       the graph as SVG, or as PNG (drawn by the machine's Chromium)
-  import FILE          Store a JSON export as a new snapshot; prints its link
-  delete ID            Delete one (its link stops working)
-  diff A B [--json]    What changed from snapshot A to B (B may be "now"): containers added,
-                       removed or recreated, bind addresses, network modes, networks, ports,
-                       proxy settings, allowed origins, flipped probe verdicts; flags a change
-                       that moves more than one networking-matrix cell at once
-
-Options:
-  --docker-host URL    Docker endpoint (env DOCKER_HOST; default unix:///var/run/docker.sock)
-  --data-dir DIR       Data directory (env REACHMAP_DATA_DIR)
-  -h, --help           Show this help
-`;
+/**
+ * With --fail (probe, runbook) exit 1 means "the path fails", so anything that kept the
+ * command from answering exits 2 instead.
+ */
+let gating = false;
 
 class UsageError extends Error {}
 
@@ -95,6 +68,9 @@ async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         port: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+        fail: { type: 'boolean', default: false },
+        'fail-on': { type: 'string' },
       },
     });
   } catch (e) {
@@ -102,10 +78,31 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const command = positionals[0];
-  if (values.help || !command) {
-    process.stdout.write(USAGE);
-    return command || values.help ? 0 : 2;
+  gating = values.fail === true || values['fail-on'] !== undefined;
+  if (values.version) {
+    process.stdout.write(`reachmap ${VERSION}\n`);
+    return 0;
   }
+  if (command === 'help' || (values.help && command)) {
+    const about = command === 'help' ? positionals[1] : command;
+    if (!about) {
+      process.stdout.write(usage());
+      return 0;
+    }
+    const text = commandHelp(about);
+    if (!text) throw new UsageError(`no command "${about}"`);
+    process.stdout.write(text);
+    return 0;
+  }
+  if (values.help || !command) {
+    process.stdout.write(usage());
+    return values.help ? 0 : 2;
+  }
+  if (values.fail && command !== 'probe' && command !== 'runbook')
+    throw new UsageError('--fail goes with probe or runbook (scan has --fail-on warning|error)');
+  const failOn = values['fail-on'] as string | undefined;
+  if (failOn !== undefined && (command !== 'scan' || !['warning', 'error'].includes(failOn)))
+    throw new UsageError('--fail-on goes with scan and takes warning or error');
   const settings = loadSettings(process.env, {
     dockerHost: values['docker-host'] as string | undefined,
     dataDir: values['data-dir'] as string | undefined,
@@ -137,8 +134,18 @@ async function main(argv: string[]): Promise<number> {
       );
       const topology = Topology.parse(await scanOnce(client));
       process.stdout.write(
-        values.json ? `${JSON.stringify(topology, null, 2)}\n` : `${formatSummary(topology)}\n`,
+        values.json
+          ? `${JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...topology }, null, 2)}\n`
+          : `${formatSummary(topology)}\n`,
       );
+      if (failOn) {
+        const gate = failOn === 'error' ? ['error'] : ['error', 'warning'];
+        const hits = topology.findings.filter((f) => gate.includes(f.severity));
+        if (hits.length) {
+          process.stderr.write(`reachmap: ${hits.length} finding(s) at ${failOn} or worse\n`);
+          return 1;
+        }
+      }
       return 0;
     }
     case 'probe': {
@@ -175,7 +182,7 @@ async function main(argv: string[]): Promise<number> {
         const findings = diagnoseProbes(topology, r.host ? [r.initiator, r.host] : [r.initiator]);
         if (values.json)
           process.stdout.write(
-            `${JSON.stringify({ ...r.initiator, ...(r.host ? { paired: r.host } : {}), findings }, null, 2)}\n`,
+            `${JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...r.initiator, ...(r.host ? { paired: r.host } : {}), findings }, null, 2)}\n`,
           );
         else {
           const shown = (x: ProbeResult) => (values.logs ? x : { ...x, logs: null });
@@ -183,10 +190,10 @@ async function main(argv: string[]): Promise<number> {
           if (r.host) process.stdout.write(`\n${formatProbe(shown(r.host), 'Paired', topology)}\n`);
           process.stdout.write(`\n${formatFindings(findings, 'DIAGNOSIS').join('\n')}\n`);
         }
+        return values.fail && r.initiator.verdict !== 'pass' ? 1 : 0;
       } finally {
         probes.close();
       }
-      return 0;
     }
     case 'runbook': {
       const to = targetArg('runbook', values.to as string | undefined, positionals);
@@ -205,11 +212,15 @@ async function main(argv: string[]): Promise<number> {
           },
           { probes, topology: async () => topology, readNginx: readNginxLocations },
         );
-        process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : runbookMarkdown(report));
+        process.stdout.write(
+          values.json
+            ? `${JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...report }, null, 2)}\n`
+            : runbookMarkdown(report),
+        );
+        return values.fail && report.stoppedAt !== null ? 1 : 0;
       } finally {
         probes.close();
       }
-      return 0;
     }
     case 'url': {
       const token = settings.token ?? (await readToken(settings.dataDir));
@@ -236,7 +247,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`reachmap: ${e.message}\n`);
       process.exitCode = 1;
     } else if (e instanceof UsageError || e instanceof SnapshotCliError) {
-      process.stderr.write(`reachmap: ${e.message}\n\n${USAGE}`);
+      process.stderr.write(`reachmap: ${e.message}\n\n${usage()}`);
       process.exitCode = 2;
     } else if (
       e instanceof SettingsError ||
@@ -246,10 +257,10 @@ main(process.argv.slice(2)).then(
       e instanceof TargetError
     ) {
       process.stderr.write(`reachmap: ${e.message}\n`);
-      process.exitCode = 1;
+      process.exitCode = gating ? 2 : 1;
     } else {
       process.stderr.write(`reachmap: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
+      process.exitCode = gating ? 2 : 1;
     }
   },
 );

@@ -2,6 +2,7 @@
 import { signOut } from '@/lib/client/session';
 import { dashboardStore } from '@/lib/client/store';
 import { projectsOf } from '@/lib/topology/graph';
+import { VERSION } from '@/lib/version';
 import { SearchBox } from './SearchBox';
 import { TakeSnapshot } from './snapshot/TakeSnapshot';
 import { useDashboard } from './useDashboard';
@@ -43,6 +44,9 @@ export function TopBar() {
     <header className="flex flex-wrap items-center gap-x-5 gap-y-1 border-b border-slate-800 bg-slate-950 px-4 py-2">
       <h1 className="text-base font-bold tracking-tight text-slate-100">
         Reach<span className="text-sky-400">map</span>
+        <span className="ml-1.5 align-middle text-[10px] font-normal text-slate-500" data-testid="version">
+          {VERSION}
+        </span>
       </h1>
       {t && (
         <span className="text-xs text-slate-400" data-testid="host-summary">

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { TopologySource } from '../lib/live/source';
+import { VERSION } from '../lib/version';
 import {
   type AuthContext,
   BINDING_HEADER,
@@ -70,6 +72,8 @@ export interface HttpDeps {
   secureCookies: boolean;
   /** Absent: snapshots are off (their store could not be opened). */
   snapshots: SnapshotDeps | null;
+  /** Prometheus registry for GET /metrics (behind the token, like every data route). */
+  metrics?: Registry;
 }
 
 /** Build output with no data in it: what a public snapshot page needs to load. */
@@ -99,6 +103,16 @@ export function createRequestHandler(deps: HttpDeps) {
     const url = new URL(req.url ?? '/', 'http://reachmap.invalid');
     const pathname = url.pathname;
 
+    if (pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // For health checks and orchestrators: process and engine state, no data, no session.
+      const engine = live.engine.status;
+      return send(res, 200, {
+        status: engine === 'connected' || engine === 'replay' ? 'ok' : 'degraded',
+        engine,
+        version: VERSION,
+        uptimeSeconds: Math.round(process.uptime()),
+      });
+    }
     if (pathname === '/login' && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
@@ -191,6 +205,14 @@ export function createRequestHandler(deps: HttpDeps) {
       return send(res, 200, { version: live.version, engine: live.engine, topology });
     }
     if (pathname === '/api/engine' && req.method === 'GET') return send(res, 200, live.engine);
+    if (pathname === '/metrics' && req.method === 'GET') {
+      if (dataAccess(auth, req) === null)
+        return send(res, 401, { error: 'metrics need Authorization: Bearer <token>' });
+      if (!deps.metrics) return send(res, 404, { error: 'metrics are off' });
+      res.writeHead(200, { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' });
+      res.end(await deps.metrics.metrics());
+      return;
+    }
     if (pathname.startsWith('/api/snapshots')) {
       if (!deps.snapshots)
         return send(res, 503, {

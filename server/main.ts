@@ -17,8 +17,10 @@ import { runRunbook } from '../lib/runbook/run';
 import { invalidSetting, loadSettings, type Settings, SettingsError } from '../lib/settings';
 import { SnapshotStore } from '../lib/snapshot/store';
 import { hostPort } from '../lib/util/address';
+import { VERSION } from '../lib/version';
 import { canOpenPages, hostAllowed, makeAuthContext, originAllowed } from './auth';
 import { createRequestHandler } from './http';
+import { createMetrics } from './metrics';
 import { attachSocket } from './socket';
 import { dashboardUrl, ensureToken } from './token';
 
@@ -116,11 +118,15 @@ async function main(): Promise<void> {
   const nextUpgrade = dev ? app.getUpgradeHandler() : null;
 
   const store = await openSnapshotStore(settings.dataDir);
+  let sockets = () => 0;
+  const metrics = createMetrics({ live, hub, store, sockets: () => sockets() });
   const handler = createRequestHandler({
     auth,
     live,
     next: (req, res) => nextHandler(req, res),
-    secureCookies: false,
+    // Secure cookies when users reach the dashboard over HTTPS (a TLS proxy in front).
+    secureCookies: settings.publicUrl?.startsWith('https:') ?? false,
+    metrics,
     snapshots: store
       ? { store, live, hub, settings, readProxies: settings.replay ? null : readProxyRoutes }
       : null,
@@ -132,9 +138,10 @@ async function main(): Promise<void> {
       res.end(JSON.stringify({ error: 'internal error' }));
     });
   });
-  attachSocket(http, auth, live, hub, (req) =>
+  const io = attachSocket(http, auth, live, hub, (req) =>
     runRunbook(req, { probes, topology: () => currentTopology(live), readNginx: readNginxLocations }),
   );
+  sockets = () => io.engine.clientsCount;
   http.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').startsWith(`${SOCKET_PATH}/`)) return; // socket.io handles and authenticates its own
     if (nextUpgrade && hostAllowed(auth, req.headers.host) && originAllowed(req) && canOpenPages(auth, req)) {
@@ -150,7 +157,9 @@ async function main(): Promise<void> {
     http.listen(settings.port, settings.host, resolve);
   });
 
-  console.log(`Reachmap listening on http://${hostPort(settings.host, settings.port)} (${origin})`);
+  console.log(
+    `Reachmap ${VERSION} listening on http://${hostPort(settings.host, settings.port)} (${origin})`,
+  );
   if (!['127.0.0.1', '::1', 'localhost'].includes(settings.host)) {
     console.warn(
       'WARNING: bound beyond loopback. Whoever reaches this port and holds the token controls what the Docker socket can do.',

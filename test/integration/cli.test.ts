@@ -74,3 +74,57 @@ describe('reachmap CLI (built)', () => {
     expect(bad.stderr).toMatch(/REACHMAP_PORT/);
   });
 });
+
+describe('reachmap CLI as a CI gate (built)', () => {
+  it('--version, help <command>, and an unknown command', async () => {
+    const v = await cli(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/^reachmap \d+\.\d+\.\d+\n$/);
+    const h = await cli(['help', 'probe']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/^Usage: reachmap probe --from/);
+    expect(h.stdout).toContain('--fail');
+    expect((await cli(['help', 'nope'])).code).toBe(2);
+  });
+
+  it('scan --json validates against the published JSON Schema; --fail-on gates on the lab’s findings', async () => {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const { readFileSync } = await import('node:fs');
+    const schema = JSON.parse(
+      readFileSync(path.resolve(import.meta.dirname, '../../schema/topology.schema.json'), 'utf8'),
+    );
+    const r = await cli(['scan', '--json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.schemaVersion).toBe(1);
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    expect(validate(out), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    // The lab has a loopback-only gateway behind a published port: an error finding.
+    const gate = await cli(['scan', '--fail-on', 'error']);
+    expect(gate.code).toBe(1);
+    expect(gate.stderr).toMatch(/finding\(s\) at error or worse/);
+    expect((await cli(['scan', '--fail-on', 'fatal'])).code).toBe(2);
+  });
+
+  it('probe --fail: 0 when the path passes, 1 when it fails, 2 when the engine cannot be asked', async () => {
+    expect(
+      (await cli(['probe', '--from', 'client', '--to', 'http://gateway:18789/healthz', '--fail'])).code,
+    ).toBe(0);
+    expect(
+      (await cli(['probe', '--from', 'client', '--to', 'http://gateway-loopback:18789/healthz', '--fail']))
+        .code,
+    ).toBe(1);
+    const dead = await cli([
+      'probe',
+      '--from',
+      'client',
+      '--to',
+      'http://gateway:18789/healthz',
+      '--fail',
+      '--docker-host',
+      'unix:///nonexistent/docker.sock',
+    ]);
+    expect(dead.code).toBe(2);
+    // Without --fail the same engine error stays exit 1.
+    expect((await cli(['scan', '--docker-host', 'unix:///nonexistent/docker.sock'])).code).toBe(1);
+  });
+});

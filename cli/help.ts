@@ -1,0 +1,108 @@
+import { VERSION } from '../lib/version';
+
+/** The CLI's help: one entry per command, assembled into the overview or shown alone (`help <command>`). */
+
+interface Entry {
+  group: 'host' | 'snapshots';
+  synopsis: string;
+  text: string;
+}
+
+const COMMANDS: Record<string, Entry> = {
+  scan: {
+    group: 'host',
+    synopsis: 'scan [--json] [--fail-on warning|error]',
+    text: `Scan the Docker host: networks, namespaces, listeners, findings.
+--json prints one object (schemaVersion, then the topology) valid against schema/topology.schema.json.
+--fail-on warning|error exits 1 when a finding of that severity or worse is found (for CI gates).`,
+  },
+  probe: {
+    group: 'host',
+    synopsis: `probe --from <host|container> --to <url|host:port> [--ws] [--origin O] [--paired]
+       [--header 'Name: value']... [--timeout MS] [--logs] [--json] [--fail]`,
+    text: `Try the target from inside the initiator's network namespace (DNS its way, TCP, TLS,
+HTTP, WebSocket upgrade); --paired also from the host; --logs adds the log lines the target
+and proxies wrote during it. Exit 0 when the probe ran, whatever its verdict; with --fail,
+exit 0 only when the path passes, 1 when it fails, 2 on usage or engine errors.`,
+  },
+  runbook: {
+    group: 'host',
+    synopsis: 'runbook --from <host|container> --to <url> [--origin O] [--json|--md] [--fail]',
+    text: `The six-step runbook (label, HTTP, WebSocket, listen matrix, proxy quadruple, origins
+checklist) as an incident note; Markdown by default. --fail: exit 1 when it stopped at a
+failing step, 0 when all steps ran, 2 on usage or engine errors.`,
+  },
+  url: {
+    group: 'host',
+    synopsis: 'url',
+    text: "Print the dashboard's sign-in URL (reads the token from the data directory).",
+  },
+  snapshot: {
+    group: 'snapshots',
+    synopsis: 'snapshot [--note TEXT] [--ttl 7d] [--json|--md] [--html FILE]',
+    text: `Freeze the host as the dashboard shows it (through the running dashboard, with its probe
+results, when one is up; else a fresh scan) and print its link /s/<id>, which opens
+read-only without the token.`,
+  },
+  snapshots: { group: 'snapshots', synopsis: 'snapshots [--json]', text: 'List them (newest first).' },
+  export: {
+    group: 'snapshots',
+    synopsis: 'export ID [--md|--json] [--out FILE] [--html FILE] [--svg FILE] [--png FILE]',
+    text: `Markdown for a chat message, JSON (importable elsewhere), one self-contained HTML file that
+renders offline (also a printable review), the graph as SVG, or as PNG (drawn by the
+machine's Chromium).`,
+  },
+  import: {
+    group: 'snapshots',
+    synopsis: 'import FILE',
+    text: 'Store a JSON export as a new snapshot; prints its link.',
+  },
+  delete: { group: 'snapshots', synopsis: 'delete ID', text: 'Delete one (its link stops working).' },
+  diff: {
+    group: 'snapshots',
+    synopsis: 'diff A B [--json]',
+    text: `What changed from snapshot A to B (B may be "now"): containers added, removed or
+recreated, bind addresses, network modes, networks, ports, proxy routes, allowed origins,
+flipped probe verdicts; flags a change that moves more than one networking-matrix cell.`,
+  },
+};
+
+const OPTIONS = `Options:
+  --docker-host URL    Docker endpoint (env DOCKER_HOST; default unix:///var/run/docker.sock)
+  --data-dir DIR       Data directory (env REACHMAP_DATA_DIR)
+  -h, --help           Show this help; help <command> shows one command
+  -v, --version        Print the version
+Output has no colour codes (NO_COLOR is honoured by having none).`;
+
+const indent = (s: string, n: number) =>
+  s
+    .split('\n')
+    .map((l) => `${' '.repeat(n)}${l}`)
+    .join('\n');
+
+export function usage(): string {
+  const section = (group: Entry['group']) =>
+    Object.entries(COMMANDS)
+      .filter(([, e]) => e.group === group)
+      .map(([, e]) => `  ${e.synopsis}\n${indent(e.text, 6)}`)
+      .join('\n');
+  return `Reachmap ${VERSION}
+Usage: reachmap <command> [options]
+
+Commands:
+${section('host')}
+
+Snapshots (stored in the data directory, shared with the dashboard):
+${section('snapshots')}
+
+${OPTIONS}
+`;
+}
+
+export const isCommand = (name: string) => Object.hasOwn(COMMANDS, name);
+
+/** One command's help, or null for an unknown command. */
+export function commandHelp(name: string): string | null {
+  const e = COMMANDS[name];
+  return e ? `Usage: reachmap ${e.synopsis}\n\n${e.text}\n\n${OPTIONS}\n` : null;
+}

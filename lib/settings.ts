@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDockerHost } from './docker/endpoint';
+import { LOG_LEVELS } from './logLevels';
 import { hostPort } from './util/address';
 
 /**
@@ -55,6 +56,7 @@ const SettingsSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9._/:@-]{0,254}$/, 'expected an image reference')
     .nullable(),
   logCapture: z.enum(['on', 'off'], { error: 'expected on or off' }),
+  logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
   /** A topology recorded by `reachmap scan --json` to serve instead of a live engine. */
   replay: z.string().min(1).nullable(),
   /**
@@ -104,6 +106,7 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   helperImage: { env: 'REACHMAP_HELPER_IMAGE' },
   replay: { env: 'REACHMAP_REPLAY', flag: '--replay' },
   publicUrl: { env: 'REACHMAP_PUBLIC_URL' },
+  logLevel: { env: 'REACHMAP_LOG_LEVEL' },
 };
 
 export class SettingsError extends Error {
@@ -141,6 +144,7 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     helperImage: env.REACHMAP_HELPER_IMAGE || null,
     replay: replay ? path.resolve(replay) : null,
     publicUrl: env.REACHMAP_PUBLIC_URL || null,
+    logLevel: env.REACHMAP_LOG_LEVEL || 'info',
   };
   const parsed = SettingsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;

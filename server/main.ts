@@ -8,11 +8,13 @@ import { ProbeHub } from '../lib/live/probeHub';
 import { REPLAY_PROBES_OFF, ReplayError, ReplaySource } from '../lib/live/replaySource';
 import type { TopologySource } from '../lib/live/source';
 import { TopologyService } from '../lib/live/topologyService';
+import { log } from '../lib/log';
 import { SOCKET_PATH } from '../lib/model/live';
 import type { Topology } from '../lib/model/topology';
 import { probeServiceFromSettings } from '../lib/probe/fromSettings';
 import { type Prober, refusingProber } from '../lib/probe/prober';
 import { readNginxLocations, readProxyRoutes } from '../lib/proxy/configReader';
+import { redactText } from '../lib/redact';
 import { runRunbook } from '../lib/runbook/run';
 import { invalidSetting, loadSettings, type Settings, SettingsError } from '../lib/settings';
 import { SnapshotStore } from '../lib/snapshot/store';
@@ -26,7 +28,7 @@ import { dashboardUrl, ensureToken } from './token';
 
 const HELP = `Usage: reachmap-server [--host H] [--port P] [--docker-host URL] [--data-dir DIR] [--replay FILE]
   --replay FILE   serve a topology recorded with "reachmap scan --json" instead of a live engine (probes off)
-Environment: REACHMAP_HOST, REACHMAP_PORT, DOCKER_HOST, REACHMAP_DATA_DIR, REACHMAP_TOKEN, REACHMAP_ALLOWED_HOSTS, REACHMAP_REPLAY, REACHMAP_PUBLIC_URL`;
+Environment: REACHMAP_HOST, REACHMAP_PORT, DOCKER_HOST, REACHMAP_DATA_DIR, REACHMAP_TOKEN, REACHMAP_ALLOWED_HOSTS, REACHMAP_REPLAY, REACHMAP_PUBLIC_URL, REACHMAP_LOG_LEVEL`;
 
 /** What start-up builds differently for a live engine and for a replayed recording. */
 interface Backend {
@@ -72,9 +74,36 @@ async function openSnapshotStore(dataDir: string): Promise<SnapshotStore | null>
   try {
     return await SnapshotStore.open(dataDir);
   } catch (e) {
-    console.error(`reachmap: snapshots are off: ${e instanceof Error ? e.message : e}`);
+    log.error({ error: e instanceof Error ? e.message : String(e) }, 'snapshots are off');
     return null;
   }
+}
+
+/** Engine loss and recovery, and every probe's initiator, target and verdict (never a header or body). */
+function logActivity(live: TopologySource, hub: ProbeHub): void {
+  let last = live.engine.status;
+  live.on('engine', (e) => {
+    if (e.status === last) return;
+    last = e.status;
+    if (e.status === 'unreachable')
+      log.warn({ engine: e.status, error: e.error }, 'Docker engine unreachable');
+    else log.info({ engine: e.status }, `Docker engine ${e.status}`);
+  });
+  hub.on('done', (r) => {
+    const p = r.initiator;
+    log.info(
+      {
+        initiator: p.initiator.name,
+        target: redactText(p.target.input),
+        origin: p.origin,
+        verdict: p.verdict,
+        decisive: p.decisive,
+        runner: p.runner.kind,
+        ms: Math.round(p.ms),
+      },
+      'probe',
+    );
+  });
 }
 
 async function main(): Promise<void> {
@@ -99,6 +128,7 @@ async function main(): Promise<void> {
     dataDir: values['data-dir'],
     replay: values.replay,
   });
+  log.level = settings.logLevel;
   const dev = process.env.NODE_ENV === 'development';
   // Before the token: a replay file that does not parse stops start-up without side effects.
   const { live, probes, origin } = settings.replay
@@ -133,7 +163,10 @@ async function main(): Promise<void> {
   });
   const http = createServer((req, res) => {
     handler(req, res).catch((e: unknown) => {
-      console.error('request failed:', e instanceof Error ? e.message : e);
+      log.error(
+        { path: (req.url ?? '').split('?')[0], error: e instanceof Error ? e.message : String(e) },
+        'request failed',
+      );
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'internal error' }));
     });
@@ -157,22 +190,27 @@ async function main(): Promise<void> {
     http.listen(settings.port, settings.host, resolve);
   });
 
-  console.log(
+  log.info(
+    { version: VERSION, url: `http://${hostPort(settings.host, settings.port)}`, source: origin },
     `Reachmap ${VERSION} listening on http://${hostPort(settings.host, settings.port)} (${origin})`,
   );
   if (!['127.0.0.1', '::1', 'localhost'].includes(settings.host)) {
-    console.warn(
-      'WARNING: bound beyond loopback. Whoever reaches this port and holds the token controls what the Docker socket can do.',
+    log.warn(
+      { host: settings.host },
+      'bound beyond loopback: whoever reaches this port and holds the token controls what the Docker socket can do',
     );
   }
-  if (created)
+  // The token goes to a terminal only, never into a log file or a collector.
+  if (created && process.stdout.isTTY)
     console.log(
-      `Open this URL to sign in (shown once; the token is kept in ${file}):\n  ${dashboardUrl(settings, token)}`,
+      `\nOpen this URL to sign in (shown once; the token is kept in ${file}):\n  ${dashboardUrl(settings, token)}\n`,
     );
   else
-    console.log(
-      `Sign-in URL: run "npx reachmap url"${file ? ` (token in ${file})` : ' (token from REACHMAP_TOKEN)'}`,
+    log.info(
+      { tokenFile: file ?? 'REACHMAP_TOKEN' },
+      `${created ? 'a new token was created; ' : ''}sign-in URL: run "npx reachmap url"`,
     );
+  logActivity(live, hub);
 
   const shutdown = () => {
     live.stop();

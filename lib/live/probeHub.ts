@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { diagnoseProbes } from '../diagnose/probe';
+import { log } from '../log';
 import type {
   ProbeAllRequest,
   ProbeFailedMessage,
@@ -63,7 +64,7 @@ export class ProbeHub extends EventEmitter<HubEvents> {
       );
     } catch (e) {
       // A rule bug must not take the server down; the probes themselves are still shown.
-      console.error('reachmap: diagnosing probes failed:', e instanceof Error ? e.message : e);
+      log.error({ error: e instanceof Error ? e.message : String(e) }, 'diagnosing probes failed');
       return [];
     }
   }

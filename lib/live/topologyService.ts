@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { type DockerClient, describeError } from '../docker/client';
 import { type EngineStateChange, EventFeed } from '../docker/events';
 import type { DockerContainer, DockerEvent, DockerInfo, DockerNetwork } from '../docker/schemas';
+import { log } from '../log';
 import type { EngineState } from '../model/live';
 import type { Topology } from '../model/topology';
 import { type HostReaders, hostReaders } from '../scanner';
@@ -275,8 +276,14 @@ export class TopologyService extends EventEmitter<SourceEvents> implements Topol
         buildMs: tEnd - tBuild,
       };
       if (tEnd - t0 > 2000)
-        console.warn(
-          `reachmap: a topology rebuild took ${Math.round(tEnd - t0)} ms (engine ${Math.round(tLocal - t0)} ms, namespaces and host ${Math.round(tBuild - tLocal)} ms, model ${Math.round(tEnd - tBuild)} ms)`,
+        log.warn(
+          {
+            rebuildMs: Math.round(tEnd - t0),
+            engineMs: Math.round(tLocal - t0),
+            hostMs: Math.round(tBuild - tLocal),
+            modelMs: Math.round(tEnd - tBuild),
+          },
+          'a topology rebuild took over 2 s',
         );
       this.setEngine({ status: 'connected' });
     } catch (e) {

@@ -37,6 +37,12 @@ failing step, 0 when all steps ran, 2 on usage or engine errors.`,
     synopsis: 'url',
     text: "Print the dashboard's sign-in URL (reads the token from the data directory).",
   },
+  'rotate-token': {
+    group: 'host',
+    synopsis: 'rotate-token',
+    text: `Write a new token to the data directory and print its sign-in URL. A running dashboard
+notices within 2 s: the old token stops working and every session ends, sockets included.`,
+  },
   snapshot: {
     group: 'snapshots',
     synopsis: 'snapshot [--note TEXT] [--ttl 7d] [--json|--md] [--html FILE]',

@@ -16,7 +16,7 @@ import { scanOnce } from '../lib/scanner';
 import { loadSettings, SettingsError } from '../lib/settings';
 import { SnapshotStoreError } from '../lib/snapshot/store';
 import { VERSION } from '../lib/version';
-import { dashboardUrl, readToken } from '../server/token';
+import { dashboardUrl, readToken, rotateToken } from '../server/token';
 import { commandHelp, usage } from './help';
 import { SNAPSHOT_COMMANDS, SnapshotCliError, snapshotCommand } from './snapshots';
 
@@ -221,6 +221,15 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         probes.close();
       }
+    }
+    case 'rotate-token': {
+      if (settings.token) throw new UsageError('the token comes from REACHMAP_TOKEN here: change it there');
+      const token = await rotateToken(settings.dataDir);
+      process.stderr.write(
+        'reachmap: new token written; a running dashboard ends every session within 2 s. Sign in again:\n',
+      );
+      process.stdout.write(`${dashboardUrl(settings, token)}\n`);
+      return 0;
     }
     case 'url': {
       const token = settings.token ?? (await readToken(settings.dataDir));

@@ -1,3 +1,4 @@
+import { watchFile } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,11 +21,11 @@ import { invalidSetting, loadSettings, type Settings, SettingsError } from '../l
 import { SnapshotStore } from '../lib/snapshot/store';
 import { hostPort } from '../lib/util/address';
 import { VERSION } from '../lib/version';
-import { canOpenPages, hostAllowed, makeAuthContext, originAllowed } from './auth';
+import { type AuthContext, canOpenPages, hostAllowed, makeAuthContext, originAllowed } from './auth';
 import { createRequestHandler } from './http';
 import { createMetrics } from './metrics';
 import { attachSocket } from './socket';
-import { dashboardUrl, ensureToken } from './token';
+import { dashboardUrl, ensureToken, readToken } from './token';
 
 const HELP = `Usage: reachmap-server [--host H] [--port P] [--docker-host URL] [--data-dir DIR] [--replay FILE]
   --replay FILE   serve a topology recorded with "reachmap scan --json" instead of a live engine (probes off)
@@ -77,6 +78,21 @@ async function openSnapshotStore(dataDir: string): Promise<SnapshotStore | null>
     log.error({ error: e instanceof Error ? e.message : String(e) }, 'snapshots are off');
     return null;
   }
+}
+
+/**
+ * Rotating the token (`npx reachmap rotate-token`, or replacing the file) takes effect at
+ * once: the old token stops working and every session ends, with its open sockets.
+ */
+function watchToken(file: string, auth: AuthContext): void {
+  watchFile(file, { interval: 2000 }, () => {
+    void readToken(path.dirname(file)).then((t) => {
+      if (!t || t === auth.token) return;
+      auth.token = t;
+      const ended = auth.sessions.endAll();
+      log.warn({ sessionsEnded: ended }, 'the token was rotated: every session ended');
+    });
+  }).unref();
 }
 
 /** Engine loss and recovery, and every probe's initiator, target and verdict (never a header or body). */
@@ -211,6 +227,7 @@ async function main(): Promise<void> {
       `${created ? 'a new token was created; ' : ''}sign-in URL: run "npx reachmap url"`,
     );
   logActivity(live, hub);
+  if (file) watchToken(file, auth);
 
   const shutdown = () => {
     live.stop();

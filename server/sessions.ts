@@ -96,6 +96,13 @@ export class Sessions extends EventEmitter<{ ended: [string] }> {
     return n;
   }
 
+  /** Ends them all (the token was rotated): every socket of theirs closes. */
+  endAll(): number {
+    const ids = [...this.entries.keys()];
+    for (const id of ids) this.end(id);
+    return ids.length;
+  }
+
   get size(): number {
     return this.entries.size;
   }

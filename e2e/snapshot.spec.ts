@@ -20,7 +20,13 @@ async function redEdgeThenSnapshot(page: Page, note: string): Promise<string> {
   await page.getByTestId('probe-to').fill('http://gateway-loopback:18789/healthz');
   await page.getByTestId('probe-run').click();
   const edge = page.getByTestId(`rf__edge-probe:${client.id}→http://gateway-loopback:18789/healthz`);
-  await expect(edge.locator('.react-flow__edge-text', { hasText: '✖ ECONNREFUSED' })).toBeVisible();
+  const label = edge.locator('.react-flow__edge-text', { hasText: '✖ ECONNREFUSED' });
+  await expect(label).toBeVisible();
+  // The runbook of this path, kept in the snapshot too.
+  await label.dispatchEvent('click');
+  await page.getByTestId('run-runbook').click();
+  await expect(page.getByTestId('runbook-report')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('details-close').click();
 
   await page.getByTestId('snapshot-open').click();
   await page.getByTestId('snapshot-note').fill(note);
@@ -63,8 +69,15 @@ test('a snapshot link opens without the token: same red edge and evidence, no so
   await expect(
     other.getByTestId('evidence-findings').locator('[data-rule="probe-loopback-bind"]'),
   ).toBeVisible();
-  // Read-only: nothing here can start a probe or a runbook.
+  // Read-only: nothing here can start a probe or a runbook…
   await expect(other.getByTestId('run-runbook')).toHaveCount(0);
+  // …but the runbook run before the snapshot opens from the evidence.
+  await other.getByTestId('open-runbook').first().click();
+  await expect(
+    other.getByTestId('runbook-report').locator('[data-testid="runbook-step"][data-n="2"]'),
+  ).toHaveAttribute('data-status', 'fail');
+  await other.getByTestId('details-close').click();
+  await label.dispatchEvent('click');
   await other.screenshot({ path: path.join(E2E.screenshots, 'snapshot-evidence.png') });
   await other.getByTestId('details-close').click();
   await expect(other.getByTestId('tab-probe')).toHaveCount(0);

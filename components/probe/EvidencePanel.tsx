@@ -1,4 +1,5 @@
 'use client';
+import { useShallow } from 'zustand/react/shallow';
 import { startRunbook } from '@/lib/client/socket';
 import { dashboardStore } from '@/lib/client/store';
 import type { ProbeResult } from '@/lib/model/probe';
@@ -35,6 +36,31 @@ function Side({ r, title }: { r: ProbeResult; title: string }) {
       </ol>
       {topology && <Timeline r={r} t={topology} />}
     </section>
+  );
+}
+
+/** The runbooks already run on this path (live, or kept in a snapshot): each opens its report. */
+function PathRunbooks({ from, to }: { from: string; to: string }) {
+  const runbooks = useDashboard(
+    useShallow((s) => Object.values(s.runbooks).filter((rb) => rb.from === from && rb.to === to)),
+  );
+  if (runbooks.length === 0) return null;
+  return (
+    <ul className="mt-2 space-y-1 text-xs" data-testid="path-runbooks">
+      {runbooks.map((rb) => (
+        <li key={rb.id}>
+          <button
+            type="button"
+            data-testid="open-runbook"
+            className="text-sky-300 hover:underline"
+            onClick={() => dashboardStore.getState().select({ kind: 'runbook', id: rb.id })}
+          >
+            Runbook of {new Date(rb.createdAt).toLocaleTimeString()}:{' '}
+            {rb.stoppedAt === null ? 'all steps ran' : `stopped at step ${rb.stoppedAt}`}
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -92,6 +118,7 @@ export function EvidencePanel({ pathKey }: { pathKey: string }) {
           </button>
         </>
       )}
+      <PathRunbooks from={r.initiator.kind === 'host' ? 'host' : r.initiator.name} to={r.target.input} />
       {findings.length > 0 && (
         <div className="mt-3 space-y-2" data-testid="evidence-findings">
           {findings.map((f) => (

@@ -25,7 +25,8 @@ const base = (p: string) => p.split('/').pop() ?? p;
 export function redactArgs(args: readonly string[]): string[] {
   const out: string[] = [];
   const program = base(args[0] ?? '');
-  const shortFlag = SHORT_SECRET_FLAGS[program];
+  // Own keys only: a program named "valueOf" must not find Object.prototype's.
+  const shortFlag = Object.hasOwn(SHORT_SECRET_FLAGS, program) ? SHORT_SECRET_FLAGS[program] : undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     // A shell string holds a whole command line: redact its words the same way.
@@ -89,8 +90,12 @@ export function redactText(s: string, { opaque = true }: { opaque?: boolean } = 
     .replace(PASSWORD_WORD, (m, word: string, gap: string, value: string) =>
       value === REDACTED || value.startsWith('‹') ? m : `${word}${gap}${REDACTED}`,
     )
-    // Everything between "://" and the last "@" of the word is userinfo (passwords may hold "/" or "@").
-    .replace(/\b(\w{1,32}:\/\/)\S*@/g, `$1${REDACTED}@`);
+    // Everything between "://" and the last "@" of the word is userinfo (passwords may hold
+    // "/" or "@"). The match takes the rest of the word once, so the scan stays linear.
+    .replace(/\b(\w{1,32}:\/\/)(\S+)/g, (m, scheme: string, rest: string) => {
+      const at = rest.lastIndexOf('@');
+      return at < 0 ? m : `${scheme}${REDACTED}${rest.slice(at)}`;
+    });
   return opaque
     ? masked.replace(/\b[A-Za-z0-9+/_-]{40,}={0,2}/g, (m) => (/^[0-9a-f]{64}$/.test(m) ? m : REDACTED))
     : masked;

@@ -44,13 +44,14 @@ function ports(v: string): number[] {
 }
 
 export function parseIptablesSave(text: string): Tables {
-  const tables: Tables = {};
+  const tables: Tables = Object.create(null) as Tables;
   let table = '';
   for (const line of text.split('\n')) {
     const l = line.trim();
     if (l.startsWith('*')) {
       table = l.slice(1);
-      tables[table] = {};
+      // No prototype: a chain named "constructor" or "valueOf" is just a chain.
+      tables[table] = Object.create(null) as Record<string, Chain>;
     } else if (l.startsWith(':') && table) {
       const [name, policy] = l.slice(1).split(/\s+/);
       if (name)

@@ -36,6 +36,7 @@ export function parseTarget(input: string): ProbeTarget {
       throw new TargetError('credentials in the URL are not sent by probes; use a header');
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (!host) throw new TargetError(`no host in ${raw}`);
+    if (url.port === '0') throw new TargetError(`port out of range in "${raw}"`);
     const s = scheme as keyof typeof DEFAULT_PORT;
     return {
       input: raw,
@@ -47,7 +48,9 @@ export function parseTarget(input: string): ProbeTarget {
     };
   }
   // host:port, [v6]:port
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(raw) ?? /^([^:/\s]+):(\d+)$/.exec(raw);
+  // The host part holds host characters only: "user@host", "a#b" or "a\\b" would be cut
+  // silently by the URL parser below and dial something other than what was typed.
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(raw) ?? /^([^:/\s@#?\\]+):(\d+)$/.exec(raw);
   if (!m)
     throw new TargetError(`expected a URL (http://, https://, ws://, wss://) or host:port, got "${raw}"`);
   const port = Number(m[2]);

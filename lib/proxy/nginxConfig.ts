@@ -24,15 +24,50 @@ interface Block {
   children: Block[];
 }
 
+/**
+ * nginx's tokens: quoted strings (with backslash escapes), comments, braces and semicolons, and
+ * bare words. A hand-written scan: one pass, so an unterminated quote in a hostile file costs
+ * no more than its length (a regex alternative re-scans from every quote).
+ */
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(#[^\n]*)|([{};])|([^\s{};"'#]+)/g;
-  for (const m of text.matchAll(re)) {
-    if (m[3] !== undefined) continue; // comment
-    tokens.push(m[1] ?? m[2] ?? m[4] ?? m[5] ?? '');
+  const n = text.length;
+  const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  const ends = (c: string) =>
+    isSpace(c) || c === '{' || c === '}' || c === ';' || c === '"' || c === "'" || c === '#';
+  let i = 0;
+  while (i < n) {
+    const c = text[i] as string;
+    if (isSpace(c)) i++;
+    else if (c === '#') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? n : end + 1;
+    } else if (c === '{' || c === '}' || c === ';') {
+      tokens.push(c);
+      i++;
+    } else if (c === '"' || c === "'") {
+      const parts: string[] = [];
+      let j = i + 1;
+      while (j < n && text[j] !== c) {
+        if (text[j] === '\\' && j + 1 < n) {
+          parts.push(text[j + 1] as string);
+          j += 2;
+        } else parts.push(text[j++] as string);
+      }
+      tokens.push(parts.join(''));
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < n && !ends(text[j] as string)) j++;
+      tokens.push(text.slice(i, j));
+      i = j;
+    }
   }
   return tokens;
 }
+
+/** Deeper than any real config; a hostile one nests only to this depth. */
+const MAX_DEPTH = 64;
 
 function parse(tokens: string[]): Block {
   const root: Block = { name: 'root', args: [], directives: [], children: [] };
@@ -45,8 +80,11 @@ function parse(tokens: string[]): Block {
       words = [];
     } else if (t === '{') {
       const b: Block = { name: words[0] ?? '', args: words.slice(1), directives: [], children: [] };
-      top.children.push(b);
-      stack.push(b);
+      // Beyond MAX_DEPTH the blocks are dropped: the walk below recurses, and no config nests so.
+      if (stack.length < MAX_DEPTH) {
+        top.children.push(b);
+        stack.push(b);
+      }
       words = [];
     } else if (t === '}') {
       if (stack.length > 1) stack.pop();

@@ -37,7 +37,7 @@ import { clientFrame, parseServerFrames, shortReason } from '@/lib/probe/agent/w
 import { parseAgentLine } from '@/lib/probe/runners/agentProcess';
 import { parseTarget, TargetError } from '@/lib/probe/target';
 import { forwardsUpgrade, locationFor, type ProxyLocation, parseNginx } from '@/lib/proxy/nginxConfig';
-import { REDACTED, redactArgs, redactHeader, redactText, SECRET_NAME } from '@/lib/redact';
+import { displayCommand, REDACTED, redactArgs, redactHeader, redactText, SECRET_NAME } from '@/lib/redact';
 import { isSnapshotId, newSnapshotId } from '@/lib/snapshot/id';
 import {
   anyString,
@@ -1727,15 +1727,26 @@ describe('fuzz: agent output lines', () => {
             at: JSON.parse(JSON.stringify(at)),
           });
           const sent = JSON.parse(JSON.stringify(error));
+          // Text, numbers and booleans are kept as text; anything else (null) becomes a fixed note.
           expect(parseAgentLine(JSON.stringify({ id, type: 'error', error }))).toEqual({
             id,
             type: 'error',
-            error: String(sent).slice(0, 500),
+            error: ['string', 'number', 'boolean'].includes(typeof sent)
+              ? String(sent).slice(0, 500)
+              : 'the agent reported an error without text',
           });
         },
       ),
       500,
     );
+  });
+
+  it('an error that is an object with a hostile toString, or nested 5,000 deep, does not throw', () => {
+    expect(parseAgentLine('{"id":"","type":"error","error":{"toString":{}}}')).toMatchObject({
+      type: 'error',
+    });
+    const deep = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
+    expect(parseAgentLine(`{"id":"x","type":"error","error":${deep}}`)).toMatchObject({ type: 'error' });
   });
 
   it('parseAgentLine is fast on 64 KiB hostile lines', { timeout: SLOW }, () => {
@@ -1745,5 +1756,56 @@ describe('fuzz: agent output lines', () => {
       units: ['[', '{"a":', '"\\', '[1,', '{"kind":"dns",'],
       runs: 3,
     });
+  });
+});
+
+describe('hostile names that are Object.prototype keys, and nesting beyond any real config', () => {
+  it('iptables chains named constructor/valueOf/toString are ordinary chains', () => {
+    for (const name of ['constructor', 'valueOf', 'toString', '__proto__']) {
+      const t = parseIptablesSave(
+        `*filter\n:${name} - [0:0]\n-A ${name} -j ACCEPT\n-A valueOf -j DROP\nCOMMIT\n`,
+      );
+      // The second rule names valueOf: it lands there only when that chain is declared.
+      expect(t.filter?.[name]?.rules.length, name).toBe(name === 'valueOf' ? 2 : 1);
+    }
+  });
+
+  it('redactArgs and displayCommand take programs named after Object.prototype keys', () => {
+    expect(redactArgs(['valueOf'])).toEqual(['valueOf']);
+    expect(redactArgs(['sh', '-c', 'toString x'])).toEqual(['sh', '-c', 'toString x']);
+    expect(displayCommand(['constructor', '--token', 'abc'])).toBe('constructor --token ‹redacted›');
+  });
+
+  it('nginx configs nested 5,000 deep parse without a stack overflow', () => {
+    expect(() => parseNginx('{'.repeat(5000))).not.toThrow();
+    expect(() =>
+      parseNginx(`${'http { '.repeat(3000)}server { location / { proxy_pass http://a; } }`),
+    ).not.toThrow();
+  });
+
+  it('linear on the inputs that were quadratic: unterminated quotes in nginx, "a://" runs in text', () => {
+    for (const [name, run] of [
+      ['nginx "\\', () => parseNginx('"\\'.repeat(32 * 1024))],
+      ["nginx '\\", () => parseNginx("'\\".repeat(32 * 1024))],
+      ['redact a://', () => redactText('a://'.repeat(16 * 1024))],
+    ] as const) {
+      const t0 = performance.now();
+      run();
+      expect(performance.now() - t0, name).toBeLessThan(500);
+    }
+  });
+
+  it('URL credentials are still masked, up to the last @ of the word', () => {
+    expect(redactText('postgres://app:p@ss@db:5432/x and http://host/x')).toBe(
+      'postgres://‹redacted›@db:5432/x and http://host/x',
+    );
+  });
+});
+
+describe('targets the parser used to accept wrongly', () => {
+  it('port 0 in a URL, and host:port with userinfo, a fragment or a backslash, are refused', () => {
+    for (const bad of ['http://a:0', 'http://0x7f.1:0/', 'a.aa@a.aa:1', 'a#b:80', 'a\\b:80', 'a?b:80'])
+      expect(() => parseTarget(bad), bad).toThrow(TargetError);
+    expect(parseTarget('gateway:18789')).toMatchObject({ host: 'gateway', port: 18789, scheme: 'tcp' });
   });
 });

@@ -53,7 +53,14 @@ export function parseAgentLine(line: string): Message | null {
         ? { id: o.id, type: 'started', at: o.at }
         : null;
     case 'error':
-      return { id: o.id, type: 'error', error: String(o.error).slice(0, 500) };
+      // Only a string is taken: String() on a hostile object can throw or recurse without end.
+      return {
+        id: o.id,
+        type: 'error',
+        error: ['string', 'number', 'boolean'].includes(typeof o.error)
+          ? String(o.error).slice(0, 500)
+          : 'the agent reported an error without text',
+      };
     case 'step': {
       const step = ProbeStep.safeParse(o.step);
       return step.success ? { id: o.id, type: 'step', step: step.data } : null;

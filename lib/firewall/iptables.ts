@@ -188,12 +188,16 @@ export interface Verdict {
 }
 
 export function evaluate(tables: Tables, table: string, chain: string, p: Packet): Verdict {
-  const t = tables[table] ?? {};
+  const t = tables[table] ?? (Object.create(null) as Record<string, Chain>);
   const path: string[] = [];
   const uncertain: Rule[] = [];
+  // The same chain reached again (chains jumping to chains) adds nothing new: each chain is
+  // walked at most once per packet, so a hostile chain graph cannot make this exponential.
+  const seen = new Set<string>();
   const walk = (name: string, depth: number): { action: string; rule: Rule | null } | null => {
     const c = t[name];
-    if (!c || depth > 16) return null;
+    if (!c || depth > 16 || seen.has(name)) return null;
+    seen.add(name);
     path.push(name);
     for (const r of c.rules) {
       const m = ruleMatches(r, p);
@@ -202,7 +206,8 @@ export function evaluate(tables: Tables, table: string, chain: string, p: Packet
         continue;
       }
       if (!m) continue;
-      if (r.target === 'RETURN') return null;
+      // RETURN in a built-in chain ends it with the chain's policy, as the kernel does.
+      if (r.target === 'RETURN') return depth === 0 ? { action: c.policy ?? 'ACCEPT', rule: null } : null;
       if (['ACCEPT', 'DROP', 'REJECT'].includes(r.target)) return { action: r.target, rule: r };
       if (t[r.target]) {
         const sub = walk(r.target, depth + 1);

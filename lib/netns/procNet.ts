@@ -82,9 +82,12 @@ export function parseProcNetTable(text: string, protocol: 'tcp' | 'udp', family:
     if (f.length < 10) continue;
     const [localAddr, localPort] = (f[1] ?? '').split(':');
     const [, remPort] = (f[2] ?? '').split(':');
-    const state = Number.parseInt(f[3] ?? '', 16);
-    const inode = Number.parseInt(f[9] ?? '', 10);
-    if (!localAddr || !localPort || Number.isNaN(state) || Number.isNaN(inode)) continue;
+    // The kernel writes fixed shapes: 4 hex digits of port, 2 of state, a decimal inode.
+    if (!/^[0-9A-Fa-f]{2}$/.test(f[3] ?? '') || !/^\d{1,20}$/.test(f[9] ?? '')) continue;
+    if (!/^[0-9A-Fa-f]{4}$/.test(localPort ?? '')) continue;
+    const state = Number.parseInt(f[3] as string, 16);
+    const inode = Number(f[9]);
+    if (!localAddr || !localPort || !Number.isSafeInteger(inode)) continue;
     if (protocol === 'tcp' && state !== TCP_LISTEN) continue;
     if (protocol === 'udp' && (state !== TCP_CLOSE || remPort !== '0000')) continue;
     const address = family === 4 ? decodeIPv4(localAddr) : decodeIPv6(localAddr);

@@ -1809,3 +1809,46 @@ describe('targets the parser used to accept wrongly', () => {
     expect(parseTarget('gateway:18789')).toMatchObject({ host: 'gateway', port: 18789, scheme: 'tcp' });
   });
 });
+
+describe('iptables and /proc rows the property tests caught', () => {
+  it('RETURN in a built-in chain falls to the policy; a chain graph of jumps stays fast', () => {
+    const drop = parseIptablesSave('*filter\n:FORWARD DROP [0:0]\n-A FORWARD -j RETURN\nCOMMIT\n');
+    const packet: Packet = {
+      proto: 'tcp',
+      src: '172.18.0.2',
+      dst: '172.18.0.3',
+      dport: 80,
+      inIf: 'br-x',
+      outIf: 'br-x',
+      state: 'NEW',
+    };
+    expect(evaluate(drop, 'filter', 'FORWARD', packet).action).toBe('DROP');
+    // 18 chains, each jumping 4 times to the next: exponential if each jump were walked again.
+    const chains = Array.from({ length: 18 }, (_, i) => `C${i}`);
+    const text = [
+      '*filter',
+      ':FORWARD ACCEPT [0:0]',
+      ...chains.map((c) => `:${c} - [0:0]`),
+      '-A FORWARD -j C0',
+      ...chains.slice(0, -1).flatMap((c, i) => Array(4).fill(`-A ${c} -j C${i + 1}`)),
+      'COMMIT',
+    ].join('\n');
+    const t0 = performance.now();
+    expect(evaluate(parseIptablesSave(text), 'filter', 'FORWARD', packet).action).toBe('ACCEPT');
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('/proc/net rows with out-of-range fields are skipped, not read as odd ports or inodes', () => {
+    const head =
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+    const row = (local: string, inode: string) =>
+      `   0: ${local} 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0 100 0 0 10 0\n`;
+    expect(parseProcNetTable(head + row('0100007F:FFFFFFF', '7'), 'tcp', 4)).toEqual([]);
+    expect(parseProcNetTable(head + row('0100007F:-1', '7'), 'tcp', 4)).toEqual([]);
+    expect(parseProcNetTable(head + row('0100007F:1zz', '7'), 'tcp', 4)).toEqual([]);
+    expect(parseProcNetTable(head + row('0100007F:0050', '-7'), 'tcp', 4)).toEqual([]);
+    expect(parseProcNetTable(head + row('0100007F:0050', '12345'), 'tcp', 4)).toEqual([
+      { protocol: 'tcp', family: 4, address: '127.0.0.1', port: 80, state: 10, inode: 12345 },
+    ]);
+  });
+});

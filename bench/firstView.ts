@@ -7,8 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { syntheticTopology } from '../test/synthetic';
 import { firstView, launch, newPage, startServer } from './live';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+import { median } from './stats';
 
 export async function firstViewBench(containers = 500, loads = 3) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reachmap-bench-fv-'));

@@ -8,22 +8,12 @@ import path from 'node:path';
 import type { Topology } from '../lib/model/topology';
 import { buildGraph, type GroupData } from '../lib/topology/graph';
 import { syntheticTopology } from '../test/synthetic';
+import { timeSync } from './stats';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BASELINE_REV = process.env.LAYOUT_BASELINE_REV ?? '9952ff7';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-function time(fn: () => unknown, runs = 9): number {
-  // Several warm-up runs: the first builds also pay for the JIT, which would favour whatever runs last.
-  for (let i = 0; i < 5; i++) fn();
-  const xs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    xs.push(performance.now() - t0);
-  }
-  return median(xs);
-}
+const time = (fn: () => unknown) => timeSync(fn);
 
 async function baselineBuilder(): Promise<((t: Topology) => { nodes: unknown[] }) | null> {
   try {

@@ -11,18 +11,10 @@ import { newSnapshotId } from '../lib/snapshot/id';
 import { SnapshotStore } from '../lib/snapshot/store';
 import { labSnapshotParts } from '../test/snapshotFixture';
 import { syntheticTopology } from '../test/synthetic';
+import { timeSync } from './stats';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-function time(fn: () => unknown, runs = 9): number {
-  for (let i = 0; i < 2; i++) fn();
-  const xs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    xs.push(performance.now() - t0);
-  }
-  return median(xs);
-}
+// Two warm-ups: each timed call stores one more snapshot.
+const time = (fn: () => unknown) => timeSync(fn, 9, 2);
 
 export async function snapshotBench() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reachmap-bench-snap-'));

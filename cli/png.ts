@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { CHROMIUM_LAUNCH } from '../lib/chromium';
 
 /**
  * A PNG of a snapshot's graph: its SVG rasterised by a headless Chromium (playwright-core
@@ -8,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
  */
 
 const MAX = 8000;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_LAUNCH.executablePath;
 
 export class PngError extends Error {}
 
@@ -24,17 +25,7 @@ export async function writePng(svg: string, file: string): Promise<number> {
   const width = Math.ceil(w * scale);
   const height = Math.ceil(h * scale);
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const page = await browser.newPage({ viewport: { width, height } });
     // Nothing to fetch: the page is the SVG itself, and the network is refused anyway.

@@ -11,19 +11,5 @@ export const E2E = {
   screenshots: path.resolve(import.meta.dirname, 'artifacts'),
 };
 
-/**
- * Debian's Chromium as the tests and the benchmark launch it: Playwright cannot download its
- * own browsers here, and without the background-networking flags Chromium dials out.
- */
-export const CHROMIUM_LAUNCH = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-};
+/** One Chromium launch setting for Reachmap's PNG export, Playwright and the benchmark. */
+export { CHROMIUM_LAUNCH } from '../lib/chromium';

@@ -62,21 +62,18 @@ export function publicSnapshotRoute(
   const data = DATA.exec(pathname);
   const review = REVIEW.exec(pathname);
   const id = page?.[1] ?? data?.[1] ?? review?.[1];
-  if (!id || !isSnapshotId(id) || !deps.store.has(id)) {
+  // The page needs only to know the snapshot is there; its data and review read it once.
+  const snapshot = id && isSnapshotId(id) ? (page ? deps.store.has(id) : deps.store.get(id)) : null;
+  if (!id || !snapshot) {
     notFound(res);
     return 'handled';
   }
   res.setHeader('x-robots-tag', 'noindex, nofollow');
   res.setHeader('cache-control', 'no-store');
-  if (page) {
+  if (snapshot === true) {
     // Next renders exactly this path, whatever spelling reached us.
     req.url = `/s/${id}`;
     return 'next';
-  }
-  const snapshot = deps.store.get(id);
-  if (!snapshot) {
-    notFound(res);
-    return 'handled';
   }
   if (review) {
     // The printable review walkthrough: the offline document itself, served inline.
@@ -195,6 +192,15 @@ export async function snapshotApiRoute(
   deps: SnapshotDeps,
 ): Promise<boolean> {
   const { pathname } = url;
+  /** The request's JSON, or null once a 400 saying why has been sent. */
+  const jsonBody = async (): Promise<{ value: unknown } | null> => {
+    try {
+      return { value: await readJson() };
+    } catch (e) {
+      reply(400, { error: e instanceof Error ? e.message : 'expected a JSON body' });
+      return null;
+    }
+  };
   if (pathname === '/api/snapshots') {
     if (req.method === 'GET') {
       reply(200, {
@@ -203,28 +209,19 @@ export async function snapshotApiRoute(
       return true;
     }
     if (req.method === 'POST') {
-      let body: unknown;
-      try {
-        body = await readJson();
-      } catch (e) {
-        reply(400, { error: e instanceof Error ? e.message : 'expected a JSON body' });
-        return true;
+      const body = await jsonBody();
+      if (body) {
+        const r = await takeSnapshot(deps, body.value);
+        reply(r.status, r.body);
       }
-      const r = await takeSnapshot(deps, body);
-      reply(r.status, r.body);
       return true;
     }
     return false;
   }
   if (pathname === '/api/snapshots/import' && req.method === 'POST') {
-    let body: unknown;
-    try {
-      body = await readJson();
-    } catch (e) {
-      reply(400, { error: e instanceof Error ? e.message : 'expected a JSON body' });
-      return true;
-    }
-    const parsed = Snapshot.safeParse(body);
+    const body = await jsonBody();
+    if (!body) return true;
+    const parsed = Snapshot.safeParse(body.value);
     if (!parsed.success) {
       reply(400, {
         error: `not a Reachmap snapshot export: ${parsed.error.issues

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { findBuilt } from '../util/built';
 import {
   isProcVisible,
   type NetnsFacts,
@@ -24,14 +23,7 @@ const HELPER_NAME = 'reachmap-netns-listeners';
 const HELPER_TIMEOUT_MS = 10_000;
 
 /** The built helper, when there is one (npm run build compiles it next to the server bundle). */
-export function findHelper(): string | null {
-  const candidates = [
-    process.env.REACHMAP_NETNS_HELPER,
-    path.resolve(import.meta.dirname, HELPER_NAME),
-    path.resolve(import.meta.dirname, '..', '..', 'dist', HELPER_NAME),
-  ];
-  return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
-}
+export const findHelper = (): string | null => findBuilt(HELPER_NAME, 'REACHMAP_NETNS_HELPER');
 
 function runHelper(helper: string, pids: number[]): Promise<string | null> {
   return new Promise((resolve) => {

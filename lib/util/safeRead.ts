@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { constants, existsSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { lstat, open, readlink } from 'node:fs/promises';
 import path from 'node:path';
+import { findBuilt } from './built';
 
 /**
  * Reading a file inside a container's root (/proc/<pid>/root/...) as root, safely.
@@ -60,14 +61,7 @@ const O_PATH = 0o10000000;
 const HELPER_NAME = 'reachmap-read-in-root';
 
 /** The built helper, when there is one (npm run build compiles it next to the server bundle). */
-export function findReadHelper(): string | null {
-  const candidates = [
-    process.env.REACHMAP_READ_HELPER,
-    path.resolve(import.meta.dirname, HELPER_NAME),
-    path.resolve(import.meta.dirname, '..', '..', 'dist', HELPER_NAME),
-  ];
-  return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
-}
+export const findReadHelper = (): string | null => findBuilt(HELPER_NAME, 'REACHMAP_READ_HELPER');
 
 function readWithHelper(helper: string, root: string, inner: string, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {

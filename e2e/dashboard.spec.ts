@@ -2,17 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { containerNode, signIn } from './dashboardPage';
 import { E2E } from './env';
 import { docker, LAB_CANARY, labContainer } from './lab/labInfo';
-
-async function signIn(page: Page, base = E2E.baseURL, token = E2E.token) {
-  await page.goto(`${base}/login#token=${token}`);
-  await page.waitForURL(`${base}/`);
-}
-
-const containerNode = (page: Page, name: string) =>
-  page.locator(`[data-testid="container-node"][data-name="${name}"]`);
 
 test.beforeAll(() => mkdirSync(E2E.screenshots, { recursive: true }));
 

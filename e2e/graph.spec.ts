@@ -1,19 +1,11 @@
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
+import { containerNode, signInLive as signIn } from './dashboardPage';
 import { E2E } from './env';
 import { nodeTextOnScreen, onScreen, viewportZoom } from './graphView';
 import { docker, labContainer } from './lab/labInfo';
 
 /** Reading the live graph as an operator does: first view, search, filter, keyboard. */
-
-async function signIn(page: Page) {
-  await page.goto(`${E2E.baseURL}/login#token=${E2E.token}`);
-  await page.waitForURL(`${E2E.baseURL}/`);
-  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'true');
-}
-
-const containerNode = (page: Page, name: string) =>
-  page.locator(`[data-testid="container-node"][data-name="${name}"]`);
 
 async function expectReadable(page: Page) {
   // The view settles after the first topology (fit on the next frame).

@@ -6,6 +6,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { REPLAY_PROBES_OFF } from '../lib/live/replaySource';
 import { Topology } from '../lib/model/topology';
 import { syntheticTopology } from '../test/synthetic';
+import { containerNode } from './dashboardPage';
 import { E2E } from './env';
 import { nodeTextOnScreen } from './graphView';
 
@@ -58,8 +59,6 @@ async function expectReadable(page: Page) {
   expect(text.minPx, `smallest text on screen: ${text.smallest.join(', ')}`).toBeGreaterThanOrEqual(9);
 }
 
-const containerNode = (page: Page, name: string) =>
-  page.locator(`[data-testid="container-node"][data-name="${name}"]`);
 const card = (page: Page, project: string) =>
   page.locator(`[data-testid="group-node"][data-group="p:${project}"]`);
 

@@ -1,12 +1,8 @@
 import path from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { signIn } from './dashboardPage';
 import { E2E } from './env';
 import { LAB_LOGGED_SECRETS, labContainer } from './lab/labInfo';
-
-async function signIn(page: Page) {
-  await page.goto(`${E2E.baseURL}/login#token=${E2E.token}`);
-  await page.waitForURL(`${E2E.baseURL}/`);
-}
 
 test('an operator picks an initiator, probes, sees the red edge and opens its evidence', async ({ page }) => {
   const client = labContainer('client');

@@ -2,15 +2,11 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
+import { signIn } from './dashboardPage';
 import { E2E } from './env';
 import { docker, labContainer } from './lab/labInfo';
 
 /** Sharing: a snapshot taken in the dashboard opens from its link without the token, read-only. */
-
-async function signIn(page: Page) {
-  await page.goto(`${E2E.baseURL}/login#token=${E2E.token}`);
-  await page.waitForURL(`${E2E.baseURL}/`);
-}
 
 async function redEdgeThenSnapshot(page: Page, note: string): Promise<string> {
   const client = labContainer('client');

@@ -61,12 +61,94 @@ export function redactArgs(args: readonly string[]): string[] {
 }
 
 /**
- * `key=value`, `key: value`, and the JSON/YAML shapes `"key": "value with spaces"`,
- * `'key': 'v'`, with an escaped quote inside a JSON string kept inside the value. Every
- * repetition is bounded, so the pattern stays linear on hostile input (a 64 KiB `a.a.a…`).
+ * The head of a pair: `key=value`, `key: value`, and the JSON/YAML shapes `"key": `, `'key': `.
+ * The key is a whole run of [\w.-] (`--token`, `db.password`, a 70-character
+ * `…_private_key`), read from the start of the run only (the lookbehind) and atomically
+ * (`(?=(…))\2` cannot backtrack): each run is read at most twice however long it is, so the
+ * scan stays linear on hostile input (a 1 MiB `a.a.a…`). A run longer than 1 KiB is not a key.
+ * The value is read by hand in `redactPairs`.
  */
-const PAIR =
-  /(["']?)\b([A-Za-z_][\w.-]{0,63})\1[ \t]*([=:])[ \t]*(?:"((?:[^"\\\n]|\\.){0,4096})"|'([^'\n]{0,4096})'|([^\s"'&;,}\]]{1,4096}))/g;
+const PAIR = /(["']?)(?<![\w.-])(?=([\w.-]{1,1024}))\2\1[ \t]*[=:][ \t]*/g;
+/** One run of a bare value: it ends at whitespace, a quote, or the separators & ; , } ]. */
+const BARE = /[^\s"'&;,}\]]{1,4096}/y;
+/** What a value that is not a secret may span, as before: its key is skipped with it, unread. */
+const PLAIN_MAX = 4096;
+
+/**
+ * Where a value in quotes that opens at `open` ends: after its closing quote (`closed`), else
+ * at the end of the line or after `max` characters. A backslash escapes in double quotes only,
+ * as in JSON; neither kind spans lines.
+ */
+function quotedEnd(s: string, open: number, max: number): { end: number; closed: boolean } {
+  const q = s[open];
+  let j = open + 1;
+  for (let n = 0; j < s.length && n < max; n++) {
+    const c = s[j];
+    if (c === q) return { end: j + 1, closed: true };
+    if (c === '\n') break;
+    j += c === '\\' && q === '"' && j + 1 < s.length && s[j + 1] !== '\n' ? 2 : 1;
+  }
+  return { end: j, closed: false };
+}
+
+/**
+ * Where a bare value starting at `i` ends (`i` when there is none). A secret's value also goes
+ * on past 4 KiB and through a ";" followed by more of it (`password=abc;def`), but not through
+ * a "; " separator (`Cookie: a=1; session=x; b=2`); another value ends at the first ";", so
+ * that `user=bob;password=x` still finds the second pair.
+ */
+function bareEnd(s: string, i: number, secret: boolean): number {
+  let j = i;
+  for (;;) {
+    BARE.lastIndex = j;
+    if (BARE.test(s)) j = BARE.lastIndex;
+    else if (secret && s[j] === ';' && /\S/.test(s[j + 1] ?? '')) j++;
+    else return j;
+    if (!secret) return j;
+  }
+}
+
+/**
+ * Secret-named pairs: the value, quotes kept, becomes ‹redacted›. A quoted secret is redacted
+ * up to its closing quote however long, or to the end of the line when it has none (an
+ * unterminated `password="…`); every step moves forward, so the whole pass is linear. A pair
+ * whose key is not a secret is passed over whole (its value is not searched for pairs) when its
+ * key starts like a name and its value is bounded, as before.
+ */
+function redactPairs(s: string): string {
+  let out = '';
+  let copied = 0;
+  PAIR.lastIndex = 0;
+  for (let m = PAIR.exec(s); m; m = PAIR.exec(s)) {
+    const key = m[2] as string;
+    const at = PAIR.lastIndex;
+    const secret = SECRET_NAME.test(key);
+    const q = s[at];
+    const open = q === '"' || q === "'" ? q : '';
+    let end: number;
+    let closing = '';
+    if (q === '"' || q === "'") {
+      const v = quotedEnd(s, at, secret ? Number.POSITIVE_INFINITY : PLAIN_MAX);
+      if (!secret && !v.closed) continue;
+      end = v.end;
+      if (v.closed) closing = q;
+    } else {
+      end = bareEnd(s, at, secret);
+      if (end === at) continue;
+    }
+    if (!secret) {
+      // A quoted value is free text that may hold pairs of its own (`"msg": "login with
+      // password=x"`): read on inside it. A bare one is a single word: pass over it.
+      if (open === '' && /^[.-]*[A-Za-z_]/.test(key)) PAIR.lastIndex = end;
+      else if (open !== '') PAIR.lastIndex = at + 1;
+      continue;
+    }
+    out += `${s.slice(copied, at)}${open}${REDACTED}${closing}`;
+    copied = PAIR.lastIndex = end;
+  }
+  return copied === 0 ? s : out + s.slice(copied);
+}
+
 /** `password hunter2`: a password word followed by its value, as people write it in logs. */
 const PASSWORD_WORD = /\b(passw(?:or)?d|passphrase|pwd)([ \t]+)([^\s"',;]{1,4096})/gi;
 /** A JSON Web Token, however short: three base64url parts, the first starting `eyJ` (`{"`). */
@@ -78,15 +160,9 @@ const JWT = /\beyJ[A-Za-z0-9_-]{2,4096}\.[A-Za-z0-9_-]{2,8192}\.[A-Za-z0-9_-]{0,
  * finding ids) long opaque strings.
  */
 export function redactText(s: string, { opaque = true }: { opaque?: boolean } = {}): string {
-  const masked = s
-    .replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
-    .replace(JWT, REDACTED)
-    .replace(PAIR, (m, _q: string, key: string, _sep: string, dq?: string, sq?: string, bare?: string) => {
-      if (!SECRET_NAME.test(key)) return m;
-      const value = dq !== undefined ? `"${dq}"` : sq !== undefined ? `'${sq}'` : (bare ?? '');
-      const quote = dq !== undefined ? '"' : sq !== undefined ? "'" : '';
-      return `${m.slice(0, m.length - value.length)}${quote}${REDACTED}${quote}`;
-    })
+  const masked = redactPairs(
+    s.replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`).replace(JWT, REDACTED),
+  )
     .replace(PASSWORD_WORD, (m, word: string, gap: string, value: string) =>
       value === REDACTED || value.startsWith('‹') ? m : `${word}${gap}${REDACTED}`,
     )

@@ -16,7 +16,8 @@ export interface Rule {
   inIf?: { name: string; not: boolean };
   outIf?: { name: string; not: boolean };
   proto?: { name: string; not: boolean };
-  dports?: number[];
+  /** --dport/--dports as inclusive [from, to] ranges (a single port is [p, p]); a rule matches a port inside any. */
+  dports?: Array<[number, number]>;
   ctstates?: string[];
   /** Matches this evaluator does not model (addrtype, set, mark…). */
   unknown: string[];
@@ -34,14 +35,23 @@ function tokens(line: string): string[] {
   return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
 }
 
-function ports(v: string): number[] {
-  return v.split(',').flatMap((p) => {
+/**
+ * `80`, `1024:65535`, `80,443,8000:8100` → [from, to] pairs. Ranges stay ranges: expanding them
+ * cost 64k numbers per `--dport 1:65535` rule (and wider ones were cut to their two ends, so
+ * the ports between did not match). A reversed range matches nothing, as before.
+ */
+function ports(v: string): Array<[number, number]> {
+  return v.split(',').flatMap((p): Array<[number, number]> => {
     const [a, b] = p.split(':').map(Number);
     if (a === undefined || Number.isNaN(a)) return [];
-    if (b === undefined || Number.isNaN(b)) return [a];
-    return b - a > 1024 ? [a, b] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    if (b === undefined || Number.isNaN(b)) return [[a, a]];
+    return b < a ? [] : [[a, b]];
   });
 }
+
+/** Whether `port` lies in one of the inclusive ranges. */
+export const inPorts = (ranges: ReadonlyArray<readonly [number, number]>, port: number) =>
+  ranges.some(([from, to]) => from <= port && port <= to);
 
 export function parseIptablesSave(text: string): Tables {
   const tables: Tables = Object.create(null) as Tables;
@@ -170,7 +180,7 @@ export function ruleMatches(r: Rule, p: Packet): boolean | null {
   if (r.inIf && !check(ifMatch(r.inIf.name, p.inIf), r.inIf.not)) return false;
   if (r.outIf && !check(ifMatch(r.outIf.name, p.outIf), r.outIf.not)) return false;
   if (r.proto && !check(r.proto.name === p.proto || r.proto.name === 'all', r.proto.not)) return false;
-  if (r.dports && !r.dports.includes(p.dport)) return false;
+  if (r.dports && !inPorts(r.dports, p.dport)) return false;
   if (r.ctstates && !r.ctstates.includes(p.state)) return false;
   if (r.unknown.length) return null;
   return true;

@@ -3,7 +3,7 @@ import { normalizeAddress } from '../probe/address';
 import { containerByAddress } from '../probe/edges';
 import { isLoopbackAddress } from '../util/address';
 import { tablesOf } from './facts';
-import { evaluate, type Packet, type Verdict } from './iptables';
+import { evaluate, inPorts, type Packet, type Verdict } from './iptables';
 
 /**
  * The packet-filter path of a connection, from the rules Reachmap read. Pure.
@@ -72,7 +72,8 @@ export function publishedPaths(t: Topology, c: Container): PublishedPath[] {
       ?.rules.find(
         (r) =>
           r.target === 'DNAT' &&
-          r.dports?.includes(b.hostPort) &&
+          r.dports &&
+          inPorts(r.dports, b.hostPort) &&
           r.toDestination?.endsWith(`:${b.containerPort}`),
       );
     const fromHost = [

@@ -218,7 +218,13 @@ export const FirewallRule = z.object({
   inIf: Iface.optional(),
   outIf: Iface.optional(),
   proto: Iface.optional(),
-  dports: z.array(z.number()).optional(),
+  /** Inclusive [from, to] port ranges. Snapshots stored before ranges hold single ports: read as [p, p]. */
+  dports: z
+    .preprocess(
+      (v) => (Array.isArray(v) ? v.map((p) => (typeof p === 'number' ? [p, p] : p)) : v),
+      z.array(z.tuple([z.number(), z.number()])),
+    )
+    .optional(),
   ctstates: z.array(z.string()).optional(),
   unknown: z.array(z.string()),
   toDestination: z.string().optional(),

@@ -149,13 +149,43 @@ export function parseNginx(text: string): ProxyLocation[] {
   return out;
 }
 
-/** The location nginx would pick for a path: the longest matching prefix (regex locations ignored). */
+/**
+ * How nginx reads `location [= | ^~ | ~ | ~*] uri` (ProxyLocation.path is its arguments joined
+ * by a space, so `= /api`). Attached to the URI, nginx takes only "=" and "~"/"~*" as modifiers
+ * (`=/api`, `~*\.png$`); `^~/x` is a plain prefix that no path starting with "/" matches, and
+ * `@name` is a named location, reached by internal redirects only.
+ */
+function locationMatch(path: string): { kind: 'exact' | 'prefix' | 'regex' | 'named'; uri: string } {
+  const space = path.indexOf(' ');
+  const mod = space > 0 ? path.slice(0, space) : '';
+  if (mod === '=') return { kind: 'exact', uri: path.slice(space + 1) };
+  if (mod === '^~') return { kind: 'prefix', uri: path.slice(space + 1) };
+  if (path.startsWith('=')) return { kind: 'exact', uri: path.slice(1) };
+  if (path.startsWith('~')) return { kind: 'regex', uri: path };
+  if (path.startsWith('@')) return { kind: 'named', uri: path };
+  return { kind: 'prefix', uri: path };
+}
+
+/**
+ * The location nginx would pick for a path: an exact `=` match wins over everything; else the
+ * longest matching prefix, `^~` or plain (the first declared on a tie). Regex locations are
+ * not evaluated: when that prefix is a plain one (not `^~`), nginx would try the regexes in
+ * order first and take the first that matches, so with regex locations in the server the
+ * answer may be a regex location instead; we cannot run nginx's PCRE patterns here and keep
+ * the prefix.
+ */
 export function locationFor(locs: ProxyLocation[], path: string): ProxyLocation | undefined {
-  return locs
-    .filter(
-      (l) => !l.path.startsWith('~') && path.startsWith(l.path.replace(/^=\s*/, '').replace(/^\^~\s*/, '')),
-    )
-    .sort((a, b) => b.path.length - a.path.length)[0];
+  let best: ProxyLocation | undefined;
+  let bestLength = -1;
+  for (const l of locs) {
+    const { kind, uri } = locationMatch(l.path);
+    if (kind === 'exact' && uri === path) return l;
+    if (kind === 'prefix' && uri.length > bestLength && path.startsWith(uri)) {
+      best = l;
+      bestLength = uri.length;
+    }
+  }
+  return best;
 }
 
 /** Whether a location forwards WebSocket upgrades. */

@@ -667,7 +667,10 @@ describe('fuzz: iptables-save', () => {
               expect(r.table).toBe(tname);
               expect(r.chain).toBe(cname);
               expect(r.raw.startsWith('-A ')).toBe(true);
-              for (const p of r.dports ?? []) expect(typeof p).toBe('number');
+              for (const [from, to] of r.dports ?? []) {
+                expect(typeof from).toBe('number');
+                expect(to).toBeGreaterThanOrEqual(from);
+              }
             }
           }
       }),
@@ -675,15 +678,29 @@ describe('fuzz: iptables-save', () => {
     );
   });
 
-  it('port ranges expand to at most 1025 ports each', () => {
+  it('a port range is kept as one [from, to] pair that matches exactly the ports inside it', () => {
     holds(
-      fc.property(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: -10, max: 5000 }), (a, d) => {
-        const r = parseIptablesSave(`*filter\n:F ACCEPT\n-A F -p tcp -m tcp --dport ${a}:${a + d} -j DROP`)
-          .filter?.F?.rules[0];
-        const ports = r?.dports ?? [];
-        expect(ports.length).toBeLessThanOrEqual(1025);
-        if (d >= 0 && d <= 1024) expect(ports).toEqual(Array.from({ length: d + 1 }, (_, i) => a + i));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 65535 }),
+        fc.integer({ min: -10, max: 70000 }),
+        fc.integer({ min: 0, max: 65535 }),
+        (a, d, port) => {
+          const r = parseIptablesSave(`*filter\n:F ACCEPT\n-A F -p tcp -m tcp --dport ${a}:${a + d} -j DROP`)
+            .filter?.F?.rules[0];
+          // A reversed range matches nothing.
+          expect(r?.dports).toEqual(d >= 0 ? [[a, a + d]] : []);
+          const p: Packet = {
+            src: '10.0.0.1',
+            dst: '10.0.0.2',
+            proto: 'tcp',
+            dport: port,
+            inIf: 'a',
+            outIf: 'b',
+            state: 'NEW',
+          };
+          expect(r && ruleMatches(r, p)).toBe(d >= 0 && a <= port && port <= a + d);
+        },
+      ),
       500,
     );
   });
@@ -929,22 +946,22 @@ describe('fuzz: nginx configuration', () => {
     );
   });
 
-  it('locationFor picks a non-regex location whose prefix matches, the longest among plain prefixes', () => {
+  it('locationFor picks an exact "=" match first, else the longest prefix ("^~" or plain), never a regex', () => {
     holds(
       fc.property(fc.array(genLocation, { maxLength: 8 }), nginxPath, (gen, path) => {
         const locs = expectedLocations([{ name: null, listen: [], httpVersion: null, locations: gen }], []);
-        const prefixOf = (l: ProxyLocation) => l.path.replace(/^=\s*/, '').replace(/^\^~\s*/, '');
-        const matching = locs.filter((l) => !l.path.startsWith('~') && path.startsWith(prefixOf(l)));
+        const prefixOf = (l: ProxyLocation) => l.path.replace(/^\^~ /, '');
+        const exact = locs.find((l) => l.path === `= ${path}`);
+        const matching = locs.filter((l) => !/^[=~]/.test(l.path) && path.startsWith(prefixOf(l)));
         const got = locationFor(locs, path);
-        if (matching.length === 0) {
-          expect(got).toBeUndefined();
-          return;
+        if (exact) expect(got).toBe(exact);
+        else if (matching.length === 0) expect(got).toBeUndefined();
+        else {
+          expect(got && matching.includes(got)).toBe(true);
+          expect(prefixOf(got as ProxyLocation).length).toBe(
+            Math.max(...matching.map((l) => prefixOf(l).length)),
+          );
         }
-        expect(got && matching.includes(got)).toBe(true);
-        // Among plain prefixes only (the "=" and "^~" order is reported separately).
-        const plain = matching.filter((l) => l.path === prefixOf(l));
-        if (plain.length === matching.length)
-          expect(prefixOf(got as ProxyLocation).length).toBe(Math.max(...plain.map((l) => l.path.length)));
       }),
       1000,
     );

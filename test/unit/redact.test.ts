@@ -108,3 +108,87 @@ describe('secret shapes seen in real logs and bodies', () => {
     }
   });
 });
+
+describe('redaction gaps the property tests found', () => {
+  it('a secret-named key longer than 64 characters', () => {
+    // opaque: false, so that the long key itself is not taken for an opaque token.
+    const plain = { opaque: false };
+    const json = '{"my_very_long_service_account_private_key_for_the_production_cluster_xyz":"s3cr3t"}';
+    expect(redactText(json, plain)).toBe(
+      `{"my_very_long_service_account_private_key_for_the_production_cluster_xyz":"${REDACTED}"}`,
+    );
+    const key = `a_${'x'.repeat(70)}_password`;
+    expect(redactText(`${key}=hunter2`, plain)).toBe(`${key}=${REDACTED}`);
+    expect(redactText(`${'k'.repeat(300)}_token: hunter2 ok`, plain)).toBe(
+      `${'k'.repeat(300)}_token: ${REDACTED} ok`,
+    );
+    expect(redactText(json)).not.toContain('s3cr3t');
+    // The key is the whole run of [\w.-], whatever its first character.
+    expect(redactText('2fa_token=abc --db-password=x')).toBe(
+      `2fa_token=${REDACTED} --db-password=${REDACTED}`,
+    );
+  });
+
+  it('a quoted value longer than 4 KiB, and a bare one, are redacted whole', () => {
+    const long = 'b'.repeat(5000);
+    expect(redactText(`"password": "${long}", "user": "bob"`, { opaque: false })).toBe(
+      `"password": "${REDACTED}", "user": "bob"`,
+    );
+    expect(redactText(`{"token":"${'a\\"'.repeat(3000)}"}`, { opaque: false })).toBe(
+      `{"token":"${REDACTED}"}`,
+    );
+    expect(redactText(`password=${'a1'.repeat(3000)} next`, { opaque: false })).toBe(
+      `password=${REDACTED} next`,
+    );
+  });
+
+  it('an unterminated quote: the value up to the end of the line', () => {
+    expect(redactText('password="hunter2 and the rest of the line\nnext line')).toBe(
+      `password="${REDACTED}\nnext line`,
+    );
+    expect(redactText("secret: 'hunter2 and more")).toBe(`secret: '${REDACTED}`);
+    // A key that is not a secret keeps its unterminated value, as before.
+    expect(redactText('note: "hunter2 and more')).toBe('note: "hunter2 and more');
+  });
+
+  it('";" inside a value is part of the secret; "; " still separates cookies', () => {
+    expect(redactText('password=abc;def')).toBe(`password=${REDACTED}`);
+    expect(redactText('password=abc;;def;')).toBe(`password=${REDACTED};`);
+    expect(redactText('Cookie: a=1; session=xyz; b=2')).toBe(`Cookie: ${REDACTED}; session=${REDACTED}; b=2`);
+    // A non-secret value still ends at ";", so the pair after it is found.
+    expect(redactText('user=bob;password=abc;def')).toBe(`user=bob;password=${REDACTED}`);
+  });
+
+  it("a secret inside a quoted value that is not one (a JSON log line's message)", () => {
+    expect(redactText('{"msg":"login with password=hunter2 from 10.0.0.1","level":"info"}')).toBe(
+      `{"msg":"login with password=${REDACTED} from 10.0.0.1","level":"info"}`,
+    );
+    expect(redactText(`note: 'db token: abc123'`)).toBe(`note: 'db token: ${REDACTED}'`);
+    // A bare value that is not a secret is still passed over whole.
+    expect(redactText('path=/a:b=c user=bob')).toBe('path=/a:b=c user=bob');
+  });
+
+  it('stays fast on 1 MiB hostile strings', () => {
+    const MiB = 1 << 20;
+    for (const s of [
+      `"password": "${'a'.repeat(MiB)}`,
+      `"password": "${'a\\'.repeat(MiB / 2)}`,
+      `note: "${'a'.repeat(MiB)}`,
+      'a.'.repeat(MiB / 2),
+      'a-'.repeat(MiB / 2),
+      `${'a'.repeat(MiB)}=x`,
+      `password=${'a;'.repeat(MiB / 2)}`,
+      'a:"'.repeat(MiB / 3),
+      'a:\'x:"'.repeat(MiB / 6),
+      `m:"${'k:\'k:"\\"'.repeat(MiB / 8)}`,
+      `m:"${'k: '.repeat(MiB / 3)}`,
+      `x${' '.repeat(MiB)}=`,
+      `${'k'.repeat(1023)}:`.repeat(MiB / 1024),
+      `${'k'.repeat(1500)} `.repeat(MiB / 1501),
+    ]) {
+      const t0 = performance.now();
+      redactText(s);
+      expect(performance.now() - t0, s.slice(0, 16)).toBeLessThan(1000);
+    }
+  });
+});

@@ -51,6 +51,7 @@ function liveBackend(settings: Settings): Backend {
   );
   const live = new TopologyService(client);
   const probes = probeServiceFromSettings(settings, client, () => currentTopology(live));
+  live.on('topology', (t) => probes.retain(t));
   return { live, probes, origin: `Docker: ${client.endpoint.display}` };
 }
 

@@ -83,6 +83,20 @@ export class ProbeService {
     this.pool.close();
   }
 
+  /**
+   * Lets go of agents whose namespace is gone: an agent entered through a container's pid
+   * holds that namespace open (and costs a Node process) until it exits.
+   */
+  retain(t: Topology): void {
+    const live = new Set(
+      t.containers.filter((c) => c.state === 'running' && c.pid).map((c) => `${c.id}:${c.pid}`),
+    );
+    this.pool.retain((key) => {
+      const [, holder, , pid] = key.split(':');
+      return holder === 'host' || live.has(`${holder}:${pid}`);
+    });
+  }
+
   private async ownInode(): Promise<number | null> {
     if (this.selfInode === undefined)
       this.selfInode = parseNsLink(await readlink('/proc/self/ns/net').catch(() => ''));

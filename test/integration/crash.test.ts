@@ -1,10 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labContainer } from '../../e2e/lab/labInfo';
+import { agentsOf, alive } from '../processes';
 import { realClient } from './client';
 
 /**
@@ -51,30 +52,6 @@ async function startServer(): Promise<ChildProcess> {
   }
   throw new Error('the server did not start');
 }
-
-/** Processes running the probe agent whose parent is `ppid` (nsenter execs into the agent). */
-function agentsOf(ppid: number): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-        const parent = /PPid:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1];
-        return argv.some((a) => a.endsWith('probe-agent.mjs')) && Number(parent) === ppid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-const alive = (pid: number) => {
-  try {
-    return !readFileSync(`/proc/${pid}/status`, 'utf8').includes('State:\tZ');
-  } catch {
-    return false;
-  }
-};
 
 describe('nothing left behind', () => {
   // Docker 20.10 removes an AutoRemove container whose start failed; Reachmap removes it

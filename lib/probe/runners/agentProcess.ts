@@ -14,6 +14,11 @@ import type { AgentTransport } from './transport';
 
 const READY_TIMEOUT_MS = 10_000;
 const IDLE_MS = 60_000;
+/**
+ * Each agent is a Node process (≈ 40 MB) that also keeps its namespace alive: under churn,
+ * agents of removed containers must not pile up until their idle timeout.
+ */
+const MAX_AGENTS = 12;
 /** Beyond the probe's own timeout and WebSocket window. */
 const DEADLINE_MARGIN_MS = 5_000;
 const MAX_LINE = 4 * 1024 * 1024;
@@ -76,7 +81,10 @@ export class AgentProcess {
   private pending = new Map<string, Pending>();
   private idle: NodeJS.Timeout | null = null;
   private stderr = '';
+  private retired = false;
   exited = false;
+  /** When a probe last went in or came out (for the pool's least-recently-used choice). */
+  usedAt = Date.now();
 
   constructor(
     private readonly open: () => Promise<AgentTransport>,
@@ -162,9 +170,21 @@ export class AgentProcess {
       else p.resolve(p.steps);
     }
     this.touch();
+    if (this.retired && this.pending.size === 0) this.stop();
+  }
+
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Stop now when idle, else as soon as the probes in flight end (its namespace is gone). */
+  retire(): void {
+    this.retired = true;
+    if (!this.busy) this.stop();
   }
 
   private touch(): void {
+    this.usedAt = Date.now();
     if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => {
       if (this.pending.size === 0) this.stop();
@@ -195,18 +215,30 @@ export class AgentProcess {
   }
 }
 
-/** One agent per namespace entry point, reused while it lives. */
+/** One agent per namespace entry point, reused while it lives; at most `max`, the least recently used idle one goes first. */
 export class AgentPool {
   private agents = new Map<string, AgentProcess>();
+
+  constructor(private readonly max = MAX_AGENTS) {}
 
   get(key: string, open: () => Promise<AgentTransport>, label: string): AgentProcess {
     const existing = this.agents.get(key);
     if (existing && !existing.exited) return existing;
+    if (this.agents.size >= this.max) {
+      // Busy agents stay: the server-wide cap on probes in flight bounds how many those are.
+      const idle = [...this.agents.values()].filter((a) => !a.busy).sort((a, b) => a.usedAt - b.usedAt);
+      idle[0]?.stop();
+    }
     const a = new AgentProcess(open, label, () => {
       if (this.agents.get(key) === a) this.agents.delete(key);
     });
     this.agents.set(key, a);
     return a;
+  }
+
+  /** Retires every agent whose key `keep` rejects (its container stopped, went or restarted). */
+  retain(keep: (key: string) => boolean): void {
+    for (const [key, a] of this.agents) if (!keep(key)) a.retire();
   }
 
   get size(): number {

@@ -6,10 +6,29 @@ import { z } from 'zod';
  * downstream; fields older engines omit get defaults instead of crashing the scan.
  */
 
+/**
+ * Strings in the engine's answers come from whoever created the container: a 64 KiB
+ * argument or label must not cost every scan, rebuild, diff and browser its full size.
+ * They are cut here, before anything reads them (a cut keeps a secret's key, so redaction
+ * still sees it).
+ */
+const MAX_ARG = 2048;
+const MAX_ARGS = 256;
+const MAX_LABEL = 2048;
+const MAX_LABELS = 512;
+export const clip = (s: string, max: number) =>
+  s.length <= max ? s : `${s.slice(0, max)}… (${s.length} characters)`;
+
 const Labels = z
   .record(z.string(), z.string())
   .nullish()
-  .transform((v) => v ?? {});
+  .transform((v) =>
+    Object.fromEntries(
+      Object.entries(v ?? {})
+        .slice(0, MAX_LABELS)
+        .map(([k, x]) => [clip(k, 256), clip(x, MAX_LABEL)]),
+    ),
+  );
 
 const PortMap = z
   .record(
@@ -26,6 +45,12 @@ const StringList = z
   .union([z.array(z.string()), z.string()])
   .nullish()
   .transform((v) => (v == null ? [] : Array.isArray(v) ? v : [v]));
+
+/** A command line (Args, a healthcheck's Test): bounded in count and in each argument. */
+const ArgList = StringList.transform((list) => {
+  const kept = list.slice(0, MAX_ARGS).map((a) => clip(a, MAX_ARG));
+  return list.length > MAX_ARGS ? [...kept, `… (${list.length - MAX_ARGS} more arguments)`] : kept;
+});
 
 /** The only environment variables Reachmap keeps: they change where a client connects. */
 const PROXY_VARS = new Set([
@@ -76,8 +101,11 @@ export const DockerContainer = z.object({
   Id: z.string(),
   Name: z.string().transform((n) => n.replace(/^\//, '')),
   Created: z.string(),
-  Path: z.string().default(''),
-  Args: StringList,
+  Path: z
+    .string()
+    .default('')
+    .transform((p) => clip(p, MAX_ARG)),
+  Args: ArgList,
   Image: z.string().default(''),
   State: z.object({
     Status: z.string(),
@@ -113,7 +141,7 @@ export const DockerContainer = z.object({
       .record(z.string(), z.unknown())
       .nullish()
       .transform((v) => Object.keys(v ?? {})),
-    Healthcheck: z.object({ Test: StringList }).nullish(),
+    Healthcheck: z.object({ Test: ArgList }).nullish(),
     Env: ProxyEnv,
     Tty: z.boolean().default(false),
   }),

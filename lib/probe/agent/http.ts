@@ -51,8 +51,11 @@ export function httpGet(
       path: opts.path,
       headers,
     });
+    /** Set once the response head is in: a timeout after it is a stalled body, not silence. */
+    let stalled: (() => void) | null = null;
     const timer = setTimeout(() => {
       req.destroy();
+      if (stalled) return stalled();
       done({
         ok: false,
         request,
@@ -65,11 +68,21 @@ export function httpGet(
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let bytes = 0;
-      const finish = () => {
+      const declared = Number(res.headers['content-length'] ?? Number.NaN);
+      const of = Number.isFinite(declared) ? ` of ${declared}` : '';
+      const finish = (cut?: 'stalled' | 'cut') => {
         const status = res.statusCode ?? 0;
-        const ok = status >= 100 && status < 500;
+        const ok = status >= 100 && status < 500 && cut !== 'stalled';
         const redirect =
           status >= 300 && status < 400 ? ` → ${res.headers.location ?? '?'} (not followed)` : '';
+        const note =
+          cut === 'stalled'
+            ? `the response head arrived (HTTP ${status}), then the body stalled: ${bytes}${of} bytes within ${opts.timeoutMs} ms`
+            : cut === 'cut'
+              ? `the connection closed in the middle of the body: ${bytes}${of} bytes`
+              : redirect
+                ? `redirect${redirect}`
+                : undefined;
         done({
           ok,
           request,
@@ -78,10 +91,11 @@ export function httpGet(
           headers: safeHeaders(res.headers),
           bodyPrefix: printable(Buffer.concat(chunks)),
           bytes,
-          ...(ok ? {} : { error: `HTTP ${status}` }),
-          ...(redirect ? { note: `redirect${redirect}` } : {}),
+          ...(cut === 'stalled' ? { error: 'ETIMEDOUT' } : ok ? {} : { error: `HTTP ${status}` }),
+          ...(note ? { note } : {}),
         });
       };
+      stalled = () => finish('stalled');
       res.on('data', (c: Buffer) => {
         bytes += c.length;
         if (bytes <= BODY_CAP) chunks.push(c);
@@ -90,9 +104,9 @@ export function httpGet(
           finish();
         }
       });
-      res.on('end', finish);
-      res.on('error', finish);
-      res.on('aborted', finish);
+      res.on('end', () => finish());
+      res.on('error', () => finish('cut'));
+      res.on('aborted', () => finish('cut'));
     });
     req.on('error', (e: NodeJS.ErrnoException) => {
       // Node says "socket hang up" (ECONNRESET) both for a reset and for a close with no

@@ -4,6 +4,8 @@
  * place (lib/docker/schemas) except proxy variables, whose credentials are removed there.
  */
 
+import { shellWord } from './util/shellWord';
+
 export const REDACTED = '‹redacted›';
 
 /** Names whose values are secrets: flags, variables, header names, log keys. */
@@ -182,9 +184,9 @@ export function redactHeader(name: string, value: string): string {
   return SECRET_NAME.test(name) ? REDACTED : redactText(value);
 }
 
-/** Quote an argv for display (not for a shell). */
+/** An argv as a shell would take it back (operators paste what they see). */
 export function displayCommand(args: readonly string[]): string {
   return redactArgs(args)
-    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) || a === REDACTED ? a : JSON.stringify(a)))
+    .map((a) => (a === REDACTED ? a : shellWord(a)))
     .join(' ');
 }

@@ -35,8 +35,10 @@ describe('redaction', () => {
     expect(redactText(`container ${id}`)).toBe(`container ${id}`);
   });
 
-  it('quotes arguments with spaces for display', () => {
-    expect(displayCommand(['sh', '-c', 'echo hi'])).toBe('sh -c "echo hi"');
+  it('quotes arguments as a shell takes them back: nothing inside expands', () => {
+    expect(displayCommand(['sh', '-c', 'echo hi'])).toBe("sh -c 'echo hi'");
+    expect(displayCommand(['sh', '-c', 'echo $(id) `id` "x"'])).toBe(`sh -c 'echo $(id) \`id\` "x"'`);
+    expect(displayCommand(['echo', "it's"])).toBe(`echo 'it'\\''s'`);
   });
 });
 

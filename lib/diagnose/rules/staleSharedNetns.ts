@@ -1,4 +1,5 @@
 import type { Container, Finding, Topology } from '../../model/topology';
+import { shellWord } from '../../util/shellWord';
 import { containerRef, type Index, makeFinding, type Rule, short } from '../finding';
 
 /**
@@ -14,7 +15,7 @@ function serviceLabel(c: Container): string {
 
 function recreateFix(sidecar: Container): string {
   return sidecar.compose
-    ? `docker compose -p ${sidecar.compose.project} up -d --force-recreate --no-deps ${sidecar.compose.service}`
+    ? `docker compose -p ${shellWord(sidecar.compose.project)} up -d --force-recreate --no-deps ${shellWord(sidecar.compose.service)}`
     : `recreate ${sidecar.name} (docker rm -f ${sidecar.name}, then run it again with --network container:<current owner>)`;
 }
 
@@ -81,8 +82,8 @@ export const staleSharedNetns: Rule = (t: Topology, idx: Index): Finding[] => {
             { label: `${target.name} netns`, value: target.netns, source: target.netnsSource },
           ],
           fix: c.compose
-            ? `docker compose -p ${c.compose.project} restart ${c.compose.service}`
-            : `docker restart ${c.name}`,
+            ? `docker compose -p ${shellWord(c.compose.project)} restart ${shellWord(c.compose.service)}`
+            : `docker restart ${shellWord(c.name)}`,
         }),
       );
       continue;

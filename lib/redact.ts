@@ -151,6 +151,36 @@ function redactPairs(s: string): string {
   return copied === 0 ? s : out + s.slice(copied);
 }
 
+/**
+ * Credentials recognisable by their own shape wherever they stand, with no key before them:
+ * cloud access key ids, GitHub/GitLab/Slack/Stripe/Google/npm tokens, `sk-…` API keys.
+ */
+const KNOWN_TOKEN =
+  /\b(?:(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{20,255}|glpat-[A-Za-z0-9_-]{20,64}|xox[abposr]-[A-Za-z0-9-]{10,255}|[sr]k_(?:live|test)_[A-Za-z0-9]{10,255}|AIza[A-Za-z0-9_-]{35}|sk-[A-Za-z0-9_-]{20,255}|npm_[A-Za-z0-9]{36})\b/g;
+
+const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----/y;
+/**
+ * A PEM private key, from its BEGIN line through its END line (or to the end of the text when
+ * it was cut). One forward pass: each search starts where the last one ended.
+ */
+function redactPem(s: string): string {
+  let out = '';
+  let copied = 0;
+  for (let at = s.indexOf('-----BEGIN', 0); at >= 0; at = s.indexOf('-----BEGIN', at)) {
+    PEM_BEGIN.lastIndex = at;
+    if (!PEM_BEGIN.test(s)) {
+      at += 10;
+      continue;
+    }
+    const end = s.indexOf('-----END', PEM_BEGIN.lastIndex);
+    const close = end < 0 ? -1 : s.indexOf('-----', end + 8);
+    const stop = close < 0 ? s.length : close + 5;
+    out += `${s.slice(copied, at)}-----BEGIN PRIVATE KEY----- ${REDACTED} -----END PRIVATE KEY-----`;
+    copied = at = stop;
+  }
+  return copied === 0 ? s : out + s.slice(copied);
+}
+
 /** `password hunter2`: a password word followed by its value, as people write it in logs. */
 const PASSWORD_WORD = /\b(passw(?:or)?d|passphrase|pwd)([ \t]+)([^\s"',;]{1,4096})/gi;
 /** A JSON Web Token, however short: three base64url parts, the first starting `eyJ` (`{"`). */
@@ -163,7 +193,10 @@ const JWT = /\beyJ[A-Za-z0-9_-]{2,4096}\.[A-Za-z0-9_-]{2,8192}\.[A-Za-z0-9_-]{0,
  */
 export function redactText(s: string, { opaque = true }: { opaque?: boolean } = {}): string {
   const masked = redactPairs(
-    s.replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`).replace(JWT, REDACTED),
+    redactPem(s)
+      .replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
+      .replace(JWT, REDACTED)
+      .replace(KNOWN_TOKEN, REDACTED),
   )
     .replace(PASSWORD_WORD, (m, word: string, gap: string, value: string) =>
       value === REDACTED || value.startsWith('‹') ? m : `${word}${gap}${REDACTED}`,

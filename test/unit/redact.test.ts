@@ -81,6 +81,23 @@ describe('secret shapes seen in real logs and bodies', () => {
     ['login failed: password hunter2 rejected', 'hunter2'],
     ['auth eyJhbGciOi.eyJzdWIiOjF9.sig', 'eyJzdWIiOjF9'],
     ['ACCESS_KEY=AKIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7EXAMPLE'],
+    ['using key AKIAIOSFODNN7EXAMPLE for s3', 'AKIAIOSFODNN7EXAMPLE'],
+    ['clone with ghp_16C7e42F292c6912E7710c838347Ae178B4a', '16C7e42F292c6912E7710c838347Ae178B4a'],
+    ['github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz', '11ABCDEFG0123456789'],
+    ['glpat-AbCdEfGhIjKlMnOpQrSt used', 'AbCdEfGhIjKlMnOpQrSt'],
+    ['slack xoxb-123456789012-1234567890123-AbCdEfGhIjKl', '1234567890123-AbCdEfGhIjKl'],
+    ['charge with sk_live_51H8abcdEFGHijklMNOP', '51H8abcdEFGHijklMNOP'],
+    ['maps AIzaSyA-1234567890abcdefghijklmnopqrstu', 'SyA-1234567890abcdefghijklmnopqrstu'],
+    ['OPENAI sk-proj-abcdefghijklmnopqrstuvwxyz0123', 'abcdefghijklmnopqrstuvwxyz0123'],
+    [
+      '//registry.npmjs.org/:_authToken npm_abcdefghijklmnopqrstuvwxyz0123456789',
+      'abcdefghijklmnopqrstuvwxyz0123456789',
+    ],
+    [
+      'key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx2b3kdh3\nabcdEFGH1234\n-----END RSA PRIVATE KEY-----\nnext',
+      'MIIEowIBAAKCAQEAx2b3kdh3',
+    ],
+    ['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA (cut here', 'b3BlbnNzaC1rZXktdjEAAAAA'],
   ];
   for (const [line, secret] of corpus)
     it(`masks ${line.slice(0, 40)}`, () => {
@@ -88,6 +105,17 @@ describe('secret shapes seen in real logs and bodies', () => {
       expect(out).not.toContain(secret);
       expect(out).toContain(REDACTED);
     });
+
+  it('a PEM key is cut from BEGIN through END; what follows stays', () => {
+    expect(redactText('a -----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY----- b')).toBe(
+      `a -----BEGIN PRIVATE KEY----- ${REDACTED} -----END PRIVATE KEY----- b`,
+    );
+    // An END line without its closing dashes: the rest of the text goes with it.
+    expect(redactText('-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIV')).toBe(
+      `-----BEGIN PRIVATE KEY----- ${REDACTED} -----END PRIVATE KEY-----`,
+    );
+    expect(redactText('-----BEGIN CERTIFICATE-----\nMIIB')).toBe('-----BEGIN CERTIFICATE-----\nMIIB');
+  });
 
   it('keeps what is not a secret', () => {
     expect(redactText('{"user":"bob","port":8080}')).toBe('{"user":"bob","port":8080}');
@@ -103,6 +131,9 @@ describe('secret shapes seen in real logs and bodies', () => {
       'password '.repeat(8000),
       `eyJ${'a'.repeat(60_000)}`,
       'http:'.repeat(12_000),
+      '-----BEGIN '.repeat(6_000),
+      '-----BEGIN PRIVATE KEY-----'.repeat(2_000),
+      `ghp_${'a'.repeat(60_000)}`,
     ]) {
       const t0 = performance.now();
       redactText(s);

@@ -4,8 +4,10 @@ import path from 'node:path';
 
 /**
  * A second, real dockerd of our own, so a test can stop and start an engine without taking
- * the lab (and every other test) down with it. It has no bridge and touches no packet
- * filter: its containers use `--network none` or `host`, and the lab's engine never sees it.
+ * the lab (and every other test) down with it. It runs in a network namespace of its own
+ * (`unshare --net`): a dockerd in the host's namespace with `--bridge=none` deletes the
+ * host's docker0, and one with a bridge would touch the host's packet filter. Its containers
+ * use `--network none`; the lab's engine never sees them.
  */
 export class ThrowawayEngine {
   readonly socket: string;
@@ -22,8 +24,10 @@ export class ThrowawayEngine {
     mkdirSync(this.dir, { recursive: true });
     const log = openSync(path.join(this.dir, 'dockerd.log'), 'a');
     this.child = spawn(
-      'dockerd',
+      'unshare',
       [
+        '--net',
+        'dockerd',
         '--data-root',
         path.join(this.dir, 'data'),
         '--exec-root',

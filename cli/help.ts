@@ -11,8 +11,11 @@ interface Entry {
 const COMMANDS: Record<string, Entry> = {
   scan: {
     group: 'host',
-    synopsis: 'scan [--json] [--fail-on warning|error]',
+    synopsis: 'scan [--json] [--fail-on warning|error] [--fresh]',
     text: `Scan the Docker host: networks, namespaces, listeners, findings.
+When a dashboard runs on this machine for the same engine (same data directory), its topology
+is used: it is kept current by the engine's events, so nothing is scanned twice (stderr says so).
+--fresh scans here in any case.
 --json prints one object (schemaVersion, then the topology) valid against schema/topology.schema.json.
 --fail-on warning|error exits 1 when a finding of that severity or worse is found (for CI gates).`,
   },

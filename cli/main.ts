@@ -1,35 +1,22 @@
 import { parseArgs } from 'node:util';
-import { diagnoseProbes } from '../lib/diagnose/probe';
-import { DockerClient, DockerUnreachableError } from '../lib/docker/client';
-import { parseDockerHost } from '../lib/docker/endpoint';
-import { formatFindings } from '../lib/format/findings';
-import { formatProbe } from '../lib/format/probe';
-import { formatSummary } from '../lib/format/summary';
-import type { ProbeResult } from '../lib/model/probe';
-import { Topology } from '../lib/model/topology';
-import { probeServiceFromSettings } from '../lib/probe/fromSettings';
-import { ProbeError, TargetError } from '../lib/probe/service';
-import { readNginxLocations } from '../lib/proxy/configReader';
-import { runbookMarkdown } from '../lib/runbook/markdown';
-import { runRunbook } from '../lib/runbook/run';
-import { scanOnce } from '../lib/scanner';
-import { loadSettings, SettingsError } from '../lib/settings';
-import { SnapshotStoreError } from '../lib/snapshot/store';
+import { OperatorError } from '../lib/errors';
+import { loadSettings } from '../lib/settings';
 import { VERSION } from '../lib/version';
 import { dashboardUrl, readToken, rotateToken } from '../server/token';
+import { SNAPSHOT_COMMANDS, SnapshotCliError, UsageError } from './errors';
 import { commandHelp, usage } from './help';
-import { SNAPSHOT_COMMANDS, SnapshotCliError, snapshotCommand } from './snapshots';
 
-/** JSON outputs carry this version of their shape; the schemas are in schema/ (npm run schema). */
-export const CLI_SCHEMA_VERSION = 1;
+/**
+ * Each command loads what it needs when it runs (cli/scan.ts, cli/probe.ts,
+ * cli/snapshots.ts): `--version`, `help` and `url` never load the Docker client, and a scan
+ * answered by a running dashboard loads no scanner.
+ */
 
 /**
  * With --fail (probe, runbook) exit 1 means "the path fails", so anything that kept the
  * command from answering exits 2 instead.
  */
 let gating = false;
-
-class UsageError extends Error {}
 
 /** The target comes from --to or, as operators often type it, the one word after the command. */
 function targetArg(command: string, flag: string | undefined, positionals: string[]): string | undefined {
@@ -71,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
         version: { type: 'boolean', short: 'v', default: false },
         fail: { type: 'boolean', default: false },
         'fail-on': { type: 'string' },
+        fresh: { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -109,7 +97,8 @@ async function main(argv: string[]): Promise<number> {
     host: values.host as string | undefined,
     port: values.port as string | undefined,
   });
-  if (SNAPSHOT_COMMANDS.has(command))
+  if (SNAPSHOT_COMMANDS.has(command)) {
+    const { snapshotCommand } = await import('./snapshots');
     return snapshotCommand(
       command,
       positionals,
@@ -125,28 +114,13 @@ async function main(argv: string[]): Promise<number> {
       },
       settings,
     );
+  }
   switch (command) {
     case 'scan': {
       if (positionals.length > 1)
         throw new UsageError(`scan takes no arguments (got "${positionals.slice(1).join(' ')}")`);
-      const client = new DockerClient(
-        parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
-      );
-      const topology = Topology.parse(await scanOnce(client));
-      process.stdout.write(
-        values.json
-          ? `${JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...topology }, null, 2)}\n`
-          : `${formatSummary(topology)}\n`,
-      );
-      if (failOn) {
-        const gate = failOn === 'error' ? ['error'] : ['error', 'warning'];
-        const hits = topology.findings.filter((f) => gate.includes(f.severity));
-        if (hits.length) {
-          process.stderr.write(`reachmap: ${hits.length} finding(s) at ${failOn} or worse\n`);
-          return 1;
-        }
-      }
-      return 0;
+      const { scanCommand } = await import('./scan');
+      return scanCommand(settings, { json: values.json as boolean, fresh: values.fresh as boolean, failOn });
     }
     case 'probe': {
       const to = targetArg('probe', values.to as string | undefined, positionals);
@@ -161,66 +135,31 @@ async function main(argv: string[]): Promise<number> {
       const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
       if (timeoutMs !== undefined && !Number.isInteger(timeoutMs))
         throw new UsageError(`--timeout expects milliseconds, got "${values.timeout}"`);
-      const client = new DockerClient(
-        parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
-      );
-      const topology = await scanOnce(client);
-      const probes = probeServiceFromSettings(settings, client, async () => topology);
-      try {
-        const r = await probes.run(
-          {
-            from: values.from as string,
-            to,
-            ws: values.ws as boolean,
-            origin: values.origin as string | undefined,
-            headers,
-            timeoutMs,
-          },
-          { paired: values.paired as boolean },
-        );
-        // The same probe rules the dashboard applies: a failure comes with its reason.
-        const findings = diagnoseProbes(topology, r.host ? [r.initiator, r.host] : [r.initiator]);
-        if (values.json)
-          process.stdout.write(
-            `${JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...r.initiator, ...(r.host ? { paired: r.host } : {}), findings }, null, 2)}\n`,
-          );
-        else {
-          const shown = (x: ProbeResult) => (values.logs ? x : { ...x, logs: null });
-          process.stdout.write(`${formatProbe(shown(r.initiator), 'Probe', topology)}\n`);
-          if (r.host) process.stdout.write(`\n${formatProbe(shown(r.host), 'Paired', topology)}\n`);
-          process.stdout.write(`\n${formatFindings(findings, 'DIAGNOSIS').join('\n')}\n`);
-        }
-        return values.fail && r.initiator.verdict !== 'pass' ? 1 : 0;
-      } finally {
-        probes.close();
-      }
+      const { probeCommand } = await import('./probe');
+      return probeCommand(settings, {
+        from: values.from as string,
+        to,
+        ws: values.ws as boolean,
+        origin: values.origin as string | undefined,
+        headers,
+        timeoutMs,
+        paired: values.paired as boolean,
+        json: values.json as boolean,
+        logs: values.logs as boolean,
+        fail: values.fail as boolean,
+      });
     }
     case 'runbook': {
       const to = targetArg('runbook', values.to as string | undefined, positionals);
       if (!values.from || !to) throw new UsageError('runbook needs --from <host|container> and --to <url>');
-      const client = new DockerClient(
-        parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
-      );
-      const topology = await scanOnce(client);
-      const probes = probeServiceFromSettings(settings, client, async () => topology);
-      try {
-        const report = await runRunbook(
-          {
-            from: values.from as string,
-            to,
-            origin: values.origin as string | undefined,
-          },
-          { probes, topology: async () => topology, readNginx: readNginxLocations },
-        );
-        process.stdout.write(
-          values.json
-            ? `${JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...report }, null, 2)}\n`
-            : runbookMarkdown(report),
-        );
-        return values.fail && report.stoppedAt !== null ? 1 : 0;
-      } finally {
-        probes.close();
-      }
+      const { runbookCommand } = await import('./probe');
+      return runbookCommand(settings, {
+        from: values.from as string,
+        to,
+        origin: values.origin as string | undefined,
+        json: values.json as boolean,
+        fail: values.fail as boolean,
+      });
     }
     case 'rotate-token': {
       if (settings.token) throw new UsageError('the token comes from REACHMAP_TOKEN here: change it there');
@@ -258,13 +197,7 @@ main(process.argv.slice(2)).then(
     } else if (e instanceof UsageError || e instanceof SnapshotCliError) {
       process.stderr.write(`reachmap: ${e.message}\n\n${usage()}`);
       process.exitCode = 2;
-    } else if (
-      e instanceof SettingsError ||
-      e instanceof SnapshotStoreError ||
-      e instanceof DockerUnreachableError ||
-      e instanceof ProbeError ||
-      e instanceof TargetError
-    ) {
+    } else if (e instanceof OperatorError) {
       process.stderr.write(`reachmap: ${e.message}\n`);
       process.exitCode = gating ? 2 : 1;
     } else {

@@ -12,19 +12,10 @@ import { type ExportFormat, exportSnapshot } from '../lib/snapshot/exports';
 import { isSnapshotId, newSnapshotId } from '../lib/snapshot/id';
 import { SnapshotStore } from '../lib/snapshot/store';
 import { readToken } from '../server/token';
+import { SnapshotCliError } from './errors';
 import { writePng } from './png';
 
 /** The snapshot commands: snapshot, snapshots, export, import, delete, diff. */
-
-/** exitCode 2: the command line is wrong; 1: the snapshot or the store is. */
-export class SnapshotCliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 2 = 2,
-  ) {
-    super(message);
-  }
-}
 
 export interface SnapshotFlags {
   json: boolean;
@@ -247,5 +238,3 @@ export async function snapshotCommand(
       throw new SnapshotCliError(`unknown command "${command}"`);
   }
 }
-
-export const SNAPSHOT_COMMANDS = new Set(['snapshot', 'snapshots', 'export', 'import', 'delete', 'diff']);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDockerHost } from './docker/endpoint';
+import { OperatorError } from './errors';
 import { LOG_LEVELS } from './logLevels';
 import { hostPort } from './util/address';
 
@@ -109,7 +110,7 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   logLevel: { env: 'REACHMAP_LOG_LEVEL' },
 };
 
-export class SettingsError extends Error {
+export class SettingsError extends OperatorError {
   override name = 'SettingsError';
 }
 

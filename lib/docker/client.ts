@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { OperatorError } from '../errors';
 import type { ProcNetTables } from '../netns/procNet';
 import { splitConcatenatedTables } from '../netns/procNet';
 import { mapLimit } from '../util/concurrency';
@@ -23,7 +24,7 @@ const EXEC_OUTPUT_CAP = 8 << 20;
 /** Bound on one API call; the events stream is exempt (a quiet stream is not a dead one). */
 const CALL_TIMEOUT_MS = 10_000;
 
-export class DockerUnreachableError extends Error {
+export class DockerUnreachableError extends OperatorError {
   constructor(
     readonly endpoint: string,
     override readonly cause: unknown,

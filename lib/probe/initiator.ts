@@ -1,8 +1,9 @@
+import { OperatorError } from '../errors';
 import type { Container, Namespace, Topology } from '../model/topology';
 
 /** Which namespace a probe starts from: the host, or a running container's. Pure. */
 
-export class ProbeError extends Error {
+export class ProbeError extends OperatorError {
   override name = 'ProbeError';
 }
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { OperatorError } from '../errors';
 import type { ProbeKind, ProbeTarget } from '../model/probe';
 import { bracketHost } from '../util/address';
 
@@ -8,7 +9,7 @@ import { bracketHost } from '../util/address';
  * client would really dial. Only http, https, ws, wss and (tcp://)host:port.
  */
 
-export class TargetError extends Error {
+export class TargetError extends OperatorError {
   override name = 'TargetError';
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseSync as Database } from 'node:sqlite';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { OperatorError } from '../errors';
 import { Snapshot, type SnapshotSummary, summarize } from '../model/snapshot';
 
 /**
@@ -20,7 +21,7 @@ interface Row {
   body: Uint8Array;
 }
 
-export class SnapshotStoreError extends Error {}
+export class SnapshotStoreError extends OperatorError {}
 
 export class SnapshotStore {
   private constructor(private readonly db: Database) {}

@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -126,5 +128,51 @@ describe('reachmap CLI as a CI gate (built)', () => {
     expect(dead.code).toBe(2);
     // Without --fail the same engine error stays exit 1.
     expect((await cli(['scan', '--docker-host', 'unix:///nonexistent/docker.sock'])).code).toBe(1);
+  });
+});
+
+describe('reachmap scan beside a running dashboard (built)', () => {
+  it('takes the dashboard’s topology for the same engine; --fresh, or another engine, scans here', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'reachmap-cli-ask-'));
+    const port = '7431';
+    // The token the server writes into its data directory, as an operator's dashboard does.
+    const { REACHMAP_TOKEN: _, ...env } = process.env;
+    const server = spawn(process.execPath, ['dist/server.js', '--port', port, '--data-dir', dataDir], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { ...env, NODE_ENV: 'production' },
+      stdio: 'ignore',
+    });
+    try {
+      const flags = ['--port', port, '--data-dir', dataDir];
+      for (let i = 0; i < 120; i++) {
+        const r = await cli(['scan', '--json', ...flags]);
+        if (r.stderr.includes('topology of the dashboard')) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const asked = await cli(['scan', '--json', ...flags]);
+      expect(asked.code).toBe(0);
+      expect(asked.stderr).toContain(`topology of the dashboard at http://127.0.0.1:${port}`);
+      const fresh = await cli(['scan', '--json', '--fresh', ...flags]);
+      expect(fresh.stderr).not.toContain('topology of the dashboard');
+      const names = (out: string) =>
+        Topology.parse(JSON.parse(out))
+          .containers.map((c) => c.name)
+          .sort();
+      expect(names(asked.stdout)).toEqual(names(fresh.stdout));
+      expect(JSON.parse(asked.stdout).schemaVersion).toBe(1);
+      // A dashboard of another engine is not this engine's truth.
+      const other = await cli([
+        'scan',
+        '--json',
+        ...flags,
+        '--docker-host',
+        'unix:///nonexistent/docker.sock',
+      ]);
+      expect(other.code).toBe(1);
+      expect(other.stderr).toContain('Docker engine unreachable at unix:///nonexistent/docker.sock');
+    } finally {
+      server.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

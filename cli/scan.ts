@@ -1,0 +1,101 @@
+import http from 'node:http';
+import { parseDockerHost } from '../lib/docker/endpoint';
+import type { Topology } from '../lib/model/topology';
+import type { Settings } from '../lib/settings';
+import { hostPort } from '../lib/util/address';
+import { readToken } from '../server/token';
+import { CLI_SCHEMA_VERSION } from './errors';
+
+export interface ScanFlags {
+  json: boolean;
+  fresh: boolean;
+  failOn?: string;
+}
+
+/** How long a running dashboard may take to answer before the CLI scans by itself. */
+const ASK_TIMEOUT_MS = 1500;
+
+/** GET with node:http (fetch would load undici, a tenth of this command's start-up). */
+function getJson(url: string, token: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      url,
+      { headers: { authorization: `Bearer ${token}` }, timeout: ASK_TIMEOUT_MS },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          return reject(new Error(`HTTP ${res.statusCode}`));
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (e) {
+            reject(e);
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The topology a dashboard on this machine keeps current from the engine's events, when one
+ * runs for the same engine with this data directory's token: no second scan of the engine.
+ * Null when there is none (or it answers slowly, or for another engine). The server built it
+ * from the same model, so it is printed as it came, not parsed again.
+ */
+async function fromRunningDashboard(settings: Settings, endpoint: string): Promise<Topology | null> {
+  if (settings.replay) return null;
+  const token = settings.token ?? (await readToken(settings.dataDir));
+  if (!token) return null;
+  const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
+  const base = `http://${hostPort(host, settings.port)}`;
+  try {
+    const body = (await getJson(`${base}/api/topology`, token)) as {
+      engine?: { status?: string };
+      topology?: Topology;
+    };
+    const t = body.engine?.status === 'connected' ? body.topology : undefined;
+    if (t?.host?.dockerEndpoint !== endpoint || !Array.isArray(t.containers)) return null;
+    process.stderr.write(
+      `reachmap: topology of the dashboard at ${base} (kept current by the engine's events, as of ${t.scannedAt}); --fresh scans here instead\n`,
+    );
+    return t;
+  } catch {
+    return null;
+  }
+}
+
+/** The engine and this machine's namespaces, read by this process (the scanner loads only here). */
+async function scanHere(endpoint: ReturnType<typeof parseDockerHost>): Promise<Topology> {
+  const [{ DockerClient }, { scanOnce }, { Topology }] = await Promise.all([
+    import('../lib/docker/client'),
+    import('../lib/scanner'),
+    import('../lib/model/topology'),
+  ]);
+  return Topology.parse(await scanOnce(new DockerClient(endpoint)));
+}
+
+export async function scanCommand(settings: Settings, flags: ScanFlags): Promise<number> {
+  const endpoint = parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1');
+  const topology =
+    (!flags.fresh && (await fromRunningDashboard(settings, endpoint.display))) || (await scanHere(endpoint));
+  const text = flags.json
+    ? JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...topology }, null, 2)
+    : (await import('../lib/format/summary')).formatSummary(topology);
+  process.stdout.write(`${text}\n`);
+  if (flags.failOn) {
+    const gate = flags.failOn === 'error' ? ['error'] : ['error', 'warning'];
+    const hits = topology.findings.filter((f) => gate.includes(f.severity));
+    if (hits.length) {
+      process.stderr.write(`reachmap: ${hits.length} finding(s) at ${flags.failOn} or worse\n`);
+      return 1;
+    }
+  }
+  return 0;
+}

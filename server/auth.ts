@@ -14,8 +14,14 @@ export const BINDING_HEADER = 'x-reachmap-binding';
 export interface AuthContext {
   token: string;
   sessions: Sessions;
-  /** Named after the port: another dashboard on the same host keeps its own cookie. */
+  /**
+   * Named after the port: another dashboard on the same host keeps its own cookie. Over
+   * HTTPS it carries the `__Host-` prefix, which a page served over plain HTTP (any other
+   * service on this host) can neither set nor overwrite.
+   */
   cookieName: string;
+  /** Served over HTTPS (REACHMAP_PUBLIC_URL https://…): the cookie is Secure. */
+  secure: boolean;
   allowedHosts: Set<string>;
 }
 
@@ -25,10 +31,12 @@ export function makeAuthContext(
   bindHost: string,
   port: number,
   sessions: Sessions = new Sessions(),
+  secure = false,
 ): AuthContext {
   const hosts = new Set(['localhost', ...allowedHosts.map((h) => h.toLowerCase())]);
   if (!isIP(bindHost)) hosts.add(bindHost.toLowerCase());
-  return { token, sessions, cookieName: `reachmap_session_${port}`, allowedHosts: hosts };
+  const cookieName = `${secure ? '__Host-' : ''}reachmap_session_${port}`;
+  return { token, sessions, cookieName, secure, allowedHosts: hosts };
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {
@@ -108,10 +116,10 @@ function headerValue(req: IncomingMessage, name: string): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-export function sessionCookie(ctx: AuthContext, secret: string, secure: boolean): string {
+export function sessionCookie(ctx: AuthContext, secret: string): string {
   const maxAge = Math.floor(ctx.sessions.limits.maxAgeMs / 1000);
-  return `${ctx.cookieName}=${secret}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  return `${ctx.cookieName}=${secret}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${ctx.secure ? '; Secure' : ''}`;
 }
 
 export const clearedCookie = (ctx: AuthContext) =>
-  `${ctx.cookieName}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`;
+  `${ctx.cookieName}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict${ctx.secure ? '; Secure' : ''}`;

@@ -69,7 +69,6 @@ export interface HttpDeps {
   auth: AuthContext;
   live: TopologySource;
   next: NextHandler;
-  secureCookies: boolean;
   /** Absent: snapshots are off (their store could not be opened). */
   snapshots: SnapshotDeps | null;
   /** Prometheus registry for GET /metrics (behind the token, like every data route). */
@@ -153,7 +152,7 @@ export function createRequestHandler(deps: HttpDeps) {
         res,
         200,
         { ok: true, binding: session.binding },
-        { 'set-cookie': sessionCookie(auth, session.secret, deps.secureCookies) },
+        { 'set-cookie': sessionCookie(auth, session.secret) },
       );
     }
 

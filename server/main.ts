@@ -153,7 +153,15 @@ async function main(): Promise<void> {
     : liveBackend(settings);
   const hub = new ProbeHub(probes);
   const { token, created, file } = await ensureToken(settings);
-  const auth = makeAuthContext(token, settings.allowedHosts, settings.host, settings.port);
+  // Served over HTTPS (through a proxy that terminates TLS): Secure, __Host- cookies.
+  const auth = makeAuthContext(
+    token,
+    settings.allowedHosts,
+    settings.host,
+    settings.port,
+    undefined,
+    settings.publicUrl?.startsWith('https:') ?? false,
+  );
   // Expired sessions end (and their sockets close) without waiting for their next request.
   setInterval(() => auth.sessions.sweep(), 60_000).unref();
 
@@ -172,7 +180,6 @@ async function main(): Promise<void> {
     live,
     next: (req, res) => nextHandler(req, res),
     // Secure cookies when users reach the dashboard over HTTPS (a TLS proxy in front).
-    secureCookies: settings.publicUrl?.startsWith('https:') ?? false,
     metrics,
     snapshots: store
       ? { store, live, hub, settings, readProxies: settings.replay ? null : readProxyRoutes }

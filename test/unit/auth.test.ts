@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BINDING_HEADER,
   canOpenPages,
+  clearedCookie,
   dataAccess,
   hostAllowed,
   makeAuthContext,
@@ -92,8 +93,16 @@ describe('auth checks', () => {
   });
 
   it('the cookie is HttpOnly, SameSite=Strict, named after the port, and expires', () => {
-    const c = sessionCookie(ctx, 'secret', false);
+    const c = sessionCookie(ctx, 'secret');
     expect(c).toMatch(/^reachmap_session_7391=secret; Path=\/; Max-Age=604800; HttpOnly; SameSite=Strict$/);
+  });
+
+  it('over HTTPS the cookie is Secure and __Host- prefixed: no plain-HTTP service on the host can set it', () => {
+    const secure = makeAuthContext(TOKEN, [], '127.0.0.1', 7391, undefined, true);
+    expect(sessionCookie(secure, 'secret')).toMatch(
+      /^__Host-reachmap_session_7391=secret; Path=\/; Max-Age=604800; HttpOnly; SameSite=Strict; Secure$/,
+    );
+    expect(clearedCookie(secure)).toMatch(/^__Host-reachmap_session_7391=; .*; Secure$/);
   });
 
   it('puts the token in the URL fragment, never the query', () => {

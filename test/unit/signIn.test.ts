@@ -27,7 +27,6 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>page</html>');
     },
-    secureCookies: false,
     snapshots: null,
     metrics: createMetrics({
       live,

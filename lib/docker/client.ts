@@ -34,6 +34,20 @@ export class DockerUnreachableError extends OperatorError {
   }
 }
 
+/**
+ * The engine (or a read-only socket proxy in front of it) refused a write. Reachmap's reads
+ * need none; the exec and helper-container probe runners and the `docker exec cat` listener
+ * fallback do.
+ */
+export class DockerWriteRefusedError extends OperatorError {
+  constructor(endpoint: string, what: string, why: string) {
+    super(
+      `${what} needs Docker write access, and ${endpoint} refused it (${why.replace(/\s+/g, ' ').slice(0, 200)}): behind a read-only socket proxy, probe with REACHMAP_PROBE_RUNNER=nsenter (root on the host, no Docker write)`,
+    );
+    this.name = 'DockerWriteRefusedError';
+  }
+}
+
 export function describeError(e: unknown): string {
   if (e && typeof e === 'object') {
     const o = e as { code?: string; message?: string; statusCode?: number; reason?: string };
@@ -101,6 +115,18 @@ export class DockerClient {
       return await fn();
     } catch (e) {
       if (isConnectionError(e)) throw new DockerUnreachableError(this.endpoint.display, e);
+      throw e;
+    }
+  }
+
+  /** A call that writes to the engine (exec, create): a refusal says which feature needs what. */
+  private async write<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.call(fn);
+    } catch (e) {
+      const status = e && typeof e === 'object' ? (e as { statusCode?: number }).statusCode : undefined;
+      if (status === 401 || status === 403 || status === 405)
+        throw new DockerWriteRefusedError(this.endpoint.display, what, describeError(e));
       throw e;
     }
   }
@@ -173,7 +199,7 @@ export class DockerClient {
    * /proc is not visible. Needs `cat` in the container and exec rights on the engine.
    */
   async execReadTables(containerId: string): Promise<ProcNetTables> {
-    const exec = await this.call(() =>
+    const exec = await this.write('reading listeners with docker exec cat (no host /proc here)', () =>
       this.api.getContainer(containerId).exec({
         Cmd: ['cat', '/proc/net/tcp', '/proc/net/tcp6', '/proc/net/udp', '/proc/net/udp6'],
         AttachStdout: true,
@@ -210,12 +236,16 @@ export class DockerClient {
 
   /** `docker exec -i` with stdio attached (the probe agent's exec runner). */
   execStdio(containerId: string, cmd: string[]): Promise<StdioSession> {
-    return this.call(() => execSession(this.stream, containerId, cmd));
+    return this.write('the exec probe runner (docker exec)', () =>
+      execSession(this.stream, containerId, cmd),
+    );
   }
 
   /** A helper container joined to a namespace, stdio attached (the helper runner). */
   helperStdio(opts: HelperOptions): Promise<StdioSession> {
-    return this.call(() => helperSession(this.stream, opts));
+    return this.write('the helper-container probe runner (docker run)', () =>
+      helperSession(this.stream, opts),
+    );
   }
 
   /** Log lines of one container for a time window, bounded (see ./logs). */
@@ -224,7 +254,7 @@ export class DockerClient {
   }
 
   commandWorks(containerId: string, cmd: string[]): Promise<boolean> {
-    return commandWorks(this.api, containerId, cmd);
+    return this.write('the exec probe runner (docker exec)', () => commandWorks(this.api, containerId, cmd));
   }
 
   /** The raw events stream; see ./events for reconnect and parsing. */

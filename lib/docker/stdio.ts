@@ -133,7 +133,10 @@ export async function commandWorks(api: Docker, containerId: string, cmd: string
       }, 5000).unref();
     });
     return (await exec.inspect()).ExitCode === 0;
-  } catch {
+  } catch (e) {
+    // A refused exec says nothing about the container: let the caller say what was refused.
+    const status = e && typeof e === 'object' ? (e as { statusCode?: number }).statusCode : undefined;
+    if (status === 401 || status === 403 || status === 405) throw e;
     return false;
   }
 }

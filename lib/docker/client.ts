@@ -15,7 +15,14 @@ import {
   DockerVersion,
   type EngineFacts,
 } from './schemas';
-import { commandWorks, execSession, type HelperOptions, helperSession, type StdioSession } from './stdio';
+import {
+  commandWorks,
+  execSession,
+  type HelperOptions,
+  helperSession,
+  isWriteRefusal,
+  type StdioSession,
+} from './stdio';
 
 /** dockerd on two cores gains nothing beyond ~8 requests in flight (performance-facts.md). */
 const INSPECT_CONCURRENCY = 8;
@@ -124,9 +131,7 @@ export class DockerClient {
     try {
       return await this.call(fn);
     } catch (e) {
-      const status = e && typeof e === 'object' ? (e as { statusCode?: number }).statusCode : undefined;
-      if (status === 401 || status === 403 || status === 405)
-        throw new DockerWriteRefusedError(this.endpoint.display, what, describeError(e));
+      if (isWriteRefusal(e)) throw new DockerWriteRefusedError(this.endpoint.display, what, describeError(e));
       throw e;
     }
   }

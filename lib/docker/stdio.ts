@@ -14,6 +14,15 @@ export interface StdioSession {
   kill(): void;
 }
 
+/**
+ * What a read-only socket proxy answers a write with: 401/403/405, or 414 when it does not
+ * even take the request line (dockerode repeats a create's body in the query string).
+ */
+export function isWriteRefusal(e: unknown): boolean {
+  const status = e && typeof e === 'object' ? (e as { statusCode?: number }).statusCode : undefined;
+  return status === 401 || status === 403 || status === 405 || status === 414;
+}
+
 type Hijacked = NodeJS.ReadWriteStream & { end: (chunk?: unknown) => void; destroy?: () => void };
 
 function demux(api: Docker, stream: Hijacked): { stdout: PassThrough; stderr: PassThrough } {
@@ -135,8 +144,7 @@ export async function commandWorks(api: Docker, containerId: string, cmd: string
     return (await exec.inspect()).ExitCode === 0;
   } catch (e) {
     // A refused exec says nothing about the container: let the caller say what was refused.
-    const status = e && typeof e === 'object' ? (e as { statusCode?: number }).statusCode : undefined;
-    if (status === 401 || status === 403 || status === 405) throw e;
+    if (isWriteRefusal(e)) throw e;
     return false;
   }
 }

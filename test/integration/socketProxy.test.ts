@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerClient } from '@/lib/docker/client';
@@ -38,7 +38,7 @@ function until(pred: (t: Topology) => boolean, timeoutMs = 15_000): Promise<Topo
 }
 
 beforeAll(async () => {
-  docker('rm', '-f', NAME);
+  spawnSync('docker', ['rm', '-f', NAME], { stdio: 'ignore' });
   docker(
     'run',
     '-d',
@@ -121,7 +121,7 @@ describe('behind a read-only socket proxy', () => {
       try {
         // From the gateway: its image has the `node` the exec runner would use.
         await expect(probes.run({ from: 'gateway', to: 'http://gateway:18789/healthz' })).rejects.toThrow(
-          /needs Docker write access, and tcp:\/\/127\.0\.0\.1:\d+ refused it \(HTTP 403.*REACHMAP_PROBE_RUNNER=nsenter/,
+          /needs Docker write access, and tcp:\/\/127\.0\.0\.1:\d+ refused it \(HTTP 4\d\d.*REACHMAP_PROBE_RUNNER=nsenter/,
         );
       } finally {
         probes.close();

@@ -4,6 +4,7 @@
 //   then the live path (bench/liveRun.ts): events to the browser, first view, frames, bytes, RSS;
 //   4. snapshots (bench/snapshot.ts): time to take one and sizes, lab / 200 / 500 containers.
 // Reports medians and ratios; writes bench/results/<date>.json. Everything it creates is removed.
+// BENCH_ONLY=scan runs the scan scenarios only.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { netnsTargets, scanOnce } from '../lib/scanner';
 import { clientsBench } from './clients';
 import { firstViewBench } from './firstView';
 import { createFleet, removeFleet } from './fleet';
+import { netlinkDump, rawApiScan } from './floor';
 import { layoutBench } from './layout';
 import { liveBench } from './liveRun';
 import { probeBench } from './probe';
@@ -75,6 +77,9 @@ async function scenario(name: string) {
   const proc = await measure('  the same through /proc/<pid>/net/* (fallback path)', () =>
     readNetnsFacts(targets, { helper: null }),
   );
+  const pids = await rawApiScan();
+  const rawApi = await measure('floor: raw API scan (keep-alive, 32 in flight)', () => rawApiScan());
+  const dump = await measure('floor: LISTEN-only netlink dump (no holders)', () => netlinkDump(pids));
   const r = {
     name,
     containers: count,
@@ -84,16 +89,41 @@ async function scenario(name: string) {
     engineMs: engine,
     netnsNetlinkMs: netlink,
     netnsProcMs: proc,
+    floorApiMs: rawApi,
+    floorNetlinkMs: dump,
   };
   console.log(
-    `  ratios vs baseline — warm scan ${(warm / baseline).toFixed(2)}, fresh CLI ${(cli / baseline).toFixed(2)}; /proc path / netlink helper ${(proc / netlink).toFixed(1)}×`,
+    `  ratios vs baseline — warm scan ${(warm / baseline).toFixed(2)}, fresh CLI ${(cli / baseline).toFixed(2)}; warm scan vs floor ${(warm / (rawApi + dump)).toFixed(2)}; /proc path / netlink helper ${(proc / netlink).toFixed(1)}×`,
   );
   return r;
+}
+
+/** BENCH_ONLY=scan: the scan scenarios alone (lab, then lab + the fleet), for scan work. */
+async function scansOnly() {
+  const results = [await scenario('lab')];
+  try {
+    console.log(`\ncreating ${EXTRA} containers…`);
+    console.log(`  created in ${((await createFleet(EXTRA)) / 1000).toFixed(1)} s`);
+    results.push(await scenario(`lab + ${EXTRA}`));
+  } finally {
+    removeFleet();
+  }
+  return results;
 }
 
 async function main() {
   console.log(`Reachmap bench — ${RUNS} runs each, medians (${new Date().toISOString()})`);
   removeFleet();
+  if (process.env.BENCH_ONLY === 'scan') {
+    const scans = await scansOnly();
+    const out = path.join(ROOT, 'bench', 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(
+      path.join(out, `scan-only-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      `${JSON.stringify({ runs: RUNS, scans }, null, 2)}\n`,
+    );
+    return;
+  }
   const results: unknown[] = [await scenario('lab')];
   const probes = await probeBench(client, RUNS, measure);
   console.log('\ngraph building and layout (the lab cloned to 500 and 2,000 containers; medians of 9)');

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { findBuilt } from '../util/built';
 import {
   isProcVisible,
@@ -11,7 +12,7 @@ import {
   type SocketRead,
   tableKeyForInode,
 } from './facts';
-import { type HelperOutput, parseHelperOutput } from './helperOutput';
+import { type HelperOutput, type HelperOwner, parseHelperOutput } from './helperOutput';
 import { readSelfContainerId } from './procReader';
 
 /**
@@ -25,12 +26,48 @@ const HELPER_TIMEOUT_MS = 10_000;
 /** The built helper, when there is one (npm run build compiles it next to the server bundle). */
 export const findHelper = (): string | null => findBuilt(HELPER_NAME, 'REACHMAP_NETNS_HELPER');
 
-function runHelper(helper: string, pids: number[]): Promise<string | null> {
+function runHelper(helper: string, args: string[]): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile(helper, pids.map(String), { timeout: HELPER_TIMEOUT_MS, maxBuffer: 64 << 20 }, (err, out) =>
+    execFile(helper, args, { timeout: HELPER_TIMEOUT_MS, maxBuffer: 64 << 20 }, (err, out) =>
       resolve(err ? null : out),
     );
   });
+}
+
+/**
+ * Holders of listening sockets found by earlier reads, by socket inode. Finding a holder
+ * means walking /proc/<pid>/fd of every process in the namespace (dockerd's thousands of
+ * fds included): most of a read's cost at 500 containers. A socket keeps its inode while it
+ * lives and its holder rarely changes, so a known holder that is still alive is reused and
+ * the helper skips that socket. Bounded: cleared when it grows past a host's worth.
+ */
+const knownOwners = new Map<number, HelperOwner>();
+const KNOWN_OWNERS_MAX = 50_000;
+
+/** Known holders still alive, as the helper's --known arguments; forgets the dead. */
+export function knownArgs(cache: Map<number, HelperOwner>, alive: (pid: number) => boolean): string[] {
+  const live: number[] = [];
+  for (const [sock, o] of cache) {
+    if (alive(o.pid)) live.push(sock);
+    else cache.delete(sock);
+  }
+  // One argument holds at most 128 KiB (MAX_ARG_STRLEN): 10,000 inodes to an argument.
+  const args: string[] = [];
+  for (let i = 0; i < live.length; i += 10_000) args.push(`--known=${live.slice(i, i + 10_000).join(',')}`);
+  return args;
+}
+
+/** The helper's owners plus the known ones of the sockets it reported; remembers the new. */
+export function mergeKnownOwners(out: HelperOutput, cache: Map<number, HelperOwner>): HelperOutput {
+  if (cache.size > KNOWN_OWNERS_MAX) cache.clear();
+  for (const [sock, o] of out.owners) cache.set(sock, o);
+  const owners = new Map(out.owners);
+  for (const sockets of out.sockets.values())
+    for (const s of sockets) {
+      const o = cache.get(s.inode);
+      if (o && !owners.has(s.inode)) owners.set(s.inode, o);
+    }
+  return { ...out, owners };
 }
 
 /** Helper output → facts. Pure, so the decisions are testable without root. */
@@ -102,9 +139,12 @@ export async function readViaHelper(
   const own = targets.map((t) => t.pid).filter((p): p is number => !!p);
   const pids = [...new Set([...(withHost ? [process.pid, 1] : []), ...own])];
   // Nothing to enter (only stopped containers changed): an empty read, not a failed one.
-  const text = pids.length === 0 ? '' : await runHelper(helper, pids);
+  const known = withOwners ? knownArgs(knownOwners, (pid) => existsSync(`/proc/${pid}`)) : [];
+  const args = [...known, ...pids.map(String)];
+  const text = pids.length === 0 ? '' : await runHelper(helper, args);
   if (text === null) return null;
-  const out = parseHelperOutput(text);
+  const parsed = parseHelperOutput(text);
+  const out = withOwners ? mergeKnownOwners(parsed, knownOwners) : parsed;
   const setnsDenied = [...out.errors.values()].some(
     (e) => e.startsWith('EPERM') || e.startsWith('EACCES (setns'),
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHelperOutput } from '@/lib/netns/helperOutput';
-import { factsFromHelper } from '@/lib/netns/helperReader';
+import { factsFromHelper, knownArgs, mergeKnownOwners } from '@/lib/netns/helperReader';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -97,5 +97,53 @@ describe('when Reachmap runs in a container without host PID visibility', () => 
     );
     expect(out.pids.get(936)?.inode).toBe(4026532270);
     expect(out.pids.has(937)).toBe(false);
+  });
+});
+
+describe('known socket holders across reads', () => {
+  const first = parseHelperOutput(
+    [
+      'ns 10 4026531833 -',
+      's 10 tcp 4 0.0.0.0 80 500',
+      's 10 tcp 4 0.0.0.0 443 501',
+      'o 500 11 - nginx',
+      'o 501 12 - haproxy',
+    ].join('\n'),
+  );
+
+  it('remembers holders, passes the live ones to the helper, and fills them back in', () => {
+    const cache = new Map();
+    mergeKnownOwners(first, cache);
+    // pid 12 has exited since: its socket is not passed as known, and is forgotten.
+    expect(knownArgs(cache, (pid) => pid !== 12)).toEqual(['--known=500']);
+    expect(cache.has(501)).toBe(false);
+    // The next read reports the sockets, and a holder only for the one it had to look for.
+    const second = parseHelperOutput(
+      [
+        'ns 10 4026531833 -',
+        's 10 tcp 4 0.0.0.0 80 500',
+        's 10 tcp 4 0.0.0.0 443 501',
+        'o 501 13 - haproxy',
+      ].join('\n'),
+    );
+    const merged = mergeKnownOwners(second, cache);
+    expect(merged.owners.get(500)).toEqual({ pid: 11, name: 'nginx', containerId: null });
+    expect(merged.owners.get(501)).toEqual({ pid: 13, name: 'haproxy', containerId: null });
+  });
+
+  it('a socket no longer reported gets no holder from memory', () => {
+    const cache = new Map();
+    mergeKnownOwners(first, cache);
+    const gone = mergeKnownOwners(parseHelperOutput('ns 10 4026531833 -\ns 10 tcp 4 0.0.0.0 80 500'), cache);
+    expect([...gone.owners.keys()]).toEqual([500]);
+  });
+
+  it('splits a long known list into arguments the kernel takes (128 KiB each)', () => {
+    const cache = new Map(
+      Array.from({ length: 25_000 }, (_, i) => [4_000_000_000 + i, { pid: 1, name: 'x', containerId: null }]),
+    );
+    const args = knownArgs(cache, () => true);
+    expect(args).toHaveLength(3);
+    for (const a of args) expect(a.length).toBeLessThan(128 * 1024);
   });
 });

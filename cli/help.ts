@@ -78,6 +78,7 @@ flipped probe verdicts; flags a change that moves more than one networking-matri
 
 const OPTIONS = `Options:
   --docker-host URL    Docker endpoint (env DOCKER_HOST; default unix:///var/run/docker.sock)
+  --context NAME       a Docker CLI context (env DOCKER_CONTEXT; else the CLI's current context)
   --data-dir DIR       Data directory (env REACHMAP_DATA_DIR)
   -h, --help           Show this help; help <command> shows one command
   -v, --version        Print the version

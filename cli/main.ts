@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
         svg: { type: 'string' },
         png: { type: 'string' },
         'docker-host': { type: 'string' },
+        context: { type: 'string' },
         'data-dir': { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
@@ -93,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('--fail-on goes with scan and takes warning or error');
   const settings = loadSettings(process.env, {
     dockerHost: values['docker-host'] as string | undefined,
+    context: values.context as string | undefined,
     dataDir: values['data-dir'] as string | undefined,
     host: values.host as string | undefined,
     port: values.port as string | undefined,

@@ -1,6 +1,6 @@
 import { diagnoseProbes } from '../lib/diagnose/probe';
 import { DockerClient } from '../lib/docker/client';
-import { parseDockerHost } from '../lib/docker/endpoint';
+import { engineEndpoint } from '../lib/docker/endpoint';
 import { formatFindings } from '../lib/format/findings';
 import { formatProbe } from '../lib/format/probe';
 import type { ProbeResult } from '../lib/model/probe';
@@ -20,9 +20,7 @@ async function withProbes<T>(
   settings: Settings,
   work: (topology: Topology, probes: ProbeService) => Promise<T>,
 ): Promise<T> {
-  const client = new DockerClient(
-    parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
-  );
+  const client = new DockerClient(engineEndpoint(settings));
   const topology = await scanOnce(client);
   const probes = probeServiceFromSettings(settings, client, async () => topology);
   try {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { parseDockerHost } from '../lib/docker/endpoint';
+import { engineEndpoint } from '../lib/docker/endpoint';
 import type { Topology } from '../lib/model/topology';
 import type { Settings } from '../lib/settings';
 import { hostPort } from '../lib/util/address';
@@ -72,7 +72,7 @@ async function fromRunningDashboard(settings: Settings, endpoint: string): Promi
 }
 
 /** The engine and this machine's namespaces, read by this process (the scanner loads only here). */
-async function scanHere(endpoint: ReturnType<typeof parseDockerHost>): Promise<Topology> {
+async function scanHere(endpoint: ReturnType<typeof engineEndpoint>): Promise<Topology> {
   const [{ DockerClient }, { scanOnce }, { Topology }] = await Promise.all([
     import('../lib/docker/client'),
     import('../lib/scanner'),
@@ -82,7 +82,7 @@ async function scanHere(endpoint: ReturnType<typeof parseDockerHost>): Promise<T
 }
 
 export async function scanCommand(settings: Settings, flags: ScanFlags): Promise<number> {
-  const endpoint = parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1');
+  const endpoint = engineEndpoint(settings);
   const topology =
     (!flags.fresh && (await fromRunningDashboard(settings, endpoint.display))) || (await scanHere(endpoint));
   const text = flags.json

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { DockerClient } from '../lib/docker/client';
-import { parseDockerHost } from '../lib/docker/endpoint';
+import { engineEndpoint } from '../lib/docker/endpoint';
 import { Snapshot, type SnapshotSummary, TakenSnapshot } from '../lib/model/snapshot';
 import { readProxyRoutes } from '../lib/proxy/configReader';
 import { scanOnce } from '../lib/scanner';
@@ -84,9 +84,7 @@ async function viaServer(settings: Settings, note: string, ttl: number | null) {
 
 /** The host now, from a fresh scan (no probe results: those live in a running dashboard). */
 async function scanNow(settings: Settings, note = '', ttl: number | null = null): Promise<Snapshot> {
-  const client = new DockerClient(
-    parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
-  );
+  const client = new DockerClient(engineEndpoint(settings));
   const topology = await scanOnce(client);
   return composeSnapshot({
     id: newSnapshotId(),

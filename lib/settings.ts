@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { chooseEngine, DockerContextError, type EngineChoice } from './docker/context';
 import { parseDockerHost } from './docker/endpoint';
 import { OperatorError } from './errors';
 import { LOG_LEVELS } from './logLevels';
@@ -37,11 +38,16 @@ const SettingsSchema = z.object({
   port: z.coerce.number({ error: 'expected a number' }).int('expected an integer').min(1).max(65535),
   dockerHost: z.string().superRefine((v, ctx) => {
     try {
-      parseDockerHost(v, process.env.DOCKER_TLS_VERIFY === '1');
+      parseDockerHost(v);
     } catch (e) {
       ctx.addIssue({ code: 'custom', message: (e as Error).message });
     }
   }),
+  /** TLS for a tcp:// engine: DOCKER_TLS_VERIFY=1, or a context with TLS files. */
+  dockerTlsVerify: z.boolean(),
+  dockerCertPath: z.string().nullable(),
+  /** The Docker context the engine came from (--context, DOCKER_CONTEXT, the CLI's current one). */
+  dockerContext: z.string().nullable(),
   dataDir: z.string().min(1),
   token: z
     .string()
@@ -98,6 +104,9 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   host: { env: 'REACHMAP_HOST', flag: '--host' },
   port: { env: 'REACHMAP_PORT', flag: '--port' },
   dockerHost: { env: 'DOCKER_HOST', flag: '--docker-host' },
+  dockerTlsVerify: { env: 'DOCKER_TLS_VERIFY' },
+  dockerCertPath: { env: 'DOCKER_CERT_PATH' },
+  dockerContext: { env: 'DOCKER_CONTEXT', flag: '--context' },
   dataDir: { env: 'REACHMAP_DATA_DIR', flag: '--data-dir' },
   token: { env: 'REACHMAP_TOKEN' },
   allowedHosts: { env: 'REACHMAP_ALLOWED_HOSTS' },
@@ -117,7 +126,9 @@ export class SettingsError extends OperatorError {
 /** Any environment-like map (process.env, or a test's). */
 export type Env = Record<string, string | undefined>;
 
-export type SettingFlags = Partial<Record<'host' | 'port' | 'dockerHost' | 'dataDir' | 'replay', string>>;
+export type SettingFlags = Partial<
+  Record<'host' | 'port' | 'dockerHost' | 'context' | 'dataDir' | 'replay', string>
+>;
 
 const list = (v: string | undefined) =>
   (v ?? '')
@@ -132,10 +143,20 @@ function defaultDataDir(env: Env): string {
 
 export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): Settings {
   const replay = flags.replay ?? env.REACHMAP_REPLAY;
+  let engine: EngineChoice;
+  try {
+    engine = chooseEngine(env, { dockerHost: flags.dockerHost, context: flags.context });
+  } catch (e) {
+    if (!(e instanceof DockerContextError)) throw e;
+    throw new SettingsError(`invalid setting DOCKER_CONTEXT / --context: ${e.message}`);
+  }
   const raw = {
     host: flags.host ?? env.REACHMAP_HOST ?? '127.0.0.1',
     port: flags.port ?? env.REACHMAP_PORT ?? String(DEFAULT_PORT),
-    dockerHost: flags.dockerHost ?? env.DOCKER_HOST ?? 'unix:///var/run/docker.sock',
+    dockerHost: engine.host,
+    dockerTlsVerify: engine.tlsVerify,
+    dockerCertPath: engine.certPath,
+    dockerContext: engine.context,
     dataDir: path.resolve(flags.dataDir ?? env.REACHMAP_DATA_DIR ?? defaultDataDir(env)),
     token: env.REACHMAP_TOKEN || undefined,
     allowedHosts: list(env.REACHMAP_ALLOWED_HOSTS),

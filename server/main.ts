@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import next from 'next';
 import { DockerClient } from '../lib/docker/client';
-import { parseDockerHost } from '../lib/docker/endpoint';
+import { engineEndpoint } from '../lib/docker/endpoint';
 import { ProbeHub } from '../lib/live/probeHub';
 import { REPLAY_PROBES_OFF, ReplayError, ReplaySource } from '../lib/live/replaySource';
 import type { TopologySource } from '../lib/live/source';
@@ -27,9 +27,9 @@ import { createMetrics } from './metrics';
 import { attachSocket } from './socket';
 import { dashboardUrl, ensureToken, readToken } from './token';
 
-const HELP = `Usage: reachmap-server [--host H] [--port P] [--docker-host URL] [--data-dir DIR] [--replay FILE]
+const HELP = `Usage: reachmap-server [--host H] [--port P] [--docker-host URL | --context NAME] [--data-dir DIR] [--replay FILE]
   --replay FILE   serve a topology recorded with "reachmap scan --json" instead of a live engine (probes off)
-Environment: REACHMAP_HOST, REACHMAP_PORT, DOCKER_HOST, REACHMAP_DATA_DIR, REACHMAP_TOKEN, REACHMAP_ALLOWED_HOSTS, REACHMAP_REPLAY, REACHMAP_PUBLIC_URL, REACHMAP_LOG_LEVEL`;
+Environment: REACHMAP_HOST, REACHMAP_PORT, DOCKER_HOST, DOCKER_CONTEXT, REACHMAP_DATA_DIR, REACHMAP_TOKEN, REACHMAP_ALLOWED_HOSTS, REACHMAP_REPLAY, REACHMAP_PUBLIC_URL, REACHMAP_LOG_LEVEL`;
 
 /** What start-up builds differently for a live engine and for a replayed recording. */
 interface Backend {
@@ -46,9 +46,7 @@ async function currentTopology(live: TopologySource): Promise<Topology> {
 }
 
 function liveBackend(settings: Settings): Backend {
-  const client = new DockerClient(
-    parseDockerHost(settings.dockerHost, process.env.DOCKER_TLS_VERIFY === '1'),
-  );
+  const client = new DockerClient(engineEndpoint(settings));
   const live = new TopologyService(client);
   const probes = probeServiceFromSettings(settings, client, () => currentTopology(live));
   live.on('topology', (t) => probes.retain(t));
@@ -129,6 +127,7 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       port: { type: 'string' },
       'docker-host': { type: 'string' },
+      context: { type: 'string' },
       'data-dir': { type: 'string' },
       replay: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -142,6 +141,7 @@ async function main(): Promise<void> {
     host: values.host,
     port: values.port,
     dockerHost: values['docker-host'],
+    context: values.context,
     dataDir: values['data-dir'],
     replay: values.replay,
   });

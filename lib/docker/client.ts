@@ -84,7 +84,7 @@ function isConnectionError(e: unknown): boolean {
 function makeDocker(endpoint: Endpoint, timeout?: number): Docker {
   if (endpoint.kind === 'unix')
     return new Docker({ socketPath: endpoint.socketPath, ...(timeout ? { timeout } : {}) });
-  const certDir = process.env.DOCKER_CERT_PATH;
+  const certDir = endpoint.certPath ?? process.env.DOCKER_CERT_PATH;
   const tls =
     endpoint.tls && certDir
       ? {

@@ -4,7 +4,25 @@
  */
 export type DockerEndpoint =
   | { kind: 'unix'; socketPath: string; display: string }
-  | { kind: 'tcp'; host: string; port: number; tls: boolean; display: string };
+  | {
+      kind: 'tcp';
+      host: string;
+      port: number;
+      tls: boolean;
+      display: string;
+      /** ca.pem, cert.pem and key.pem (a context's TLS files, or DOCKER_CERT_PATH). */
+      certPath?: string | null;
+    };
+
+/** The engine the settings chose (flag, context or environment), with its TLS files. */
+export function engineEndpoint(s: {
+  dockerHost: string;
+  dockerTlsVerify: boolean;
+  dockerCertPath: string | null;
+}): DockerEndpoint {
+  const e = parseDockerHost(s.dockerHost, s.dockerTlsVerify);
+  return e.kind === 'tcp' ? { ...e, certPath: s.dockerCertPath } : e;
+}
 
 export function parseDockerHost(value: string, tlsVerify = false): DockerEndpoint {
   const v = value.trim();

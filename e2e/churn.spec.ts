@@ -6,7 +6,7 @@ import { Topology } from '../lib/model/topology';
 import { agentsOf, alive, rssMb, serverPid } from '../test/processes';
 import { signInLive } from './dashboardPage';
 import { E2E } from './env';
-import { docker } from './lab/labInfo';
+import { docker, LAB_HTTPD } from './lab/labInfo';
 
 /**
  * 100 containers created and removed while the page is open and probes run from and to
@@ -117,13 +117,7 @@ test('100 containers come and go under the page and running probes: nothing brea
       NET,
       '--stop-timeout',
       '1',
-      'reachmap-lab/busybox:local',
-      'httpd',
-      '-f',
-      '-p',
-      '8080',
-      '-h',
-      '/tmp',
+      ...LAB_HTTPD,
     ]);
     up.add(name(i));
     if (i >= LIVE_AT_ONCE) {

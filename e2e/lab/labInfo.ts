@@ -55,3 +55,6 @@ export async function waitHealthy(service: string, timeoutMs = 60_000): Promise<
 
 /** Values the lab gateway writes to its log on GET /debug; no output may contain them. */
 export const LAB_LOGGED_SECRETS = ['sk-lab-5f1c9e7a2b4d6f8a0c1e3g5h7j9k', 'lab-secret-payload'];
+
+/** A small web server in the lab's busybox image: `docker run … ${...LAB_HTTPD}` (port 8080, all addresses). */
+export const LAB_HTTPD = ['reachmap-lab/busybox:local', 'httpd', '-f', '-p', '8080', '-h', '/tmp'];

@@ -8,7 +8,7 @@ import type { ProbeResult } from '@/lib/model/probe';
 import type { Topology } from '@/lib/model/topology';
 import { ProbeService } from '@/lib/probe/service';
 import { scanOnce } from '@/lib/scanner';
-import { docker as dockerCli, LAB_LOGGED_SECRETS, labContainer } from '../../e2e/lab/labInfo';
+import { docker as dockerCli, LAB_HTTPD, LAB_LOGGED_SECRETS, labContainer } from '../../e2e/lab/labInfo';
 import { realClient } from './client';
 
 /** Log lines of every hop on the probe's timeline, on the real engine. */
@@ -58,13 +58,7 @@ beforeAll(async () => {
       net,
       '--network-alias',
       'nolog',
-      'reachmap-lab/busybox:local',
-      'httpd',
-      '-f',
-      '-p',
-      '8080',
-      '-h',
-      '/tmp',
+      ...LAB_HTTPD,
     ),
   );
   // The big one is ready when its server listens (after the gigabyte is written).

@@ -52,8 +52,9 @@ function fakeAgent(): FakeAgent {
 const request = (id: string) => ({ id, timeoutMs: 1000, wsWindowMs: 0 }) as unknown as AgentRequest;
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
-async function probeOnce(pool: AgentPool, key: string, agents: Map<string, FakeAgent>): Promise<void> {
-  const run = pool
+/** Starts a probe on the pool's agent for `key` (a fake agent, kept in `agents`), left in flight. */
+function startProbe(pool: AgentPool, key: string, agents: Map<string, FakeAgent>, id: string) {
+  return pool
     .get(
       key,
       async () => {
@@ -63,7 +64,12 @@ async function probeOnce(pool: AgentPool, key: string, agents: Map<string, FakeA
       },
       key,
     )
-    .run(request(`${key}-probe`), () => {});
+    .run(request(id), () => {});
+}
+
+/** One probe on `key`'s agent, answered at once. */
+async function probeOnce(pool: AgentPool, key: string, agents: Map<string, FakeAgent>): Promise<void> {
+  const run = startProbe(pool, key, agents, `${key}-probe`);
   await tick();
   agents.get(key)?.finish(`${key}-probe`);
   await run;
@@ -86,17 +92,7 @@ describe('agent pool', () => {
   it('a busy agent is not evicted to make room', async () => {
     const pool = new AgentPool(1);
     const agents = new Map<string, FakeAgent>();
-    const busy = pool
-      .get(
-        'x',
-        async () => {
-          const a = fakeAgent();
-          agents.set('x', a);
-          return a.transport;
-        },
-        'x',
-      )
-      .run(request('long'), () => {});
+    const busy = startProbe(pool, 'x', agents, 'long');
     await tick();
     await probeOnce(pool, 'y', agents);
     expect(agents.get('x')?.ended()).toBe(false);
@@ -110,17 +106,8 @@ describe('agent pool', () => {
     const agents = new Map<string, FakeAgent>();
     await probeOnce(pool, 'nsenter:gone:1:100', agents);
     await probeOnce(pool, 'nsenter:kept:2:200', agents);
-    const busy = pool
-      .get(
-        'nsenter:going:3:300',
-        async () => {
-          const a = fakeAgent();
-          agents.set('going', a);
-          return a.transport;
-        },
-        'going',
-      )
-      .run(request('inflight'), () => {});
+    const going = 'nsenter:going:3:300';
+    const busy = startProbe(pool, going, agents, 'inflight');
     await tick();
 
     pool.retain((key) => key.includes(':kept:'));
@@ -128,11 +115,11 @@ describe('agent pool', () => {
     expect(agents.get('nsenter:gone:1:100')?.ended()).toBe(true);
     expect(agents.get('nsenter:kept:2:200')?.ended()).toBe(false);
     // The probe in flight is not cut short: it ends, then its agent goes.
-    expect(agents.get('going')?.ended()).toBe(false);
-    agents.get('going')?.finish('inflight');
+    expect(agents.get(going)?.ended()).toBe(false);
+    agents.get(going)?.finish('inflight');
     await expect(busy).resolves.toEqual([]);
     await tick();
-    expect(agents.get('going')?.ended()).toBe(true);
+    expect(agents.get(going)?.ended()).toBe(true);
     expect(pool.size).toBe(1);
     pool.close();
   });

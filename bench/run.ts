@@ -25,6 +25,7 @@ import { snapshotBench } from './snapshot';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const EXTRA = Number(process.env.BENCH_CONTAINERS ?? 500);
+const KEEP_FLEET = process.env.BENCH_FLEET === 'keep';
 const execFileP = promisify(execFile);
 
 const median = (xs: number[]) => {
@@ -98,8 +99,12 @@ async function scenario(name: string) {
   return r;
 }
 
-/** BENCH_ONLY=scan: the scan scenarios alone (lab, then lab + the fleet), for scan work. */
+/**
+ * BENCH_ONLY=scan: the scan scenarios alone (lab, then lab + the fleet), for scan work.
+ * BENCH_FLEET=keep measures a fleet already up (bench/fleetUp.ts) and leaves it.
+ */
 async function scansOnly() {
+  if (KEEP_FLEET) return [await scenario(`existing fleet`)];
   const results = [await scenario('lab')];
   try {
     console.log(`\ncreating ${EXTRA} containers…`);
@@ -113,7 +118,7 @@ async function scansOnly() {
 
 async function main() {
   console.log(`Reachmap bench — ${RUNS} runs each, medians (${new Date().toISOString()})`);
-  removeFleet();
+  if (!KEEP_FLEET) removeFleet();
   if (process.env.BENCH_ONLY === 'scan') {
     const scans = await scansOnly();
     const out = path.join(ROOT, 'bench', 'results');

@@ -24,8 +24,12 @@ import {
   type StdioSession,
 } from './stdio';
 
-/** dockerd on two cores gains nothing beyond ~8 requests in flight (performance-facts.md). */
-const INSPECT_CONCURRENCY = 8;
+/**
+ * Inspects in flight. performance-facts.md saw no gain past ~8 on two cores with a raw
+ * client; with dockerode and validation in between, 16 kept dockerd busier: 509 inspects
+ * plus list, networks and info took 344–352 ms at 16 and 32, 361–461 ms at 8 (one fleet).
+ */
+const INSPECT_CONCURRENCY = 16;
 /** /proc/net/{tcp,tcp6,udp,udp6} of a busy namespace is a few hundred KB; more is not a table. */
 const EXEC_OUTPUT_CAP = 8 << 20;
 /** Bound on one API call; the events stream is exempt (a quiet stream is not a dead one). */

@@ -35,40 +35,64 @@ function runHelper(helper: string, args: string[]): Promise<string | null> {
 }
 
 /**
- * Holders of listening sockets found by earlier reads, by socket inode. Finding a holder
- * means walking /proc/<pid>/fd of every process in the namespace (dockerd's thousands of
- * fds included): most of a read's cost at 500 containers. A socket keeps its inode while it
- * lives and its holder rarely changes, so a known holder that is still alive is reused and
- * the helper skips that socket. Bounded: cleared when it grows past a host's worth.
+ * What earlier reads learnt about who holds each listening socket, by socket inode. Finding
+ * a holder means walking /proc/<pid>/fd of every process in the namespaces read (dockerd's
+ * thousands of fds included): most of a read's cost at 500 containers. A socket keeps its
+ * inode while it lives and its holder rarely changes, so the helper skips:
+ * - sockets whose holder is known and still alive;
+ * - sockets no walk could attribute (the embedded DNS listeners of every user network, held
+ *   from outside their namespace), for a while: without this, one such socket sends every
+ *   read through every fd again.
  */
-const knownOwners = new Map<number, HelperOwner>();
-const KNOWN_OWNERS_MAX = 50_000;
+export class HolderMemory {
+  private owners = new Map<number, HelperOwner>();
+  /** Socket inode → when a walk last failed to find its holder. */
+  private unowned = new Map<number, number>();
 
-/** Known holders still alive, as the helper's --known arguments; forgets the dead. */
-export function knownArgs(cache: Map<number, HelperOwner>, alive: (pid: number) => boolean): string[] {
-  const live: number[] = [];
-  for (const [sock, o] of cache) {
-    if (alive(o.pid)) live.push(sock);
-    else cache.delete(sock);
-  }
-  // One argument holds at most 128 KiB (MAX_ARG_STRLEN): 10,000 inodes to an argument.
-  const args: string[] = [];
-  for (let i = 0; i < live.length; i += 10_000) args.push(`--known=${live.slice(i, i + 10_000).join(',')}`);
-  return args;
-}
+  constructor(
+    private readonly retryUnownedMs = 5 * 60_000,
+    private readonly max = 50_000,
+  ) {}
 
-/** The helper's owners plus the known ones of the sockets it reported; remembers the new. */
-export function mergeKnownOwners(out: HelperOutput, cache: Map<number, HelperOwner>): HelperOutput {
-  if (cache.size > KNOWN_OWNERS_MAX) cache.clear();
-  for (const [sock, o] of out.owners) cache.set(sock, o);
-  const owners = new Map(out.owners);
-  for (const sockets of out.sockets.values())
-    for (const s of sockets) {
-      const o = cache.get(s.inode);
-      if (o && !owners.has(s.inode)) owners.set(s.inode, o);
+  /** The helper's --known arguments (one argument holds at most 128 KiB: 10,000 inodes each). */
+  args(alive: (pid: number) => boolean, now = Date.now()): string[] {
+    const skip: number[] = [];
+    for (const [sock, o] of this.owners) {
+      if (alive(o.pid)) skip.push(sock);
+      else this.owners.delete(sock);
     }
-  return { ...out, owners };
+    for (const [sock, at] of this.unowned) {
+      if (now - at < this.retryUnownedMs) skip.push(sock);
+      else this.unowned.delete(sock);
+    }
+    const args: string[] = [];
+    for (let i = 0; i < skip.length; i += 10_000) args.push(`--known=${skip.slice(i, i + 10_000).join(',')}`);
+    return args;
+  }
+
+  /** The helper's holders plus the remembered ones of the sockets it reported; learns the rest. */
+  merge(out: HelperOutput, now = Date.now()): HelperOutput {
+    if (this.owners.size + this.unowned.size > this.max) {
+      this.owners.clear();
+      this.unowned.clear();
+    }
+    for (const [sock, o] of out.owners) {
+      this.owners.set(sock, o);
+      this.unowned.delete(sock);
+    }
+    const owners = new Map(out.owners);
+    for (const sockets of out.sockets.values())
+      for (const s of sockets) {
+        if (owners.has(s.inode)) continue;
+        const o = this.owners.get(s.inode);
+        if (o) owners.set(s.inode, o);
+        else if (!this.unowned.has(s.inode)) this.unowned.set(s.inode, now);
+      }
+    return { ...out, owners };
+  }
 }
+
+const holders = new HolderMemory();
 
 /** Helper output → facts. Pure, so the decisions are testable without root. */
 export function factsFromHelper(
@@ -139,12 +163,12 @@ export async function readViaHelper(
   const own = targets.map((t) => t.pid).filter((p): p is number => !!p);
   const pids = [...new Set([...(withHost ? [process.pid, 1] : []), ...own])];
   // Nothing to enter (only stopped containers changed): an empty read, not a failed one.
-  const known = withOwners ? knownArgs(knownOwners, (pid) => existsSync(`/proc/${pid}`)) : [];
+  const known = withOwners ? holders.args((pid) => existsSync(`/proc/${pid}`)) : [];
   const args = [...known, ...pids.map(String)];
   const text = pids.length === 0 ? '' : await runHelper(helper, args);
   if (text === null) return null;
   const parsed = parseHelperOutput(text);
-  const out = withOwners ? mergeKnownOwners(parsed, knownOwners) : parsed;
+  const out = withOwners ? holders.merge(parsed) : parsed;
   const setnsDenied = [...out.errors.values()].some(
     (e) => e.startsWith('EPERM') || e.startsWith('EACCES (setns'),
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHelperOutput } from '@/lib/netns/helperOutput';
-import { factsFromHelper, knownArgs, mergeKnownOwners } from '@/lib/netns/helperReader';
+import { factsFromHelper, HolderMemory } from '@/lib/netns/helperReader';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -100,24 +100,23 @@ describe('when Reachmap runs in a container without host PID visibility', () => 
   });
 });
 
-describe('known socket holders across reads', () => {
+describe('socket holders remembered across reads', () => {
   const first = parseHelperOutput(
     [
       'ns 10 4026531833 -',
       's 10 tcp 4 0.0.0.0 80 500',
       's 10 tcp 4 0.0.0.0 443 501',
+      's 10 udp 4 127.0.0.11 53 502',
       'o 500 11 - nginx',
       'o 501 12 - haproxy',
     ].join('\n'),
   );
 
-  it('remembers holders, passes the live ones to the helper, and fills them back in', () => {
-    const cache = new Map();
-    mergeKnownOwners(first, cache);
-    // pid 12 has exited since: its socket is not passed as known, and is forgotten.
-    expect(knownArgs(cache, (pid) => pid !== 12)).toEqual(['--known=500']);
-    expect(cache.has(501)).toBe(false);
-    // The next read reports the sockets, and a holder only for the one it had to look for.
+  it('passes the live holders to the helper, fills them back in, and learns new ones', () => {
+    const memory = new HolderMemory();
+    memory.merge(first, 0);
+    // pid 12 has exited since: its socket is looked for again. 502 had no holder: skipped for now.
+    expect(memory.args((pid) => pid !== 12, 1000)).toEqual(['--known=500,502']);
     const second = parseHelperOutput(
       [
         'ns 10 4026531833 -',
@@ -126,23 +125,33 @@ describe('known socket holders across reads', () => {
         'o 501 13 - haproxy',
       ].join('\n'),
     );
-    const merged = mergeKnownOwners(second, cache);
+    const merged = memory.merge(second, 1000);
     expect(merged.owners.get(500)).toEqual({ pid: 11, name: 'nginx', containerId: null });
     expect(merged.owners.get(501)).toEqual({ pid: 13, name: 'haproxy', containerId: null });
   });
 
+  it('a socket no walk could attribute is looked for again after a while', () => {
+    const memory = new HolderMemory(60_000);
+    memory.merge(first, 0);
+    expect(memory.args(() => true, 59_000)[0]).toContain('502');
+    expect(memory.args(() => true, 61_000)[0]).not.toContain('502');
+  });
+
   it('a socket no longer reported gets no holder from memory', () => {
-    const cache = new Map();
-    mergeKnownOwners(first, cache);
-    const gone = mergeKnownOwners(parseHelperOutput('ns 10 4026531833 -\ns 10 tcp 4 0.0.0.0 80 500'), cache);
+    const memory = new HolderMemory();
+    memory.merge(first, 0);
+    const gone = memory.merge(parseHelperOutput('ns 10 4026531833 -\ns 10 tcp 4 0.0.0.0 80 500'), 0);
     expect([...gone.owners.keys()]).toEqual([500]);
   });
 
-  it('splits a long known list into arguments the kernel takes (128 KiB each)', () => {
-    const cache = new Map(
-      Array.from({ length: 25_000 }, (_, i) => [4_000_000_000 + i, { pid: 1, name: 'x', containerId: null }]),
+  it('splits a long list into arguments the kernel takes (128 KiB each)', () => {
+    const memory = new HolderMemory();
+    const many = Array.from(
+      { length: 25_000 },
+      (_, i) => `s 10 tcp 4 0.0.0.0 ${i % 60000} ${4_000_000_000 + i}`,
     );
-    const args = knownArgs(cache, () => true);
+    memory.merge(parseHelperOutput(['ns 10 4026531833 -', ...many].join('\n')), 0);
+    const args = memory.args(() => true, 0);
     expect(args).toHaveLength(3);
     for (const a of args) expect(a.length).toBeLessThan(128 * 1024);
   });

@@ -32,7 +32,9 @@ export function redactArgs(args: readonly string[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     // A shell string holds a whole command line: redact its words the same way.
-    if (i > 0 && (args[i - 1] === '-c' || /\s/.test(a)) && /\s/.test(a)) {
+    // One word with a stray line break is not a command line: splitting would drop the break
+    // and let a second pass read the word as a flag (fast-check found ["-c", "-password\n", "-c"]).
+    if (i > 0 && /\s/.test(a.trim())) {
       out.push(redactArgs(a.split(/(\s+)/).filter((w) => w.trim())).join(' '));
       continue;
     }

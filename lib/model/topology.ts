@@ -260,6 +260,12 @@ export const Host = z.object({
   netns: z.string().nullable(),
   /** Whether Reachmap could read /proc of the containers' processes (host PID visibility). */
   procVisible: z.boolean(),
+  /**
+   * Not one of the engine's containers is visible in this machine's /proc: the engine runs on
+   * another machine (or Reachmap in another PID namespace). This machine's namespace, packet
+   * filter and uplink are then not the engine host's, and probes "from the host" are refused.
+   */
+  engineElsewhere: z.boolean().default(false),
   /** The host's default-route interface and its MTU, when readable. */
   uplink: z.object({ interface: z.string(), mtu: z.number().int() }).nullable(),
 });

@@ -14,6 +14,8 @@ export interface NsIdentity {
   inode: number | null;
   source: FactSource;
   error?: string;
+  /** The pid's cgroup names this very container: it is the engine's process, on this kernel. */
+  confirmed?: boolean;
 }
 
 export interface SocketRead {
@@ -37,6 +39,12 @@ export interface NetnsFacts {
   tables: Record<string, SocketRead>;
   /** Socket inode → owning process. */
   owners: Record<string, SocketOwner>;
+  /**
+   * The engine's containers are not on this kernel as far as /proc can tell (a remote engine
+   * behind tcp:// or a forwarded socket): this machine's namespace, packet filter and uplink
+   * are not the engine host's.
+   */
+  engineElsewhere?: boolean;
 }
 
 /** Reads a container's tables from inside it when host /proc is not visible (docker exec). */
@@ -63,7 +71,12 @@ export function pickHost(
 ): { host: NsIdentity; hostPid: number | null } {
   // Without host PID visibility the containers' inodes are unknown; our own container id still tells.
   const selfIsContainer =
-    (selfInode !== null && targets.some((t) => !t.hostMode && containers[t.id]?.inode === selfInode)) ||
+    // Only a pid confirmed as that container's: an unrelated local process that happens to
+    // carry a remote engine's pid lives in our namespace too.
+    (selfInode !== null &&
+      targets.some(
+        (t) => !t.hostMode && containers[t.id]?.inode === selfInode && containers[t.id]?.confirmed !== false,
+      )) ||
     (selfContainerId !== null && targets.some((t) => t.id === selfContainerId && !t.hostMode));
   if (!selfIsContainer) {
     return selfInode === null
@@ -84,6 +97,48 @@ export function pickHost(
     };
   }
   return { host: { inode: pid1Inode, source: 'proc' }, hostPid: 1 };
+}
+
+const deniedRead = (id: NsIdentity | undefined) => !!id?.error && /\b(EACCES|EPERM)\b/.test(id.error);
+
+/**
+ * The engine may not run on this kernel at all (tcp:// to another machine, a socket
+ * forwarded over ssh, Reachmap in another PID namespace): a pid the engine names is then some
+ * unrelated local process, or none. Pure. When not one running container's pid is confirmed
+ * by its cgroup naming that container, identities taken on faith are dropped with the tables
+ * read through them (listeners then come from docker exec); and when no read was merely
+ * refused for want of privilege, this machine's own namespace is not the engine host's
+ * either.
+ */
+export function settleKernel(facts: NetnsFacts, targets: NetnsTarget[]): NetnsFacts {
+  const running = targets.filter((t) => t.pid);
+  if (running.length === 0 || running.some((t) => facts.containers[t.id]?.confirmed)) return facts;
+  const containers = { ...facts.containers };
+  const dropped = new Set<string>();
+  for (const t of running) {
+    const id = containers[t.id];
+    if (id?.inode == null) continue;
+    dropped.add(tableKeyForInode(id.inode));
+    containers[t.id] = {
+      inode: null,
+      source: 'unavailable',
+      error: `/proc/${t.pid} is not this container's process (its cgroup names no such container)`,
+    };
+  }
+  const elsewhere = facts.host.source === 'proc' && !running.some((t) => deniedRead(facts.containers[t.id]));
+  const hostKey = facts.host.inode !== null ? tableKeyForInode(facts.host.inode) : null;
+  if (elsewhere && hostKey) dropped.add(hostKey);
+  else if (hostKey) dropped.delete(hostKey);
+  const tables = Object.fromEntries(Object.entries(facts.tables).filter(([k]) => !dropped.has(k)));
+  const host: NsIdentity = elsewhere
+    ? {
+        inode: null,
+        source: 'unavailable',
+        error:
+          "the engine's containers are not visible in this machine's /proc: it runs on another machine (or Reachmap in another PID namespace), so this machine's namespace is not its host's",
+      }
+    : facts.host;
+  return { ...facts, host, containers, tables, procVisible: false, engineElsewhere: elsewhere };
 }
 
 export function isProcVisible(targets: NetnsTarget[], containers: Record<string, NsIdentity>): boolean {

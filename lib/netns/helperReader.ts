@@ -121,7 +121,7 @@ export function factsFromHelper(
         source: 'unavailable',
         error: `/proc/${t.pid} is another process (separate PID namespace)`,
       };
-    else containers[t.id] = { inode: p.inode, source: 'proc' };
+    else containers[t.id] = { inode: p.inode, source: 'proc', confirmed: p.containerId === t.id };
   }
   const { host } = pickHost(
     out.pids.get(selfPid)?.inode ?? null,

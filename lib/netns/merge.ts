@@ -67,7 +67,15 @@ export function mergeNetnsFacts(
       if (o) owners[String(s.inode)] = o;
     }
   }
-  return { host, procVisible: isProcVisible(targets, containers), containers, tables, owners };
+  return {
+    host,
+    procVisible: isProcVisible(targets, containers),
+    containers,
+    tables,
+    owners,
+    // Decided, like the host, by complete reads.
+    ...(prev.engineElsewhere ? { engineElsewhere: true } : {}),
+  };
 }
 
 /**

@@ -69,7 +69,11 @@ async function identifyContainerNs(target: NetnsTarget): Promise<NsIdentity> {
         error: `/proc/${target.pid} is another process (separate PID namespace)`,
       };
     }
-    return { inode: await readNsInode(`/proc/${target.pid}`), source: 'proc' };
+    return {
+      inode: await readNsInode(`/proc/${target.pid}`),
+      source: 'proc',
+      confirmed: owner === target.id,
+    };
   } catch (e) {
     // ENOENT: exited since inspect, or a PID namespace that hides it; EACCES: no privilege.
     return { inode: null, source: 'unavailable', error: `cannot read /proc/${target.pid}: ${errMsg(e)}` };

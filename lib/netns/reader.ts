@@ -1,6 +1,6 @@
 import { mapLimit } from '../util/concurrency';
 import type { ExecTableReader, NetnsFacts, NetnsTarget } from './facts';
-import { tableKeyForContainer } from './facts';
+import { settleKernel, tableKeyForContainer } from './facts';
 import { findHelper, readViaHelper } from './helperReader';
 import { parseProcNetTables } from './procNet';
 import { errMsg, readViaProc } from './procReader';
@@ -40,9 +40,11 @@ export async function readNetnsFacts(
 ): Promise<NetnsFacts> {
   const withOwners = opts.owners !== false;
   const helper = opts.helper === undefined ? findHelper() : opts.helper;
-  const facts =
+  const facts = settleKernel(
     (helper ? await readViaHelper(helper, targets, withOwners, opts.host !== false) : null) ??
-    (await readViaProc(targets, withOwners));
+      (await readViaProc(targets, withOwners)),
+    targets,
+  );
 
   const execTargets = targets.filter((t) => t.pid && facts.containers[t.id]?.inode == null);
   await mapLimit(execTargets, 4, async (t) => {

@@ -15,8 +15,14 @@ export interface ResolvedInitiator {
 
 export function resolveInitiator(t: Topology, ref: string): ResolvedInitiator {
   const r = ref.trim();
-  if (r === 'host')
+  if (r === 'host') {
+    // An engine on another machine: a probe from here would leave this machine, not its host.
+    if (t.host.engineElsewhere)
+      throw new ProbeError(
+        'the engine runs on another machine: a probe from "host" would start from Reachmap\'s machine, not the engine\'s; probe from one of its containers (helper-container runner)',
+      );
     return { kind: 'host', container: null, namespace: t.namespaces.find((n) => n.kind === 'host') ?? null };
+  }
   const lower = r.toLowerCase().replace(/^\//, '');
   const exact = t.containers.filter((c) => c.id === lower || c.name.toLowerCase() === lower);
   const byPrefix =

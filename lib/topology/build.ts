@@ -86,20 +86,32 @@ export function buildTopology(facts: ScanFacts): Topology {
       dockerEndpoint: engine.endpoint,
       netns: hostNs?.id ?? null,
       procVisible: netns.procVisible,
-      uplink: facts.uplink ?? null,
+      engineElsewhere: netns.engineElsewhere === true,
+      // This machine's uplink and packet filter are not those of an engine elsewhere.
+      uplink: netns.engineElsewhere ? null : (facts.uplink ?? null),
     },
     networks,
     containers,
     namespaces,
     findings: [],
-    firewall: firewallFacts(facts.firewall),
+    firewall: netns.engineElsewhere
+      ? {
+          available: false,
+          backend: null,
+          reason: "the engine runs elsewhere: its host's packet filter cannot be read from here",
+          chains: [],
+        }
+      : firewallFacts(facts.firewall),
     warnings: [...engine.warnings],
   };
-  if (!netns.procVisible) {
+  if (netns.engineElsewhere)
+    topology.warnings.push(
+      `The engine's containers are not visible in this machine's /proc: ${engine.endpoint} runs on another machine (or Reachmap in another PID namespace). Namespaces are inferred from NetworkMode, listeners read with docker exec; this machine's own namespace, packet filter and uplink are not shown as the engine host's.`,
+    );
+  else if (!netns.procVisible)
     topology.warnings.push(
       'Host /proc is not visible (Reachmap runs in another PID namespace): namespaces are inferred from NetworkMode and listeners read with docker exec.',
     );
-  }
   topology.findings = diagnoseTopology(topology);
   return topology;
 }

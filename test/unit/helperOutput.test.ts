@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { settleKernel } from '@/lib/netns/facts';
 import { parseHelperOutput } from '@/lib/netns/helperOutput';
 import { factsFromHelper, HolderMemory } from '@/lib/netns/helperReader';
 
@@ -57,7 +58,7 @@ describe('netlink helper output', () => {
       SELF,
     );
     expect(facts.host).toEqual({ inode: 4026531833, source: 'proc' });
-    expect(facts.containers[A]).toEqual({ inode: 4026532270, source: 'proc' });
+    expect(facts.containers[A]).toEqual({ inode: 4026532270, source: 'proc', confirmed: true });
     expect(facts.containers['c'.repeat(64)]?.error).toMatch(/another process/);
     expect(facts.containers['d'.repeat(64)]?.error).toMatch(/ESRCH/);
     expect(facts.containers['e'.repeat(64)]?.error).toBe('not running');
@@ -154,5 +155,52 @@ describe('socket holders remembered across reads', () => {
     const args = memory.args(() => true, 0);
     expect(args).toHaveLength(3);
     for (const a of args) expect(a.length).toBeLessThan(128 * 1024);
+  });
+});
+
+describe('an engine that does not run on this kernel', () => {
+  const C = 'c'.repeat(64);
+  // The engine names pids 936 and 937; here they are unrelated processes: one of the host
+  // (no container in its cgroup), one gone.
+  const elsewhere = parseHelperOutput(
+    [
+      `ns ${SELF} 4026531833 -`,
+      `s ${SELF} tcp 4 0.0.0.0 22 700`,
+      'ns 936 4026531833 -',
+      'err 937 ESRCH open',
+    ].join('\n'),
+  );
+  const targets = [
+    { id: A, pid: 936, hostMode: false },
+    { id: C, pid: 937, hostMode: false },
+  ];
+
+  it('takes no pid on faith when none is confirmed, and does not call this machine the engine host', () => {
+    const raw = factsFromHelper(targets, elsewhere, SELF);
+    expect(raw.containers[A]).toMatchObject({ inode: 4026531833, confirmed: false }); // taken on faith
+    const facts = settleKernel(raw, targets);
+    expect(facts.containers[A]).toMatchObject({ inode: null, source: 'unavailable' });
+    expect(facts.containers[A]?.error).toMatch(/not this container's process/);
+    expect(facts.host.inode).toBeNull();
+    expect(facts.host.error).toMatch(/another machine/);
+    expect(facts.tables).toEqual({});
+    expect(facts).toMatchObject({ procVisible: false, engineElsewhere: true });
+  });
+
+  it('one confirmed container is enough: the kernel is shared, the rest stand', () => {
+    const shared = parseHelperOutput(
+      [`ns ${SELF} 4026531833 -`, `ns 936 4026532270 ${A}`, 'ns 937 4026532271 -'].join('\n'),
+    );
+    const raw = factsFromHelper(targets, shared, SELF);
+    expect(settleKernel(raw, targets)).toBe(raw);
+  });
+
+  it('reads refused for want of privilege are not another machine', () => {
+    const denied = parseHelperOutput(
+      [`ns ${SELF} 4026531833 -`, 'err 936 EACCES open', 'err 937 EACCES open'].join('\n'),
+    );
+    const facts = settleKernel(factsFromHelper(targets, denied, SELF), targets);
+    expect(facts.engineElsewhere).toBe(false);
+    expect(facts.host.inode).toBe(4026531833);
   });
 });

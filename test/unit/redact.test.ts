@@ -14,6 +14,11 @@ describe('redaction', () => {
     expect(redactArgs(['DB_PASSWORD=hunter2'])).toEqual([`DB_PASSWORD=${REDACTED}`]);
   });
 
+  it('is idempotent on a word with a stray line break (a fast-check counterexample)', () => {
+    const once = redactArgs(['-c', '-password\n', '-c']);
+    expect(redactArgs(once)).toEqual(once);
+  });
+
   it('keeps ordinary arguments', () => {
     expect(displayCommand(['node', 'dist/index.js', 'gateway', '--bind', 'lan', '--port', '18789'])).toBe(
       'node dist/index.js gateway --bind lan --port 18789',

@@ -125,9 +125,10 @@ export class ProbeService {
 
     const runSide = (side: Side, who: ResolvedInitiator) =>
       this.runOne(side, who, t, spec, target, policy, opts);
-    const hostInit = resolveInitiator(t, 'host');
-    if (!opts.paired || init.kind === 'host')
+    // No host side for an engine on another machine: this machine is not its host.
+    if (!opts.paired || init.kind === 'host' || t.host.engineElsewhere)
       return { initiator: await runSide('initiator', init), host: null };
+    const hostInit = resolveInitiator(t, 'host');
     const [a, b] = await Promise.all([runSide('initiator', init), runSide('host', hostInit)]);
     return { initiator: a, host: b };
   }

@@ -88,6 +88,15 @@ const SettingsSchema = z.object({
     }, 'expected an http(s) URL without credentials, query or fragment, e.g. https://reachmap.example.com')
     .transform((v) => v.replace(/\/+$/, ''))
     .nullable(),
+  /** Reverse proxies (addresses, CIDRs) whose X-Forwarded-For names the client. */
+  trustedProxies: z.array(
+    z
+      .string()
+      .refine(
+        (e) => e !== '*' && isIP(e.split('/')[0] ?? '') !== 0 && validAllowEntry(e),
+        'expected an IP address or a CIDR',
+      ),
+  ),
   probeAllow: z.array(
     z
       .string()
@@ -111,6 +120,7 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   token: { env: 'REACHMAP_TOKEN' },
   allowedHosts: { env: 'REACHMAP_ALLOWED_HOSTS' },
   probeAllow: { env: 'REACHMAP_PROBE_ALLOW' },
+  trustedProxies: { env: 'REACHMAP_TRUSTED_PROXIES' },
   probeRunner: { env: 'REACHMAP_PROBE_RUNNER' },
   logCapture: { env: 'REACHMAP_LOG_CAPTURE' },
   helperImage: { env: 'REACHMAP_HELPER_IMAGE' },
@@ -161,6 +171,7 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     token: env.REACHMAP_TOKEN || undefined,
     allowedHosts: list(env.REACHMAP_ALLOWED_HOSTS),
     probeAllow: list(env.REACHMAP_PROBE_ALLOW),
+    trustedProxies: list(env.REACHMAP_TRUSTED_PROXIES),
     probeRunner: env.REACHMAP_PROBE_RUNNER || 'auto',
     logCapture: env.REACHMAP_LOG_CAPTURE || 'on',
     helperImage: env.REACHMAP_HELPER_IMAGE || null,

@@ -14,6 +14,7 @@ import {
   sessionCookie,
   sessionSecret,
 } from './auth';
+import { requestClient } from './clientAddress';
 import { LOGIN_CSP, LOGIN_HTML } from './loginPage';
 import { RateLimiter } from './rateLimit';
 import { diffRoute, publicSnapshotRoute, type SnapshotDeps, snapshotApiRoute } from './snapshots';
@@ -73,6 +74,8 @@ export interface HttpDeps {
   snapshots: SnapshotDeps | null;
   /** Prometheus registry for GET /metrics (behind the token, like every data route). */
   metrics?: Registry;
+  /** Reverse proxies whose X-Forwarded-For names the client (REACHMAP_TRUSTED_PROXIES). */
+  trustedProxies?: readonly string[];
 }
 
 /** Build output with no data in it: what a public snapshot page needs to load. */
@@ -125,7 +128,8 @@ export function createRequestHandler(deps: HttpDeps) {
       if (!originAllowed(req)) return send(res, 403, { error: 'cross-origin sign-in refused' });
       // Guessing the token is hopeless (256 bits), but each wrong try costs a request: after
       // ten a minute from one address, that address waits (right tokens cost nothing).
-      const from = req.socket.remoteAddress ?? 'unknown';
+      // Behind a trusted proxy, the client it names: else one client locks every other out.
+      const from = requestClient(req, deps.trustedProxies ?? []);
       const wait = failedSignIns.peek(from);
       if (wait > 0)
         return send(

@@ -179,8 +179,8 @@ async function main(): Promise<void> {
     auth,
     live,
     next: (req, res) => nextHandler(req, res),
-    // Secure cookies when users reach the dashboard over HTTPS (a TLS proxy in front).
     metrics,
+    trustedProxies: settings.trustedProxies,
     snapshots: store
       ? { store, live, hub, settings, readProxies: settings.replay ? null : readProxyRoutes }
       : null,

@@ -1,6 +1,5 @@
 import { diagnoseProbes } from '../lib/diagnose/probe';
 import { DockerClient } from '../lib/docker/client';
-import { engineEndpoint } from '../lib/docker/endpoint';
 import { formatFindings } from '../lib/format/findings';
 import { formatProbe } from '../lib/format/probe';
 import type { ProbeResult } from '../lib/model/probe';
@@ -11,7 +10,7 @@ import { readNginxLocations } from '../lib/proxy/configReader';
 import { runbookMarkdown } from '../lib/runbook/markdown';
 import { runRunbook } from '../lib/runbook/run';
 import { scanOnce } from '../lib/scanner';
-import type { Settings } from '../lib/settings';
+import { engineOf, type Settings } from '../lib/settings';
 import { CLI_SCHEMA_VERSION } from './errors';
 
 /** probe and runbook: a scan of this engine, then probes from the initiator's namespace. */
@@ -20,7 +19,7 @@ async function withProbes<T>(
   settings: Settings,
   work: (topology: Topology, probes: ProbeService) => Promise<T>,
 ): Promise<T> {
-  const client = new DockerClient(engineEndpoint(settings));
+  const client = new DockerClient(engineOf(settings));
   const topology = await scanOnce(client);
   const probes = probeServiceFromSettings(settings, client, async () => topology);
   try {

@@ -1,7 +1,6 @@
 import http from 'node:http';
-import { engineEndpoint } from '../lib/docker/endpoint';
 import type { Topology } from '../lib/model/topology';
-import type { Settings } from '../lib/settings';
+import { engineOf, type Settings } from '../lib/settings';
 import { hostPort } from '../lib/util/address';
 import { readToken } from '../server/token';
 import { CLI_SCHEMA_VERSION } from './errors';
@@ -72,7 +71,7 @@ async function fromRunningDashboard(settings: Settings, endpoint: string): Promi
 }
 
 /** The engine and this machine's namespaces, read by this process (the scanner loads only here). */
-async function scanHere(endpoint: ReturnType<typeof engineEndpoint>): Promise<Topology> {
+async function scanHere(endpoint: ReturnType<typeof engineOf>): Promise<Topology> {
   const [{ DockerClient }, { scanOnce }, { Topology }] = await Promise.all([
     import('../lib/docker/client'),
     import('../lib/scanner'),
@@ -82,7 +81,7 @@ async function scanHere(endpoint: ReturnType<typeof engineEndpoint>): Promise<To
 }
 
 export async function scanCommand(settings: Settings, flags: ScanFlags): Promise<number> {
-  const endpoint = engineEndpoint(settings);
+  const endpoint = engineOf(settings);
   const topology =
     (!flags.fresh && (await fromRunningDashboard(settings, endpoint.display))) || (await scanHere(endpoint));
   const text = flags.json

@@ -1,10 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { DockerClient } from '../lib/docker/client';
-import { engineEndpoint } from '../lib/docker/endpoint';
 import { Snapshot, type SnapshotSummary, TakenSnapshot } from '../lib/model/snapshot';
 import { readProxyRoutes } from '../lib/proxy/configReader';
 import { scanOnce } from '../lib/scanner';
-import { baseUrl, type Settings } from '../lib/settings';
+import { baseUrl, engineOf, type Settings } from '../lib/settings';
 import { composeSnapshot, importedSnapshot } from '../lib/snapshot/compose';
 import { diffSnapshots } from '../lib/snapshot/diff';
 import { diffMarkdown } from '../lib/snapshot/diffMarkdown';
@@ -84,7 +83,7 @@ async function viaServer(settings: Settings, note: string, ttl: number | null) {
 
 /** The host now, from a fresh scan (no probe results: those live in a running dashboard). */
 async function scanNow(settings: Settings, note = '', ttl: number | null = null): Promise<Snapshot> {
-  const client = new DockerClient(engineEndpoint(settings));
+  const client = new DockerClient(engineOf(settings));
   const topology = await scanOnce(client);
   return composeSnapshot({
     id: newSnapshotId(),

@@ -75,18 +75,16 @@ export function redactArgs(args: readonly string[]): string[] {
 const PAIR = /(["']?)(?<![\w.-])(?=([\w.-]{1,1024}))\2\1[ \t]*[=:][ \t]*/g;
 /** One run of a bare value: it ends at whitespace, a quote, or the separators & ; , } ]. */
 const BARE = /[^\s"'&;,}\]]{1,4096}/y;
-/** What a value that is not a secret may span, as before: its key is skipped with it, unread. */
-const PLAIN_MAX = 4096;
 
 /**
  * Where a value in quotes that opens at `open` ends: after its closing quote (`closed`), else
- * at the end of the line or after `max` characters. A backslash escapes in double quotes only,
- * as in JSON; neither kind spans lines.
+ * at the end of the line. A backslash escapes in double quotes only, as in JSON; neither kind
+ * spans lines.
  */
-function quotedEnd(s: string, open: number, max: number): { end: number; closed: boolean } {
+function quotedEnd(s: string, open: number): { end: number; closed: boolean } {
   const q = s[open];
   let j = open + 1;
-  for (let n = 0; j < s.length && n < max; n++) {
+  while (j < s.length) {
     const c = s[j];
     if (c === q) return { end: j + 1, closed: true };
     if (c === '\n') break;
@@ -96,28 +94,25 @@ function quotedEnd(s: string, open: number, max: number): { end: number; closed:
 }
 
 /**
- * Where a bare value starting at `i` ends (`i` when there is none). A secret's value also goes
- * on past 4 KiB and through a ";" followed by more of it (`password=abc;def`), but not through
- * a "; " separator (`Cookie: a=1; session=x; b=2`); another value ends at the first ";", so
- * that `user=bob;password=x` still finds the second pair.
+ * Where a secret's bare value starting at `i` ends (`i` when there is none): past 4 KiB, and
+ * through a ";" followed by more of it (`password=abc;def`), but not through a "; "
+ * separator (`Cookie: a=1; session=x; b=2`).
  */
-function bareEnd(s: string, i: number, secret: boolean): number {
+function bareEnd(s: string, i: number): number {
   let j = i;
   for (;;) {
     BARE.lastIndex = j;
     if (BARE.test(s)) j = BARE.lastIndex;
-    else if (secret && s[j] === ';' && /\S/.test(s[j + 1] ?? '')) j++;
+    else if (s[j] === ';' && /\S/.test(s[j + 1] ?? '')) j++;
     else return j;
-    if (!secret) return j;
   }
 }
 
 /**
  * Secret-named pairs: the value, quotes kept, becomes ‹redacted›. A quoted secret is redacted
  * up to its closing quote however long, or to the end of the line when it has none (an
- * unterminated `password="…`); every step moves forward, so the whole pass is linear. A pair
- * whose key is not a secret is passed over whole (its value is not searched for pairs) when its
- * key starts like a name and its value is bounded, as before.
+ * unterminated `password="…`); every step moves forward, so the whole pass is linear. The
+ * value of a pair whose key is not a secret is read on for pairs of its own.
  */
 function redactPairs(s: string): string {
   let out = '';
@@ -129,23 +124,23 @@ function redactPairs(s: string): string {
     const secret = SECRET_NAME.test(key);
     const q = s[at];
     const open = q === '"' || q === "'" ? q : '';
+    if (!secret) {
+      // Not a secret: read on inside its value, which may hold pairs of its own (a JSON
+      // message "login with password=x", a URL's ?token=…, foo=password=x). Nothing is
+      // measured ahead here, so a hostile "1=1=1=…" stays linear.
+      if (PAIR.lastIndex === m.index) PAIR.lastIndex++;
+      if (open) PAIR.lastIndex = at + 1;
+      continue;
+    }
     let end: number;
     let closing = '';
-    if (q === '"' || q === "'") {
-      const v = quotedEnd(s, at, secret ? Number.POSITIVE_INFINITY : PLAIN_MAX);
-      if (!secret && !v.closed) continue;
+    if (open) {
+      const v = quotedEnd(s, at);
       end = v.end;
-      if (v.closed) closing = q;
+      if (v.closed) closing = open;
     } else {
-      end = bareEnd(s, at, secret);
+      end = bareEnd(s, at);
       if (end === at) continue;
-    }
-    if (!secret) {
-      // A quoted value is free text that may hold pairs of its own (`"msg": "login with
-      // password=x"`): read on inside it. A bare one is a single word: pass over it.
-      if (open === '' && /^[.-]*[A-Za-z_]/.test(key)) PAIR.lastIndex = end;
-      else if (open !== '') PAIR.lastIndex = at + 1;
-      continue;
     }
     out += `${s.slice(copied, at)}${open}${REDACTED}${closing}`;
     copied = PAIR.lastIndex = end;

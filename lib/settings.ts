@@ -2,8 +2,8 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { chooseEngine, DockerContextError, type EngineChoice } from './docker/context';
-import { parseDockerHost } from './docker/endpoint';
+import { chooseEngine, DEFAULT_DOCKER_HOST, DockerContextError, type EngineChoice } from './docker/context';
+import { type DockerEndpoint, engineEndpoint, parseDockerHost } from './docker/endpoint';
 import { OperatorError } from './errors';
 import { LOG_LEVELS } from './logLevels';
 import { hostPort } from './util/address';
@@ -48,6 +48,11 @@ const SettingsSchema = z.object({
   dockerCertPath: z.string().nullable(),
   /** The Docker context the engine came from (--context, DOCKER_CONTEXT, the CLI's current one). */
   dockerContext: z.string().nullable(),
+  /**
+   * Why the engine could not be chosen (an unknown context): said when a command needs the
+   * engine (engineOf), so `url`, `rotate-token` and offline snapshot commands still work.
+   */
+  dockerEngineError: z.string().nullable(),
   dataDir: z.string().min(1),
   token: z
     .string()
@@ -116,6 +121,7 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   dockerTlsVerify: { env: 'DOCKER_TLS_VERIFY' },
   dockerCertPath: { env: 'DOCKER_CERT_PATH' },
   dockerContext: { env: 'DOCKER_CONTEXT', flag: '--context' },
+  dockerEngineError: { env: 'DOCKER_CONTEXT', flag: '--context' },
   dataDir: { env: 'REACHMAP_DATA_DIR', flag: '--data-dir' },
   token: { env: 'REACHMAP_TOKEN' },
   allowedHosts: { env: 'REACHMAP_ALLOWED_HOSTS' },
@@ -154,11 +160,13 @@ function defaultDataDir(env: Env): string {
 export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): Settings {
   const replay = flags.replay ?? env.REACHMAP_REPLAY;
   let engine: EngineChoice;
+  let engineError: string | null = null;
   try {
     engine = chooseEngine(env, { dockerHost: flags.dockerHost, context: flags.context });
   } catch (e) {
     if (!(e instanceof DockerContextError)) throw e;
-    throw new SettingsError(`invalid setting DOCKER_CONTEXT / --context: ${e.message}`);
+    engine = { host: DEFAULT_DOCKER_HOST, tlsVerify: false, certPath: null, context: null };
+    engineError = `invalid setting DOCKER_CONTEXT / --context: ${e.message}`;
   }
   const raw = {
     host: flags.host ?? env.REACHMAP_HOST ?? '127.0.0.1',
@@ -167,6 +175,7 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     dockerTlsVerify: engine.tlsVerify,
     dockerCertPath: engine.certPath,
     dockerContext: engine.context,
+    dockerEngineError: engineError,
     dataDir: path.resolve(flags.dataDir ?? env.REACHMAP_DATA_DIR ?? defaultDataDir(env)),
     token: env.REACHMAP_TOKEN || undefined,
     allowedHosts: list(env.REACHMAP_ALLOWED_HOSTS),
@@ -208,4 +217,10 @@ export function baseUrl(s: Pick<Settings, 'host' | 'port'> & { publicUrl?: strin
   if (s.publicUrl) return s.publicUrl;
   const h = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
   return `http://${hostPort(h, s.port)}`;
+}
+
+/** The engine the settings chose; a context that could not be read stops the command here. */
+export function engineOf(s: Settings): DockerEndpoint {
+  if (s.dockerEngineError) throw new SettingsError(s.dockerEngineError);
+  return engineEndpoint(s);
 }

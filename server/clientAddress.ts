@@ -6,8 +6,9 @@ import { inCidr, normalizeAddress } from '../lib/probe/cidr';
  * The address a request came from, for per-client limits. Behind a reverse proxy every
  * request comes from the proxy: when the peer is one the operator trusts
  * (REACHMAP_TRUSTED_PROXIES), the client is the rightmost X-Forwarded-For entry that is not
- * itself a trusted proxy — entries further left are whatever the client chose to send. An
- * untrusted peer's X-Forwarded-For is ignored. Pure.
+ * itself a trusted proxy — entries further left are whatever the client chose to send; when
+ * every entry is a trusted proxy, the peer. An untrusted peer's X-Forwarded-For is ignored.
+ * Pure.
  */
 export function clientAddress(
   peer: string | undefined,
@@ -19,11 +20,24 @@ export function clientAddress(
   if (trusted.length === 0 || !isTrusted(from)) return from;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
     .split(',')
-    .map((h) => normalizeAddress(h.trim()))
-    .filter((h) => isIP(h) !== 0)
+    .map((h) => h.trim())
+    .filter(Boolean)
     .slice(-32);
-  for (let i = hops.length - 1; i >= 0; i--) if (!isTrusted(hops[i] as string)) return hops[i] as string;
-  return hops[0] ?? from;
+  // From the right: the first hop a trusted proxy did not add is the client, even when it is
+  // not a bare address (a port, garbage): skipping it would hand the choice to the client.
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = addressOf(hops[i] as string);
+    if (!isTrusted(hop)) return hop.slice(0, 64);
+  }
+  return from;
+}
+
+/** "1.2.3.4:5678", "[::1]:80", "::ffff:1.2.3.4" → the address; anything else as it is. */
+function addressOf(hop: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hop);
+  if (bracketed?.[1]) return normalizeAddress(bracketed[1]);
+  const v4port = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(hop);
+  return normalizeAddress(v4port?.[1] ?? hop);
 }
 
 /** clientAddress for a request, with the trusted proxies of the settings. */

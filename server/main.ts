@@ -4,7 +4,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import next from 'next';
 import { DockerClient } from '../lib/docker/client';
-import { engineEndpoint } from '../lib/docker/endpoint';
 import { ProbeHub } from '../lib/live/probeHub';
 import { REPLAY_PROBES_OFF, ReplayError, ReplaySource } from '../lib/live/replaySource';
 import type { TopologySource } from '../lib/live/source';
@@ -17,7 +16,7 @@ import { type Prober, refusingProber } from '../lib/probe/prober';
 import { readNginxLocations, readProxyRoutes } from '../lib/proxy/configReader';
 import { redactText } from '../lib/redact';
 import { runRunbook } from '../lib/runbook/run';
-import { invalidSetting, loadSettings, type Settings, SettingsError } from '../lib/settings';
+import { engineOf, invalidSetting, loadSettings, type Settings, SettingsError } from '../lib/settings';
 import { SnapshotStore } from '../lib/snapshot/store';
 import { hostPort } from '../lib/util/address';
 import { VERSION } from '../lib/version';
@@ -46,7 +45,7 @@ async function currentTopology(live: TopologySource): Promise<Topology> {
 }
 
 function liveBackend(settings: Settings): Backend {
-  const client = new DockerClient(engineEndpoint(settings));
+  const client = new DockerClient(engineOf(settings));
   const live = new TopologyService(client);
   const probes = probeServiceFromSettings(settings, client, () => currentTopology(live));
   live.on('topology', (t) => probes.retain(t));

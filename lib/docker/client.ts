@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { OperatorError } from '../errors';
@@ -89,14 +89,12 @@ function makeDocker(endpoint: Endpoint, timeout?: number): Docker {
   if (endpoint.kind === 'unix')
     return new Docker({ socketPath: endpoint.socketPath, ...(timeout ? { timeout } : {}) });
   const certDir = endpoint.certPath ?? process.env.DOCKER_CERT_PATH;
-  const tls =
-    endpoint.tls && certDir
-      ? {
-          ca: readFileSync(path.join(certDir, 'ca.pem')),
-          cert: readFileSync(path.join(certDir, 'cert.pem')),
-          key: readFileSync(path.join(certDir, 'key.pem')),
-        }
-      : {};
+  // Whichever of the three files are there (a context may hold only ca.pem).
+  const file = (name: string) => {
+    const p = certDir ? path.join(certDir, name) : null;
+    return p && existsSync(p) ? { [name.replace('.pem', '')]: readFileSync(p) } : {};
+  };
+  const tls = endpoint.tls ? { ...file('ca.pem'), ...file('cert.pem'), ...file('key.pem') } : {};
   return new Docker({
     host: endpoint.host,
     port: endpoint.port,

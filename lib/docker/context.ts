@@ -65,11 +65,9 @@ function fromContext(name: string, env: Env, store: ContextStore): EngineChoice 
       `no Docker context "${name}" (looked for ${metaFile}; see docker context ls)`,
     );
   let host: unknown;
-  let skipVerify = false;
   try {
-    const meta = JSON.parse(text) as { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } };
+    const meta = JSON.parse(text) as { Endpoints?: { docker?: { Host?: unknown } } };
     host = meta.Endpoints?.docker?.Host;
-    skipVerify = meta.Endpoints?.docker?.SkipTLSVerify === true;
   } catch {
     throw new DockerContextError(`Docker context "${name}": ${metaFile} is not JSON`);
   }
@@ -77,12 +75,9 @@ function fromContext(name: string, env: Env, store: ContextStore): EngineChoice 
     throw new DockerContextError(`Docker context "${name}" has no docker endpoint host (${metaFile})`);
   const tlsDir = path.join(dir, 'contexts', 'tls', id, 'docker');
   const hasTls = store.exists(path.join(tlsDir, 'ca.pem')) || store.exists(path.join(tlsDir, 'cert.pem'));
-  return {
-    host,
-    tlsVerify: hasTls && !skipVerify,
-    certPath: hasTls ? tlsDir : null,
-    context: name,
-  };
+  // TLS whenever the context holds TLS files. The engine's certificate is always verified
+  // (against ca.pem when there is one): SkipTLSVerify is not honoured.
+  return { host, tlsVerify: hasTls, certPath: hasTls ? tlsDir : null, context: name };
 }
 
 /** The CLI config's current context, when it names one. */

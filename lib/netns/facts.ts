@@ -99,16 +99,22 @@ export function pickHost(
   return { host: { inode: pid1Inode, source: 'proc' }, hostPid: 1 };
 }
 
-const deniedRead = (id: NsIdentity | undefined) => !!id?.error && /\b(EACCES|EPERM)\b/.test(id.error);
+/**
+ * A pid that exists here and is positively not that container's process: it lives in no
+ * container's cgroup, or in another container's. A pid that is missing (exited, hidden by
+ * hidepid) or unreadable says nothing either way.
+ */
+const foreignPid = (id: NsIdentity | undefined) =>
+  (id?.inode != null && id.confirmed === false) || /another process/.test(id?.error ?? '');
 
 /**
  * The engine may not run on this kernel at all (tcp:// to another machine, a socket
  * forwarded over ssh, Reachmap in another PID namespace): a pid the engine names is then some
  * unrelated local process, or none. Pure. When not one running container's pid is confirmed
  * by its cgroup naming that container, identities taken on faith are dropped with the tables
- * read through them (listeners then come from docker exec); and when no read was merely
- * refused for want of privilege, this machine's own namespace is not the engine host's
- * either.
+ * read through them (listeners then come from docker exec); and when some pid is positively
+ * another process here (not missing, not unreadable), this machine's own namespace is not
+ * the engine host's either.
  */
 export function settleKernel(facts: NetnsFacts, targets: NetnsTarget[]): NetnsFacts {
   const running = targets.filter((t) => t.pid);
@@ -125,7 +131,7 @@ export function settleKernel(facts: NetnsFacts, targets: NetnsTarget[]): NetnsFa
       error: `/proc/${t.pid} is not this container's process (its cgroup names no such container)`,
     };
   }
-  const elsewhere = facts.host.source === 'proc' && !running.some((t) => deniedRead(facts.containers[t.id]));
+  const elsewhere = facts.host.source === 'proc' && running.some((t) => foreignPid(facts.containers[t.id]));
   const hostKey = facts.host.inode !== null ? tableKeyForInode(facts.host.inode) : null;
   if (elsewhere && hostKey) dropped.add(hostKey);
   else if (hostKey) dropped.delete(hostKey);

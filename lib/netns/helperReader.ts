@@ -56,6 +56,11 @@ export class HolderMemory {
 
   /** The helper's --known arguments (one argument holds at most 128 KiB: 10,000 inodes each). */
   args(alive: (pid: number) => boolean, now = Date.now()): string[] {
+    // Over the cap: forget all now, before the helper is told to skip anything.
+    if (this.owners.size + this.unowned.size > this.max) {
+      this.owners.clear();
+      this.unowned.clear();
+    }
     const skip: number[] = [];
     for (const [sock, o] of this.owners) {
       if (alive(o.pid)) skip.push(sock);
@@ -71,11 +76,7 @@ export class HolderMemory {
   }
 
   /** The helper's holders plus the remembered ones of the sockets it reported; learns the rest. */
-  merge(out: HelperOutput, now = Date.now()): HelperOutput {
-    if (this.owners.size + this.unowned.size > this.max) {
-      this.owners.clear();
-      this.unowned.clear();
-    }
+  merge(out: HelperOutput, now = Date.now(), walkedHost = true): HelperOutput {
     for (const [sock, o] of out.owners) {
       this.owners.set(sock, o);
       this.unowned.delete(sock);
@@ -86,7 +87,9 @@ export class HolderMemory {
         if (owners.has(s.inode)) continue;
         const o = this.owners.get(s.inode);
         if (o) owners.set(s.inode, o);
-        else if (!this.unowned.has(s.inode)) this.unowned.set(s.inode, now);
+        // Only a walk that included the host's processes (dockerd holds the embedded DNS
+        // listeners) may conclude that nobody can be found.
+        else if (walkedHost && !this.unowned.has(s.inode)) this.unowned.set(s.inode, now);
       }
     return { ...out, owners };
   }
@@ -163,12 +166,12 @@ export async function readViaHelper(
   const own = targets.map((t) => t.pid).filter((p): p is number => !!p);
   const pids = [...new Set([...(withHost ? [process.pid, 1] : []), ...own])];
   // Nothing to enter (only stopped containers changed): an empty read, not a failed one.
-  const known = withOwners ? holders.args((pid) => existsSync(`/proc/${pid}`)) : [];
+  const known = withOwners ? holders.args((pid) => existsSync(`/proc/${pid}`)) : ['--no-owners'];
   const args = [...known, ...pids.map(String)];
   const text = pids.length === 0 ? '' : await runHelper(helper, args);
   if (text === null) return null;
   const parsed = parseHelperOutput(text);
-  const out = withOwners ? holders.merge(parsed) : parsed;
+  const out = withOwners ? holders.merge(parsed, Date.now(), withHost) : parsed;
   const setnsDenied = [...out.errors.values()].some(
     (e) => e.startsWith('EPERM') || e.startsWith('EACCES (setns'),
   );

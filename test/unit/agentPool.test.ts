@@ -89,6 +89,20 @@ describe('agent pool', () => {
     pool.close();
   });
 
+  it('an agent still starting counts as busy: a burst of new namespaces evicts none of them', async () => {
+    const pool = new AgentPool(1);
+    const agents = new Map<string, FakeAgent>();
+    // Both probes are handed over in the same tick, before either agent is ready.
+    const first = startProbe(pool, 'first', agents, 'p1');
+    const second = startProbe(pool, 'second', agents, 'p2');
+    await tick();
+    agents.get('first')?.finish('p1');
+    agents.get('second')?.finish('p2');
+    await expect(first).resolves.toEqual([]);
+    await expect(second).resolves.toEqual([]);
+    pool.close();
+  });
+
   it('a busy agent is not evicted to make room', async () => {
     const pool = new AgentPool(1);
     const agents = new Map<string, FakeAgent>();

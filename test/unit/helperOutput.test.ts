@@ -195,6 +195,15 @@ describe('an engine that does not run on this kernel', () => {
     expect(settleKernel(raw, targets)).toBe(raw);
   });
 
+  it('pids that are only missing (exited, hidepid) are not another machine', () => {
+    const gone = parseHelperOutput(
+      [`ns ${SELF} 4026531833 -`, 'err 936 ENOENT open', 'err 937 ESRCH open'].join('\n'),
+    );
+    const facts = settleKernel(factsFromHelper(targets, gone, SELF), targets);
+    expect(facts.engineElsewhere).toBe(false);
+    expect(facts.host.inode).toBe(4026531833);
+  });
+
   it('reads refused for want of privilege are not another machine', () => {
     const denied = parseHelperOutput(
       [`ns ${SELF} 4026531833 -`, 'err 936 EACCES open', 'err 937 EACCES open'].join('\n'),

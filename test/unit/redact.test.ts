@@ -206,6 +206,12 @@ describe('redaction gaps the property tests found', () => {
     expect(redactText('path=/a:b=c user=bob')).toBe('path=/a:b=c user=bob');
   });
 
+  it('secrets inside the value of a pair that is not one: nested pairs, URL queries', () => {
+    expect(redactText('foo=password=hunter2')).toBe(`foo=password=${REDACTED}`);
+    expect(redactText('url=http://a/?token=abc123&x=1')).toBe(`url=http://a/?token=${REDACTED}&x=1`);
+    expect(redactText('--upstream=https://h/cb?api_key=s3cr3t')).not.toContain('s3cr3t');
+  });
+
   it('stays fast on 1 MiB hostile strings', () => {
     const MiB = 1 << 20;
     for (const s of [
@@ -220,6 +226,8 @@ describe('redaction gaps the property tests found', () => {
       'a:\'x:"'.repeat(MiB / 6),
       `m:"${'k:\'k:"\\"'.repeat(MiB / 8)}`,
       `m:"${'k: '.repeat(MiB / 3)}`,
+      '1='.repeat(MiB / 2),
+      '-1:'.repeat(MiB / 3),
       `x${' '.repeat(MiB)}=`,
       `${'k'.repeat(1023)}:`.repeat(MiB / 1024),
       `${'k'.repeat(1500)} `.repeat(MiB / 1501),

@@ -22,8 +22,14 @@ describe('the client address', () => {
     // The client's own claim (left) is not believed; the proxies' chain is walked from the right.
     expect(clientAddress('::ffff:10.0.0.1', '6.6.6.6, 203.0.113.9, 172.18.0.5', trusted)).toBe('203.0.113.9');
     expect(clientAddress('10.0.0.1', ['203.0.113.9', '172.18.0.5'], trusted)).toBe('203.0.113.9');
-    // Garbage is skipped; nothing left: the peer.
-    expect(clientAddress('10.0.0.1', 'unknown, <script>', trusted)).toBe('10.0.0.1');
+    // Ports are the proxy's habit, not part of the address.
+    expect(clientAddress('10.0.0.1', '6.6.6.6, 203.0.113.9:51234', trusted)).toBe('203.0.113.9');
+    expect(clientAddress('10.0.0.1', '[2001:db8::7]:443', trusted)).toBe('2001:db8::7');
+    // A rightmost hop that is no address is still the client's slot, not a reason to look left.
+    expect(clientAddress('10.0.0.1', '6.6.6.6, unknown', trusted)).toBe('unknown');
+    // Every hop a trusted proxy: the peer.
+    expect(clientAddress('10.0.0.1', '172.18.0.9', trusted)).toBe('10.0.0.1');
+    expect(clientAddress('10.0.0.1', undefined, trusted)).toBe('10.0.0.1');
   });
 
   it('REACHMAP_TRUSTED_PROXIES takes addresses and CIDRs only', () => {

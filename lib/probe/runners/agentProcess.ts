@@ -82,6 +82,8 @@ export class AgentProcess {
   private idle: NodeJS.Timeout | null = null;
   private stderr = '';
   private retired = false;
+  /** Probes handed to run() and not yet registered (the agent may still be starting). */
+  private claims = 0;
   exited = false;
   /** When a probe last went in or came out (for the pool's least-recently-used choice). */
   usedAt = Date.now();
@@ -117,6 +119,13 @@ export class AgentProcess {
     this.ready = new Promise<void>((resolve, reject) => {
       this.open().then(
         (t) => {
+          // Stopped while it was starting (evicted, retired): end what just came up.
+          if (this.exited) {
+            t.stdin.end();
+            setTimeout(() => t.kill(), 1000).unref();
+            reject(new Error(`probe agent (${this.label}) was stopped while it started`));
+            return;
+          }
           this.transport = t;
           const timer = setTimeout(
             () => reject(this.die(`did not start within ${READY_TIMEOUT_MS} ms`)),
@@ -174,7 +183,7 @@ export class AgentProcess {
   }
 
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.pending.size > 0 || this.claims > 0;
   }
 
   /** Stop now when idle, else as soon as the probes in flight end (its namespace is gone). */
@@ -198,7 +207,12 @@ export class AgentProcess {
     onStep: (s: ProbeStep) => void,
     onStart: (epochMs: number) => void = () => {},
   ): Promise<ProbeStep[]> {
-    await this.start();
+    this.claims++;
+    try {
+      await this.start();
+    } finally {
+      this.claims--;
+    }
     if (this.exited) throw new Error(`probe agent (${this.label}) is gone`);
     this.touch();
     return new Promise((resolve, reject) => {

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { Topology } from '../lib/model/topology';
 import { engineOf, type Settings } from '../lib/settings';
 import { hostPort } from '../lib/util/address';
+import { proofValid } from '../server/proof';
 import { readToken } from '../server/token';
 import { CLI_SCHEMA_VERSION } from './errors';
 
@@ -14,29 +16,35 @@ export interface ScanFlags {
 /** How long a running dashboard may take to answer before the CLI scans by itself. */
 const ASK_TIMEOUT_MS = 1500;
 
-/** GET with node:http (fetch would load undici, a tenth of this command's start-up). */
-function getJson(url: string, token: string): Promise<unknown> {
+/** What a dashboard may send back at most, and how long it may take, before the CLI scans itself. */
+const MAX_BODY = 256 << 20;
+
+/** GET with node:http (fetch would load undici, a tenth of this command's start-up); bounded. */
+function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const req = http.get(
-      url,
-      { headers: { authorization: `Bearer ${token}` }, timeout: ASK_TIMEOUT_MS },
-      (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          return reject(new Error(`HTTP ${res.statusCode}`));
+    const req = http.get(url, { headers, timeout: ASK_TIMEOUT_MS }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return reject(new Error(`HTTP ${res.statusCode}`));
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY) req.destroy(new Error('answer too large'));
+        else chunks.push(c);
+      });
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (e) {
+          reject(e);
         }
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          } catch (e) {
-            reject(e);
-          }
-        });
-        res.on('error', reject);
-      },
-    );
+      });
+      res.on('error', reject);
+    });
+    const total = setTimeout(() => req.destroy(new Error('timeout')), 4 * ASK_TIMEOUT_MS);
+    req.on('close', () => clearTimeout(total));
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
   });
@@ -45,8 +53,10 @@ function getJson(url: string, token: string): Promise<unknown> {
 /**
  * The topology a dashboard on this machine keeps current from the engine's events, when one
  * runs for the same engine with this data directory's token: no second scan of the engine.
- * Null when there is none (or it answers slowly, or for another engine). The server built it
- * from the same model, so it is printed as it came, not parsed again.
+ * The token is sent only to a server that first proves it holds it (server/proof.ts): a
+ * stranger listening on the port gets nothing. Null when there is none (or it answers slowly,
+ * or for another engine). The server built the topology from the same model, so it is
+ * printed as it came, not parsed again.
  */
 async function fromRunningDashboard(settings: Settings, endpoint: string): Promise<Topology | null> {
   if (settings.replay) return null;
@@ -55,7 +65,10 @@ async function fromRunningDashboard(settings: Settings, endpoint: string): Promi
   const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
   const base = `http://${hostPort(host, settings.port)}`;
   try {
-    const body = (await getJson(`${base}/api/topology`, token)) as {
+    const nonce = randomBytes(16).toString('hex');
+    const health = (await getJson(`${base}/healthz?nonce=${nonce}`)) as { proof?: unknown };
+    if (!proofValid(token, nonce, health.proof)) return null;
+    const body = (await getJson(`${base}/api/topology`, { authorization: `Bearer ${token}` })) as {
       engine?: { status?: string };
       topology?: Topology;
     };

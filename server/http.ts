@@ -16,6 +16,7 @@ import {
 } from './auth';
 import { requestClient } from './clientAddress';
 import { LOGIN_CSP, LOGIN_HTML } from './loginPage';
+import { NONCE, tokenProof } from './proof';
 import { RateLimiter } from './rateLimit';
 import { diffRoute, publicSnapshotRoute, type SnapshotDeps, snapshotApiRoute } from './snapshots';
 import { safeEqual } from './token';
@@ -108,11 +109,14 @@ export function createRequestHandler(deps: HttpDeps) {
     if (pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       // For health checks and orchestrators: process and engine state, no data, no session.
       const engine = live.engine.status;
+      // ?nonce=…: proof that this server holds the token (server/proof.ts), for the CLI.
+      const nonce = url.searchParams.get('nonce');
       return send(res, 200, {
         status: engine === 'connected' || engine === 'replay' ? 'ok' : 'degraded',
         engine,
         version: VERSION,
         uptimeSeconds: Math.round(process.uptime()),
+        ...(nonce && NONCE.test(nonce) ? { proof: tokenProof(auth.token, nonce) } : {}),
       });
     }
     if (pathname === '/login' && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -172,6 +173,33 @@ describe('reachmap scan beside a running dashboard (built)', () => {
       expect(other.stderr).toContain('Docker engine unreachable at unix:///nonexistent/docker.sock');
     } finally {
       server.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('reachmap scan and a stranger on the dashboard’s port (built)', () => {
+  it('never sends the token to a listener that cannot prove it holds it', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'reachmap-cli-stranger-'));
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path.join(dataDir, 'token'), `${'s'.repeat(43)}\n`, { mode: 0o600 });
+    const seen: string[] = [];
+    // What an unprivileged user could bind while the dashboard is down: answers everything.
+    const stranger = createServer((req, res) => {
+      seen.push(`${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', engine: 'connected', proof: 'f'.repeat(64), topology: {} }));
+    });
+    await new Promise<void>((r) => stranger.listen(7437, '127.0.0.1', r));
+    try {
+      const r = await cli(['scan', '--json', '--port', '7437', '--data-dir', dataDir]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toContain('topology of the dashboard');
+      expect(seen.length).toBeGreaterThan(0); // it was asked, for a proof only
+      for (const line of seen) expect(line).not.toContain('s'.repeat(43));
+      expect(seen.every((l) => l.startsWith('/healthz?nonce='))).toBe(true);
+    } finally {
+      stranger.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { Topology } from '../lib/model/topology';
-import { engineOf, type Settings } from '../lib/settings';
-import { hostPort } from '../lib/util/address';
+import { baseUrl, engineOf, type Settings } from '../lib/settings';
 import { proofValid } from '../server/proof';
 import { readToken } from '../server/token';
 import { CLI_SCHEMA_VERSION } from './errors';
@@ -62,8 +61,8 @@ async function fromRunningDashboard(settings: Settings, endpoint: string): Promi
   if (settings.replay) return null;
   const token = settings.token ?? (await readToken(settings.dataDir));
   if (!token) return null;
-  const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
-  const base = `http://${hostPort(host, settings.port)}`;
+  // The bind address, not REACHMAP_PUBLIC_URL: this machine's own dashboard.
+  const base = baseUrl({ host: settings.host, port: settings.port });
   try {
     const nonce = randomBytes(16).toString('hex');
     const health = (await getJson(`${base}/healthz?nonce=${nonce}`)) as { proof?: unknown };

@@ -47,16 +47,21 @@ function configDir(env: Env): string {
   return env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker');
 }
 
+/** A host named by a flag or DOCKER_HOST, with the environment's TLS settings. */
+function fromEnv(env: Env, host: string): EngineChoice {
+  return {
+    host,
+    tlsVerify: env.DOCKER_TLS_VERIFY === '1',
+    certPath: env.DOCKER_CERT_PATH || null,
+    context: null,
+  };
+}
+
 function fromContext(name: string, env: Env, store: ContextStore): EngineChoice {
   const dir = configDir(env);
   // "default" is the engine of DOCKER_HOST or the default socket, as in the Docker CLI.
   if (name === 'default')
-    return {
-      host: env.DOCKER_HOST || DEFAULT_DOCKER_HOST,
-      tlsVerify: env.DOCKER_TLS_VERIFY === '1',
-      certPath: env.DOCKER_CERT_PATH || null,
-      context: 'default',
-    };
+    return { ...fromEnv(env, env.DOCKER_HOST || DEFAULT_DOCKER_HOST), context: 'default' };
   const id = createHash('sha256').update(name).digest('hex');
   const metaFile = path.join(dir, 'contexts', 'meta', id, 'meta.json');
   const text = store.read(metaFile);
@@ -99,15 +104,9 @@ export function chooseEngine(
 ): EngineChoice {
   if (flags.dockerHost && flags.context)
     throw new DockerContextError('give either --docker-host or --context, not both');
-  const fromEnv = (host: string): EngineChoice => ({
-    host,
-    tlsVerify: env.DOCKER_TLS_VERIFY === '1',
-    certPath: env.DOCKER_CERT_PATH || null,
-    context: null,
-  });
-  if (flags.dockerHost) return fromEnv(flags.dockerHost);
+  if (flags.dockerHost) return fromEnv(env, flags.dockerHost);
   if (flags.context) return fromContext(flags.context, env, store);
-  if (env.DOCKER_HOST) return fromEnv(env.DOCKER_HOST);
+  if (env.DOCKER_HOST) return fromEnv(env, env.DOCKER_HOST);
   const name = env.DOCKER_CONTEXT || currentContext(env, store);
-  return name ? fromContext(name, env, store) : fromEnv(DEFAULT_DOCKER_HOST);
+  return name ? fromContext(name, env, store) : fromEnv(env, DEFAULT_DOCKER_HOST);
 }

@@ -77,15 +77,18 @@ export async function listen(url: string) {
     auth: { binding },
   });
   let bytes = 0;
-  const arrivals: Array<{ at: number; kind: string; containers: string[] }> = [];
+  const arrivals: Array<{ at: number; kind: string; containers: string[]; states: Record<string, string> }> =
+    [];
   socket.onAny((event: string, payload: unknown) => {
     bytes += Buffer.byteLength(JSON.stringify(payload ?? null));
     if (event === 'topology:change' || event === 'topology') {
-      const p = payload as { upsert?: { containers?: Array<{ id: string }> } };
+      const p = payload as { upsert?: { containers?: Array<{ id: string; state: string }> } };
+      const upserted = p.upsert?.containers ?? [];
       arrivals.push({
         at: Date.now(),
         kind: event,
-        containers: (p.upsert?.containers ?? []).map((c) => c.id),
+        containers: upserted.map((c) => c.id),
+        states: Object.fromEntries(upserted.map((c) => [c.id, c.state])),
       });
     }
   });
@@ -262,7 +265,10 @@ export async function eventToBrowser(
       // The last change to arrive before the node changed: the page's own share of the time.
       if (arrived && arrived <= at) inPage.push(at - arrived);
     }
-    const arrival = listener.arrivals.slice(seen).find((a) => a.containers.some((c) => c.startsWith(id)));
+    // The change that carries the new state (an earlier one may name the container too).
+    const arrival = listener.arrivals
+      .slice(seen)
+      .find((a) => Object.entries(a.states).some(([c, state]) => c.startsWith(id) && state === want));
     if (arrival) server.push(arrival.at - t1);
     await page.waitForTimeout(300);
   }

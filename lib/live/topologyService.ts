@@ -12,18 +12,27 @@ import { diffTopology } from './changes';
 import { FactCache } from './factCache';
 import type { RebuildTimings, SourceEvents, TopologySource } from './source';
 
-/** Events that change nothing we show (healthcheck execs fire every few seconds). */
-const IGNORED_ACTIONS = /^(exec_|attach|top|resize|copy|archive-path|extract-to-dir|export|commit)/;
+/**
+ * Events that change nothing we show (healthcheck execs fire every few seconds). `kill` is a
+ * signal sent: a `die` follows when the process exits, and a rebuild started by the kill
+ * would inspect a container still running and hold back the die's rebuild behind it.
+ */
+const IGNORED_ACTIONS = /^(exec_|attach|top|resize|copy|archive-path|extract-to-dir|export|commit|kill$)/;
 /** Coalesce bursts (compose up emits dozens of events) into one rebuild. */
 const DEBOUNCE_MS = 25;
 /**
  * Listeners change without Docker events. Every tick re-reads the next slice of the
  * namespaces, so each is re-read within a cycle while no tick reads them all (slower when
- * our reads are slow: a tick waits ten times what the last rebuild spent on them).
+ * our reads are slow: a tick waits ten times what the last one cost). The read runs beside
+ * the event-driven rebuilds, which merge it: a container's change never waits behind it.
  */
 const LISTENER_TICK_MS = 2_000;
 const LISTENER_CYCLE_MS = 12_000;
 const LISTENER_SLICES = LISTENER_CYCLE_MS / LISTENER_TICK_MS;
+/** A rotation tick waits this long after the last Docker event… */
+const ROTATION_YIELD_MS = 1_500;
+/** …but is never more than this late. */
+const ROTATION_MAX_LATE_MS = 4_000;
 /** A full re-list guards against anything the event stream missed. */
 const FULL_RESYNC_MS = 60_000;
 /** The packet filter is re-read this long after a container or network event (bursts coalesce). */
@@ -50,7 +59,6 @@ export class TopologyService extends EventEmitter<SourceEvents> implements Topol
   private networksDirty = false;
   private firewallDirty = false;
   private fullNeeded = true;
-  private sliceDue = false;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private rerun = false;
@@ -58,6 +66,7 @@ export class TopologyService extends EventEmitter<SourceEvents> implements Topol
   private intervals: NodeJS.Timeout[] = [];
   private tickMs = LISTENER_TICK_MS;
   private lastSliceAt = 0;
+  private lastEventAt = 0;
   private feedConnected = false;
   version = 0;
   current: Topology | null = null;
@@ -81,10 +90,14 @@ export class TopologyService extends EventEmitter<SourceEvents> implements Topol
     this.intervals.push(
       setInterval(() => {
         // Half a second of slack: interval timers drift, and a tick missed by 1 ms waits a whole second.
-        if (!this.feedConnected || Date.now() - this.lastSliceAt < this.tickMs - 500) return;
-        this.lastSliceAt = Date.now();
-        this.sliceDue = true;
-        this.schedule();
+        const now = Date.now();
+        if (!this.feedConnected || now - this.lastSliceAt < this.tickMs - 500) return;
+        // A container's change goes first: the rotation waits while events are being handled
+        // (on two busy cores it would double their time), but never more than a few seconds.
+        const busy = this.running !== null || now - this.lastEventAt < ROTATION_YIELD_MS;
+        if (busy && now - this.lastSliceAt < this.tickMs + ROTATION_MAX_LATE_MS) return;
+        this.lastSliceAt = now;
+        void this.rotate();
       }, 1000),
       setInterval(() => {
         this.fullNeeded = true;
@@ -142,6 +155,7 @@ export class TopologyService extends EventEmitter<SourceEvents> implements Topol
 
   private onEvent(e: DockerEvent): void {
     if (IGNORED_ACTIONS.test(e.Action)) return;
+    this.lastEventAt = Date.now();
     if (e.Type === 'container' && e.Actor.ID) {
       const id = e.Actor.ID;
       this.dirty.add(id);
@@ -175,6 +189,23 @@ export class TopologyService extends EventEmitter<SourceEvents> implements Topol
       this.schedule();
     }, FIREWALL_AFTER_EVENT_MS);
     this.firewallTimer.unref?.();
+  }
+
+  /** One rotation tick: read the next slice on its own, then let a rebuild merge it. */
+  private async rotate(): Promise<void> {
+    const t0 = performance.now();
+    try {
+      if (!(await this.facts.readSlice([...this.containers.values()], LISTENER_SLICES))) return;
+    } catch (e) {
+      // The periodic full resync reads everything again; a failed slice only waits for it.
+      log.debug({ err: describeError(e) }, 'a listener rotation read failed');
+      return;
+    }
+    // Keep our own reads and builds to about a tenth of the time. A slow engine does not
+    // count: a tick asks it nothing.
+    const readMs = performance.now() - t0;
+    await this.refresh();
+    this.tickMs = Math.max(LISTENER_TICK_MS, (readMs + (this.lastRebuild?.buildMs ?? 0)) * 10);
   }
 
   private schedule(delay = DEBOUNCE_MS): void {
@@ -236,12 +267,15 @@ export class TopologyService extends EventEmitter<SourceEvents> implements Topol
       const full = this.fullNeeded || !this.info;
       const engine = await this.refreshEngine(full);
       const tLocal = performance.now();
-      const slices = this.sliceDue ? LISTENER_SLICES : 0;
-      this.sliceDue = false;
       const firewall = this.firewallDirty;
       this.firewallDirty = false;
       const containers = [...this.containers.values()];
-      const host = await this.facts.get(containers, { full, changed: engine.containers, slices, firewall });
+      const host = await this.facts.get(containers, {
+        full,
+        changed: engine.containers,
+        slices: 0,
+        firewall,
+      });
       const tBuild = performance.now();
       const info = this.info;
       if (!info) return; // refreshEngine always sets it; this narrows the type
@@ -265,10 +299,7 @@ export class TopologyService extends EventEmitter<SourceEvents> implements Topol
           }),
         );
       }
-      // Keep our own reads and builds to about a tenth of the time. A slow engine does not
-      // count: a tick asks it nothing.
       const tEnd = performance.now();
-      this.tickMs = Math.max(LISTENER_TICK_MS, (tEnd - tLocal) * 10);
       this.lastRebuild = {
         full,
         engineMs: tLocal - t0,

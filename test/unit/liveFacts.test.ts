@@ -276,3 +276,84 @@ describe('FactCache: re-reading only what changed', () => {
     expect(facts.openclaw).toEqual(first.facts.openclaw);
   });
 });
+
+describe('FactCache: the rotation reads beside the rebuilds', () => {
+  it('merges background slices in the next get: after one rotation, the same topology as a full scan', async () => {
+    const lab = loadFixture('lab');
+    const { host, readers } = fakeHost(lab);
+    const cache = new FactCache(readers, 60_000, () => 0);
+    await cache.get(lab.engine.containers, { full: true, changed: new Set(), slices: 0, firewall: false });
+    // Nothing rotates before a first picture exists.
+    expect(await new FactCache(readers, 60_000).readSlice(lab.engine.containers, 4)).toBe(false);
+    // A server stops listening: no Docker event says so, only the rotation finds it.
+    const later = structuredClone(lab);
+    const key = [...nonHostKeys(lab.netns, lab.engine.containers)].find(
+      (k) => (lab.netns.tables[k]?.sockets.length ?? 0) > 0,
+    ) as string;
+    (later.netns.tables[key] as SocketRead).sockets = [];
+    host.now = later;
+    host.netnsReads = [];
+    const none = { full: false, changed: new Set<string>(), slices: 0, firewall: false };
+    const slices = 4;
+    for (let i = 0; i < slices; i++) {
+      const first = cache.readSlice(later.engine.containers, slices);
+      // One rotation read at a time.
+      expect(await cache.readSlice(later.engine.containers, slices)).toBe(false);
+      expect(await first).toBe(true);
+    }
+    const { facts, changed } = await cache.get(later.engine.containers, none);
+    expect(changed).toBe(true);
+    expect(build(later, facts)).toEqual(fresh(later));
+    expect(build(later, facts)).not.toEqual(fresh(lab));
+    // The merge itself read nothing; no read asked for everything at once.
+    expect(host.netnsReads).toHaveLength(slices);
+    for (const r of host.netnsReads) expect(r.length).toBeLessThan(later.engine.containers.length);
+  });
+
+  it('an older rotation read that finishes after an event-driven read does not undo it', async () => {
+    const lab = loadFixture('lab');
+    const restarted = loadFixture('lab-gateway-restarted');
+    const { host, readers } = fakeHost(lab);
+    // The rotation's read answers at once with the host as it was, but is held back.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let holdNext = false;
+    const netns = readers.netns;
+    const slow: HostReaders = {
+      ...readers,
+      netns: async (targets, opts) => {
+        const answer = netns(targets, opts);
+        if (holdNext) {
+          holdNext = false;
+          await gate;
+        }
+        return answer;
+      },
+    };
+    const cache = new FactCache(slow, 60_000, () => 0);
+    await cache.get(lab.engine.containers, { full: true, changed: new Set(), slices: 0, firewall: false });
+    holdNext = true;
+    const rotation = cache.readSlice(lab.engine.containers, 1); // every namespace, as it was
+    await Promise.resolve();
+    // The gateway restarts; its event's read finishes first.
+    host.now = restarted;
+    const changed = changedBetween(lab, restarted);
+    const none = { full: false, changed: new Set<string>(), slices: 0, firewall: false };
+    await cache.get(restarted.engine.containers, { ...none, changed });
+    release();
+    expect(await rotation).toBe(true);
+    const { facts } = await cache.get(restarted.engine.containers, none);
+    const now = build(restarted, facts);
+    const truth = fresh(restarted);
+    expect(changed.size).toBeGreaterThan(0);
+    for (const id of changed) {
+      const c = truth.containers.find((x) => x.id === id);
+      if (!c) continue;
+      expect(now.containers.find((x) => x.id === id)).toEqual(c);
+      const ns = truth.namespaces.find((n) => n.id === c.netns);
+      if (ns) expect(now.namespaces.find((n) => n.key === ns.key)).toEqual(ns);
+    }
+  });
+});

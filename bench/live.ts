@@ -290,10 +290,11 @@ export async function bytesPerMinute(
   listener: Awaited<ReturnType<typeof listen>>,
   ids: string[],
   seconds: number,
+  idleSeconds = seconds,
 ) {
   const b0 = listener.bytes();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const idle = ((listener.bytes() - b0) * 60) / seconds;
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  const idle = ((listener.bytes() - b0) * 60) / idleSeconds;
   const b1 = listener.bytes();
   const t0 = Date.now();
   for (let i = 0; Date.now() - t0 < seconds * 1000; i++) {

@@ -16,7 +16,7 @@ import {
 
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 
-export async function liveBench(opts: { churnSeconds?: number; port?: number } = {}) {
+export async function liveBench(opts: { churnSeconds?: number; idleSeconds?: number; port?: number } = {}) {
   const ids = fleetIds().filter((id) =>
     docker('inspect', '-f', '{{.HostConfig.NetworkMode}}', id).startsWith('reachmap-bench-p'),
   );
@@ -42,7 +42,7 @@ export async function liveBench(opts: { churnSeconds?: number; port?: number } =
     const gaps = await frameGaps(page);
     const events = await eventToBrowser(page, listener, victims, 10);
     const heap = await heapMb(page);
-    const bytes = await bytesPerMinute(listener, victims, opts.churnSeconds ?? 30);
+    const bytes = await bytesPerMinute(listener, victims, opts.churnSeconds ?? 30, opts.idleSeconds);
     const rss = server.rssMb();
     listener.close();
     const med = (k: 'firstNodeMs' | 'settledMs') =>
@@ -85,7 +85,10 @@ export async function liveBench(opts: { churnSeconds?: number; port?: number } =
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  liveBench({ churnSeconds: Number(process.env.BENCH_CHURN_S ?? 30) }).catch((e) => {
+  liveBench({
+    churnSeconds: Number(process.env.BENCH_CHURN_S ?? 30),
+    idleSeconds: process.env.BENCH_IDLE_S ? Number(process.env.BENCH_IDLE_S) : undefined,
+  }).catch((e) => {
     console.error(e);
     process.exit(1);
   });

@@ -151,6 +151,7 @@ async function main(): Promise<void> {
     ? await replayBackend(settings.replay)
     : liveBackend(settings);
   const hub = new ProbeHub(probes);
+  live.on('topology', (t) => hub.retain(t));
   const { token, created, file } = await ensureToken(settings);
   // Served over HTTPS (through a proxy that terminates TLS): Secure, __Host- cookies.
   const auth = makeAuthContext(

@@ -96,7 +96,8 @@ export function connectLive(): () => void {
   const acceptSnapshot = (m: TopologyMessage) => {
     performance.clearMarks('reachmap:topology');
     performance.mark('reachmap:topology');
-    set({ topology: adoptSnapshot(get().topology, m.topology), version: m.version, receivedAt: Date.now() });
+    const topology = adoptSnapshot(get().topology, m.topology);
+    set({ topology, version: m.version, receivedAt: Date.now(), ...probeReducers.retain(get(), topology) });
   };
   let resyncing = false;
   const resync = () => {
@@ -127,7 +128,16 @@ export function connectLive(): () => void {
       return resync();
     }
     const r = reduceTopologyChange(get(), parsed.data);
-    if (r.kind === 'apply') set({ topology: r.topology, version: r.version, receivedAt: Date.now() });
+    if (r.kind === 'apply')
+      set({
+        topology: r.topology,
+        version: r.version,
+        receivedAt: Date.now(),
+        // Only a removal (or a replaced list) can make a result's initiator go.
+        ...(parsed.data.remove.containers.length > 0 || parsed.data.replace?.containers
+          ? probeReducers.retain(get(), r.topology)
+          : {}),
+      });
     else if (r.kind === 'resync') resync();
   });
   socket.on(

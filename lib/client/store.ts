@@ -4,7 +4,7 @@ import type { EngineState, ProbeProgress, ProbeRecord } from '../model/live';
 import type { ProbeStep } from '../model/probe';
 import type { RunbookReport } from '../model/runbook';
 import type { Finding, Topology } from '../model/topology';
-import { probePathKey } from '../probe/edges';
+import { initiatorGone, probePathKey } from '../probe/edges';
 
 /** What the dashboard knows. Components read it through narrow selectors. */
 
@@ -148,6 +148,14 @@ export const probeReducers = {
   done(s: DashboardState, r: ProbeRecord): Partial<DashboardState> {
     const { [r.pairId]: _gone, ...running } = s.running;
     return { running, probes: { ...s.probes, [probePathKey(r.initiator)]: r } };
+  },
+  /** A new topology: results of initiators that were removed go, as they do on the server. */
+  retain(s: DashboardState, t: Topology): Partial<DashboardState> {
+    const gone = Object.entries(s.probes).filter(([, r]) => initiatorGone(t, r.initiator));
+    if (gone.length === 0) return {};
+    const probes = { ...s.probes };
+    for (const [key] of gone) delete probes[key];
+    return { probes };
   },
   history(s: DashboardState, records: ProbeRecord[]): Partial<DashboardState> {
     const probes = { ...s.probes };

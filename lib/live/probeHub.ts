@@ -12,7 +12,7 @@ import type {
 import type { ProbeSpecInput } from '../model/probe';
 import type { RunbookReport } from '../model/runbook';
 import type { Finding, Topology } from '../model/topology';
-import { probePathKey } from '../probe/edges';
+import { initiatorGone, probePathKey } from '../probe/edges';
 import { resolveInitiator } from '../probe/initiator';
 import { probeAllTargets } from '../probe/probeAll';
 import type { Prober } from '../probe/prober';
@@ -52,6 +52,22 @@ export class ProbeHub extends EventEmitter<HubEvents> {
 
   history(): ProbeRecord[] {
     return [...this.latest.values()];
+  }
+
+  /**
+   * Forgets the results of initiators that no longer exist (removed, not merely stopped):
+   * their edges cannot be drawn, and their findings would speak of a container nobody can
+   * see. On a host that churns, the results would otherwise outlive their containers until
+   * the cap pushed them out. Returns how many were forgotten.
+   */
+  retain(t: Topology): number {
+    let gone = 0;
+    for (const [key, r] of this.latest)
+      if (initiatorGone(t, r.initiator)) {
+        this.latest.delete(key);
+        gone++;
+      }
+    return gone;
   }
 
   /** Why the kept results look as they do: probe-informed findings over the current topology. */

@@ -46,6 +46,11 @@ function containerByName(t: Topology, name: string): Container | undefined {
 
 const node = (c: Container) => `ctr:${c.id}`;
 
+/** The probe ran from a container that no longer exists (removed, not merely stopped). */
+export function initiatorGone(t: Pick<Topology, 'containers'>, r: ProbeResult): boolean {
+  return r.initiator.kind === 'container' && !t.containers.some((c) => c.id === r.initiator.id);
+}
+
 export function probeEndpoints(t: Topology, r: ProbeResult): ProbeEndpoints {
   const source = r.initiator.kind === 'host' ? 'ns:host' : `ctr:${r.initiator.id}`;
   const dns = r.steps.find((s) => s.kind === 'dns');

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import http from 'node:http';
 import { promisify } from 'node:util';
+import { type JsonGetter, keepAliveGetter } from '../lib/docker/keepAliveGet';
 import { findHelper } from '../lib/netns/helperReader';
 import { mapLimit } from '../lib/util/concurrency';
 
@@ -11,31 +11,20 @@ import { mapLimit } from '../lib/util/concurrency';
  */
 
 const execFileP = promisify(execFile);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-
-function get(socketPath: string, path: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ socketPath, path, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
 
 /** list + every inspect (32 in flight) + networks; returns the running containers' pids. */
+const getters = new Map<string, JsonGetter>();
+
 export async function rawApiScan(socketPath = '/var/run/docker.sock'): Promise<number[]> {
-  const list = (await get(socketPath, '/containers/json?all=1')) as Array<{ Id: string }>;
+  // One pool per socket for the whole run: the connections stay warm between runs.
+  const raw =
+    getters.get(socketPath) ?? keepAliveGetter({ kind: 'unix', socketPath, display: socketPath }, 30_000, 32);
+  if (!raw) throw new Error('unreachable: a unix socket is always served');
+  getters.set(socketPath, raw);
+  const list = (await raw.get('/containers/json?all=1')) as Array<{ Id: string }>;
   const [inspected] = await Promise.all([
-    mapLimit(
-      list,
-      32,
-      (c) => get(socketPath, `/containers/${c.Id}/json`) as Promise<{ State: { Pid: number } }>,
-    ),
-    get(socketPath, '/networks'),
+    mapLimit(list, 32, (c) => raw.get(`/containers/${c.Id}/json`) as Promise<{ State: { Pid: number } }>),
+    raw.get('/networks'),
   ]);
   return inspected.map((c) => c.State.Pid).filter((p) => p > 0);
 }

@@ -6,6 +6,7 @@ import type { ProcNetTables } from '../netns/procNet';
 import { splitConcatenatedTables } from '../netns/procNet';
 import { mapLimit } from '../util/concurrency';
 import type { DockerEndpoint as Endpoint } from './endpoint';
+import { type JsonGetter, keepAliveGetter } from './keepAliveGet';
 import { type LogWindow, type LogWindowRead, readLogWindow } from './logs';
 import {
   DockerContainer,
@@ -114,9 +115,13 @@ export class DockerClient {
   /** For the long-lived events stream, which must not time out while quiet. */
   private readonly stream: Docker;
 
+  /** Inspects over kept-alive connections, where the endpoint allows (see keepAliveGet). */
+  private readonly raw: JsonGetter | null;
+
   constructor(readonly endpoint: Endpoint) {
     this.api = makeDocker(endpoint, CALL_TIMEOUT_MS);
     this.stream = makeDocker(endpoint);
+    this.raw = keepAliveGetter(endpoint, CALL_TIMEOUT_MS, INSPECT_CONCURRENCY);
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -158,7 +163,11 @@ export class DockerClient {
   /** null when the container vanished between list and inspect. */
   async inspectContainer(id: string): Promise<DockerContainer | null> {
     try {
-      return DockerContainer.parse(await this.call(() => this.api.getContainer(id).inspect()));
+      const raw = this.raw;
+      const answer = raw
+        ? raw.get(`/containers/${encodeURIComponent(id)}/json`)
+        : this.api.getContainer(id).inspect();
+      return DockerContainer.parse(await this.call(() => answer));
     } catch (e) {
       if (isNotFound(e)) return null;
       throw e;

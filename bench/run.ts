@@ -147,7 +147,10 @@ async function main() {
     const ms = await createFleet(EXTRA);
     console.log(`  created in ${(ms / 1000).toFixed(1)} s`);
     results.push(await scenario(`lab + ${EXTRA}`));
-    live = await liveBench({ churnSeconds: Number(process.env.BENCH_CHURN_S ?? 30) });
+    live = await liveBench({
+      churnSeconds: Number(process.env.BENCH_CHURN_S ?? 30),
+      idleSeconds: process.env.BENCH_IDLE_S ? Number(process.env.BENCH_IDLE_S) : undefined,
+    });
   } finally {
     removeFleet();
   }

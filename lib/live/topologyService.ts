@@ -91,6 +91,12 @@ export class TopologyService extends EventEmitter<SourceEvents> implements Topol
       setInterval(() => {
         // Half a second of slack: interval timers drift, and a tick missed by 1 ms waits a whole second.
         const now = Date.now();
+        // A failed rebuild asked for a full one: retry it on the tick, and rotate nothing
+        // meanwhile (a slice read now would only wait, unmerged, for the full read to drop it).
+        if (this.feedConnected && this.fullNeeded) {
+          if (!this.running) this.schedule();
+          return;
+        }
         if (!this.feedConnected || now - this.lastSliceAt < this.tickMs - 500) return;
         // A container's change goes first: the rotation waits while events are being handled
         // (on two busy cores it would double their time), but never more than a few seconds.

@@ -3,54 +3,33 @@ import type { ProxyRoutes } from '../model/snapshot';
 import type { Container, Topology } from '../model/topology';
 import { subjectOf } from '../topology/subject';
 import { readFileInRoot, resolveInRoot } from '../util/safeRead';
-import {
-  type ConfigFiles,
-  expandIncludes,
-  locationFor,
-  type ProxyLocation,
-  parseNginx,
-  parseNginxTokens,
-} from './nginxConfig';
+import { locationFor, type ProxyLocation, parseNginx } from './nginxConfig';
 
 /**
  * A reverse proxy's own configuration, read from inside its container's root (host PID
  * visibility) — nginx only; other proxies are answered black-box by probes. Every path is
  * resolved inside that root (lib/util/safeRead): the container cannot point it elsewhere.
- * nginx.conf is read as `nginx -T` shows it, with its `include`s spliced in, so settings of
- * the `http {}` block reach the servers of included files; without a readable nginx.conf,
- * the files of conf.d/ and sites-enabled/ are read one by one.
  */
 export async function readNginxLocations(
   c: Container,
 ): Promise<{ locations: ProxyLocation[]; source: string } | { error: string }> {
   if (!c.pid) return { error: `${c.name} is not running` };
   const root = `/proc/${c.pid}/root`;
-  const files: ConfigFiles = {
-    read: (f) => readFileInRoot(root, f, 256 * 1024),
-    list: async (dir) => (await readdir(await resolveInRoot(root, dir))).slice(0, 256),
-  };
-  const whole = await expandIncludes(files, '/etc/nginx/nginx.conf');
-  if (whole.read.length > 0) {
-    const skipped = whole.unread.length > 0 ? `; not read: ${whole.unread.join(', ')}` : '';
-    return {
-      locations: parseNginxTokens(whole.tokens),
-      source: `inside ${c.name}: ${whole.read.join(', ')}${skipped}`,
-    };
-  }
-  const paths: string[] = [];
+  const files = ['/etc/nginx/nginx.conf'];
   for (const dir of ['/etc/nginx/conf.d', '/etc/nginx/sites-enabled']) {
     try {
-      for (const f of (await files.list(dir)).sort().slice(0, 64))
-        if (f.endsWith('.conf') || dir.endsWith('enabled')) paths.push(`${dir}/${f}`);
+      const real = await resolveInRoot(root, dir);
+      for (const f of (await readdir(real)).sort().slice(0, 64))
+        if (f.endsWith('.conf') || dir.endsWith('enabled')) files.push(`${dir}/${f}`);
     } catch {
       // absent directory
     }
   }
   const texts: string[] = [];
   const read: string[] = [];
-  for (const f of paths) {
+  for (const f of files) {
     try {
-      texts.push(await files.read(f));
+      texts.push(await readFileInRoot(root, f, 256 * 1024));
       read.push(f);
     } catch {
       // unreadable file: the rest may still answer

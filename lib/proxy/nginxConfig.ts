@@ -29,7 +29,7 @@ interface Block {
  * bare words. A hand-written scan: one pass, so an unterminated quote in a hostile file costs
  * no more than its length (a regex alternative re-scans from every quote).
  */
-export function tokenize(text: string): string[] {
+function tokenize(text: string): string[] {
   const tokens: string[] = [];
   const n = text.length;
   const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
@@ -96,43 +96,32 @@ function parse(tokens: string[]): Block {
 
 const arg = (b: Block, name: string) => b.directives.find((d) => d.name === name)?.args;
 
-/**
- * A setting as nginx inherits it: from the innermost of `levels` (location, server, http)
- * that sets it at all.
- */
-const inherited = (levels: Block[], name: string) =>
-  levels.map((b) => arg(b, name)?.[0]).find((v) => v !== undefined);
-
-function header(levels: Block[], name: string): string | null {
-  // nginx: proxy_set_header at one level replaces all the ones it would inherit.
-  const level = levels.find((b) => b.directives.some((d) => d.name === 'proxy_set_header'));
-  const own = level?.directives.find(
-    (d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === name.toLowerCase(),
-  );
+function header(b: Block, parent: Block, name: string): string | null {
+  const find = (x: Block) =>
+    x.directives.find(
+      (d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === name.toLowerCase(),
+    );
+  // nginx: proxy_set_header in a location replaces all inherited ones.
+  const own = b.directives.some((d) => d.name === 'proxy_set_header') ? find(b) : find(parent);
   return own?.args.slice(1).join(' ') ?? null;
 }
 
 export function parseNginx(text: string): ProxyLocation[] {
-  return parseNginxTokens(tokenize(text));
-}
-
-/** The same, from tokens (a configuration whose `include`s were spliced in: expandIncludes). */
-export function parseNginxTokens(tokens: string[]): ProxyLocation[] {
-  const root = parse(tokens);
-  const servers: Array<{ server: Block; http: Block | null }> = [];
+  const root = parse(tokenize(text));
+  const servers: Block[] = [];
   const upstreams = new Map<string, string[]>();
-  const walk = (b: Block, http: Block | null) => {
+  const walk = (b: Block) => {
     for (const c of b.children) {
-      if (c.name === 'server') servers.push({ server: c, http });
+      if (c.name === 'server') servers.push(c);
       else if (c.name === 'upstream' && c.args[0])
         upstreams.set(
           c.args[0],
           c.directives.filter((d) => d.name === 'server' && d.args[0]).map((d) => d.args[0] as string),
         );
-      else walk(c, c.name === 'http' ? c : http);
+      else walk(c);
     }
   };
-  walk(root, null);
+  walk(root);
   // proxy_pass http://NAME/… → the servers of upstream NAME, else the host:port itself.
   const serversOf = (upstream: string | null): string[] => {
     if (!upstream) return [];
@@ -140,21 +129,20 @@ export function parseNginxTokens(tokens: string[]): ProxyLocation[] {
     return upstreams.get(authority) ?? [authority];
   };
   const out: ProxyLocation[] = [];
-  for (const { server: s, http } of servers) {
+  for (const s of servers) {
     const name = arg(s, 'server_name')?.join(' ') ?? '_';
     const listen = s.directives.filter((d) => d.name === 'listen').map((d) => d.args.join(' '));
     for (const loc of s.children.filter((c) => c.name === 'location')) {
-      const levels = http ? [loc, s, http] : [loc, s];
       out.push({
         server: name,
         listen,
         path: loc.args.join(' '),
         upstream: arg(loc, 'proxy_pass')?.[0] ?? null,
         upstreamServers: serversOf(arg(loc, 'proxy_pass')?.[0] ?? null),
-        httpVersion: inherited(levels, 'proxy_http_version') ?? '1.0',
-        upgradeHeader: header(levels, 'Upgrade'),
-        connectionHeader: header(levels, 'Connection'),
-        readTimeout: inherited(levels, 'proxy_read_timeout') ?? '60s',
+        httpVersion: arg(loc, 'proxy_http_version')?.[0] ?? arg(s, 'proxy_http_version')?.[0] ?? '1.0',
+        upgradeHeader: header(loc, s, 'Upgrade'),
+        connectionHeader: header(loc, s, 'Connection'),
+        readTimeout: arg(loc, 'proxy_read_timeout')?.[0] ?? arg(s, 'proxy_read_timeout')?.[0] ?? '60s',
       });
     }
   }
@@ -211,85 +199,4 @@ export function forwardsUpgrade(l: ProxyLocation): {
     connection: /upgrade|\$connection_upgrade|\$http_connection/i.test(l.connectionHeader ?? ''),
     http11: l.httpVersion === '1.1',
   };
-}
-
-/** Where expandIncludes reads: paths are absolute inside the proxy's root. */
-export interface ConfigFiles {
-  read(path: string): Promise<string>;
-  list(dir: string): Promise<string[]>;
-}
-
-/** Bounds for a hostile configuration: includes that include themselves, or thousands of files. */
-const INCLUDE_DEPTH = 8;
-const INCLUDE_FILES = 128;
-
-/**
- * `file` with every `include` spliced in, as `nginx -T` shows it: relative patterns are
- * resolved against the configuration's directory (nginx's conf prefix), `*` and `?` glob in
- * the file name (matches in name order, as nginx's glob does). Files that cannot be read are
- * named in `unread` and skipped, as nginx would refuse to start on them but we still want the
- * rest. Bounded in depth and in files.
- */
-export async function expandIncludes(
-  files: ConfigFiles,
-  file: string,
-): Promise<{ tokens: string[]; read: string[]; unread: string[] }> {
-  const prefix = file.slice(0, file.lastIndexOf('/') + 1) || '/';
-  const read: string[] = [];
-  // A file included from several places is named once.
-  const unread = new Set<string>();
-  const matches = async (pattern: string): Promise<string[]> => {
-    const abs = pattern.startsWith('/') ? pattern : prefix + pattern;
-    const slash = abs.lastIndexOf('/');
-    const dir = abs.slice(0, slash) || '/';
-    const name = abs.slice(slash + 1);
-    if (/[*?[]/.test(dir)) {
-      unread.add(`${abs} (a wildcard in a directory name is not followed)`);
-      return [];
-    }
-    if (!/[*?[]/.test(name)) return [abs];
-    const re = new RegExp(
-      `^${name
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\?/g, '[^/]')}$`,
-    );
-    try {
-      return (await files.list(dir))
-        .filter((f) => re.test(f))
-        .sort()
-        .map((f) => `${dir === '/' ? '' : dir}/${f}`);
-    } catch {
-      return []; // nginx: a glob that matches nothing is no error
-    }
-  };
-  const expand = async (path: string, depth: number): Promise<string[]> => {
-    if (read.length + unread.size >= INCLUDE_FILES) {
-      unread.add(`${path} (over ${INCLUDE_FILES} files)`);
-      return [];
-    }
-    let text: string;
-    try {
-      text = await files.read(path);
-    } catch (e) {
-      unread.add(`${path} (${e instanceof Error ? e.message : String(e)})`);
-      return [];
-    }
-    read.push(path);
-    const tokens = tokenize(text);
-    const out: string[] = [];
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i] as string;
-      const atStatement = i === 0 || ['{', '}', ';'].includes(tokens[i - 1] as string);
-      if (t === 'include' && atStatement && tokens[i + 2] === ';' && tokens[i + 1] !== undefined) {
-        if (depth >= INCLUDE_DEPTH) unread.add(`${tokens[i + 1]} (included ${INCLUDE_DEPTH} deep)`);
-        else
-          for (const m of await matches(tokens[i + 1] as string)) out.push(...(await expand(m, depth + 1)));
-        i += 2;
-      } else out.push(t);
-    }
-    return out;
-  };
-  const tokens = await expand(file, 0);
-  return { tokens, read, unread: [...unread] };
 }

@@ -19,6 +19,8 @@ command -v iptables >/dev/null || missing+=(iptables)
 command -v openssl >/dev/null || missing+=(openssl)
 # The netlink listener helper is C (native/); without a compiler Reachmap falls back to /proc.
 { command -v cc >/dev/null && [ -f /usr/include/linux/inet_diag.h ]; } || missing+=(gcc libc6-dev)
+# The image test makes its base images from Debian's mirror (no image registry here).
+command -v debootstrap >/dev/null || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   [ "$(id -u)" = 0 ] || { echo "root is needed to install ${missing[*]} (or install them yourself)" >&2; exit 1; }

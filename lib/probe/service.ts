@@ -150,7 +150,9 @@ export class ProbeService {
     const pid = c?.pid ?? null;
     // The host's own files when Reachmap runs on the host, else pid 1's root (pid: host).
     const hostRoot = init.kind === 'host' && !(nsInode !== null && nsInode === own) ? '/proc/1/root' : '/';
-    const { config: resolver, source: resolverSource } = await readResolverConfig(c, hostRoot);
+    const read = await readResolverConfig(c, hostRoot);
+    let resolverSource = read.source;
+    const resolver = read.config;
 
     const req: AgentRequest = {
       id,
@@ -192,6 +194,14 @@ export class ProbeService {
       throw new ProbeError(
         `no way to run a probe inside ${c?.name ?? 'the host'}'s namespace here: ${choice.why}`,
       );
+    // Reachmap cannot read the initiator's resolver files (no host /proc, the engine's files
+    // elsewhere): an agent inside the container, or in a helper sharing its files, can.
+    if (c && !read.complete && (choice.kind === 'exec' || choice.kind === 'helper-container')) {
+      req.resolver = { ...resolver, fromAgentFiles: true };
+      resolverSource = `${c.name}'s /etc/hosts and /etc/resolv.conf, read by the agent ${
+        choice.kind === 'exec' ? 'inside the container' : 'in the helper container, which shares them'
+      }`;
+    }
     let runner: ProbeResult['runner'];
     let steps: ProbeStep[];
     const who = c?.name ?? 'host';

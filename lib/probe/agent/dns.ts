@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
+import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { DnsStep } from '../../model/probe';
 import type { ResolverConfig } from './protocol';
@@ -9,6 +10,13 @@ import type { ResolverConfig } from './protocol';
  * search domains of its resolv.conf (Docker's 127.0.0.11 on user-defined networks),
  * queried from inside its namespace. NXDOMAIN, SERVFAIL, refusal and timeout stay apart.
  */
+
+/** The resolver files of the place the agent runs in (see ResolverConfig.fromAgentFiles). */
+export async function ownResolverConfig(): Promise<ResolverConfig> {
+  const read = (f: string) => readFile(f, 'utf8').catch(() => '');
+  const [hosts, resolv] = await Promise.all([read('/etc/hosts'), read('/etc/resolv.conf')]);
+  return { hosts, ...parseResolvConf(resolv) };
+}
 
 export function parseHosts(content: string): Map<string, string[]> {
   const map = new Map<string, string[]>();

@@ -13,6 +13,12 @@ export interface ResolverConfig {
   nameservers: string[];
   search: string[];
   ndots: number;
+  /**
+   * Read /etc/hosts and /etc/resolv.conf where the agent runs instead: Reachmap could not
+   * read them, and the agent runs in the initiator's container (exec) or in a helper that
+   * Docker gives the same files (`--network container:<id>` shares them).
+   */
+  fromAgentFiles?: boolean;
 }
 
 export interface AllowPolicy {

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { ProbeStep, TcpStep } from '../../model/probe';
 import { bracketHost } from '../../util/address';
 import { addressAllowed } from '../cidr';
-import { resolveLikeInitiator } from './dns';
+import { ownResolverConfig, resolveLikeInitiator } from './dns';
 import { httpGet } from './http';
 import type { AgentRequest } from './protocol';
 import { connectTcp, errorCode } from './tcp';
@@ -47,7 +47,8 @@ export async function runProbe(
 
   // 1. dns
   let c = clock();
-  const dns = await resolveLikeInitiator(target.host, req.resolver, Math.min(left(), 4000));
+  const resolver = req.resolver.fromAgentFiles ? await ownResolverConfig() : req.resolver;
+  const dns = await resolveLikeInitiator(target.host, resolver, Math.min(left(), 4000));
   if (!push({ kind: 'dns', ...dns, ms: round(performance.now() - c.start), at: c.at })) return steps;
 
   // 2. tcp: each address in turn, as a client would, refusing any the policy does not allow.

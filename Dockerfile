@@ -6,8 +6,10 @@ ARG RUNTIME_IMAGE=node:24-bookworm-slim
 
 # ── build: npm packages, Next, the server bundle, the native helpers ──────────────────────
 FROM ${BUILD_IMAGE} AS build
+# Behind a reverse proxy under a prefix (/reachmap): Next bakes it into the build.
+ARG REACHMAP_BASE_PATH=""
 WORKDIR /src
-ENV NEXT_TELEMETRY_DISABLED=1
+ENV NEXT_TELEMETRY_DISABLED=1 REACHMAP_BASE_PATH=${REACHMAP_BASE_PATH}
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
@@ -22,6 +24,7 @@ RUN npm run build --silent \
 
 # ── runtime ────────────────────────────────────────────────────────────────────────────────
 FROM ${RUNTIME_IMAGE}
+ARG REACHMAP_BASE_PATH=""
 # iptables-save reads the packet filter (NET_ADMIN); nsenter and setpriv (util-linux) are in
 # every Debian base. A non-root user for the least-privilege mode (README: "Privileges").
 RUN apt-get update -qq \
@@ -45,7 +48,8 @@ ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     REACHMAP_DATA_DIR=/data \
     REACHMAP_HOST=127.0.0.1 \
-    REACHMAP_PORT=7391
+    REACHMAP_PORT=7391 \
+    REACHMAP_BASE_PATH=${REACHMAP_BASE_PATH}
 USER reachmap
 VOLUME /data
 EXPOSE 7391

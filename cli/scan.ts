@@ -62,7 +62,7 @@ async function fromRunningDashboard(settings: Settings, endpoint: string): Promi
   const token = settings.token ?? (await readToken(settings.dataDir));
   if (!token) return null;
   // The bind address, not REACHMAP_PUBLIC_URL: this machine's own dashboard.
-  const base = baseUrl({ host: settings.host, port: settings.port });
+  const base = baseUrl({ host: settings.host, port: settings.port, basePath: settings.basePath });
   try {
     const nonce = randomBytes(16).toString('hex');
     const health = (await getJson(`${base}/healthz?nonce=${nonce}`)) as { proof?: unknown };

@@ -63,12 +63,15 @@ async function viaServer(settings: Settings, note: string, ttl: number | null) {
   if (!token) return null;
   let res: Response;
   try {
-    res = await fetch(`${baseUrl({ host: settings.host, port: settings.port })}/api/snapshots`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ note, ttlSeconds: ttl }),
-      signal: AbortSignal.timeout(30_000),
-    });
+    res = await fetch(
+      `${baseUrl({ host: settings.host, port: settings.port, basePath: settings.basePath })}/api/snapshots`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ note, ttlSeconds: ttl }),
+        signal: AbortSignal.timeout(30_000),
+      },
+    );
   } catch {
     return null; // no dashboard running: take it here
   }

@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
+import { at } from '@/lib/client/basePath';
 import { snapshotState } from '@/lib/client/snapshotView';
 import { dashboardStore } from '@/lib/client/store';
 import { Snapshot } from '@/lib/model/snapshot';
@@ -15,7 +16,7 @@ export function SnapshotDashboard({ id }: { id: string }) {
   useEffect(() => {
     let cancelled = false;
     (async () => {
-      const res = await fetch(`/s/${encodeURIComponent(id)}/snapshot.json`, { cache: 'no-store' });
+      const res = await fetch(at(`/s/${encodeURIComponent(id)}/snapshot.json`), { cache: 'no-store' });
       if (!res.ok)
         throw new Error(
           res.status === 404 ? 'this snapshot does not exist (deleted or expired)' : `HTTP ${res.status}`,

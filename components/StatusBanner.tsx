@@ -1,4 +1,5 @@
 'use client';
+import { at } from '@/lib/client/basePath';
 import { useDashboard } from './useDashboard';
 
 /** Says plainly when what you see is not live: engine unreachable, server link lost, signed out, a replay. */
@@ -32,7 +33,7 @@ export function StatusBanner() {
         Snapshot of <b>{snapshot.host}</b> taken {new Date(snapshot.takenAt).toLocaleString()}
         {snapshot.note && <> — “{snapshot.note}”</>}. Nothing here is live and nothing can be probed from this
         page; open the dashboard on the host to see it now.{' '}
-        <a className="underline" href={`/s/${snapshot.id}/review`} data-testid="snapshot-review-link">
+        <a className="underline" href={at(`/s/${snapshot.id}/review`)} data-testid="snapshot-review-link">
           Printable review
         </a>
       </div>
@@ -46,7 +47,7 @@ export function StatusBanner() {
         className="bg-amber-900/80 px-4 py-2 text-sm text-amber-100"
       >
         Your session is not valid (the token changed or the cookie expired).{' '}
-        <a href="/login" className="underline">
+        <a href={at('/login')} className="underline">
           Sign in again
         </a>
         .

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { BASE_PATH_PATTERN } from './basePath';
 import { chooseEngine, DEFAULT_DOCKER_HOST, DockerContextError, type EngineChoice } from './docker/context';
 import { type DockerEndpoint, engineEndpoint, parseDockerHost } from './docker/endpoint';
 import { OperatorError } from './errors';
@@ -53,6 +54,8 @@ const SettingsSchema = z.object({
    * engine (engineOf), so `url`, `rotate-token` and offline snapshot commands still work.
    */
   dockerEngineError: z.string().nullable(),
+  /** An ssh_config file for ssh:// engines (else ssh's own ~/.ssh/config). */
+  sshConfig: z.string().min(1).nullable(),
   dataDir: z.string().min(1),
   token: z
     .string()
@@ -93,6 +96,11 @@ const SettingsSchema = z.object({
     }, 'expected an http(s) URL without credentials, query or fragment, e.g. https://reachmap.example.com')
     .transform((v) => v.replace(/\/+$/, ''))
     .nullable(),
+  /** A path prefix behind a reverse proxy ("/reachmap"); the Next build must carry the same. */
+  basePath: z
+    .string()
+    .max(200)
+    .regex(BASE_PATH_PATTERN, 'expected "" or /path without a trailing slash, e.g. /reachmap'),
   /** Reverse proxies (addresses, CIDRs) whose X-Forwarded-For names the client. */
   trustedProxies: z.array(
     z
@@ -122,6 +130,7 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   dockerCertPath: { env: 'DOCKER_CERT_PATH' },
   dockerContext: { env: 'DOCKER_CONTEXT', flag: '--context' },
   dockerEngineError: { env: 'DOCKER_CONTEXT', flag: '--context' },
+  sshConfig: { env: 'REACHMAP_SSH_CONFIG' },
   dataDir: { env: 'REACHMAP_DATA_DIR', flag: '--data-dir' },
   token: { env: 'REACHMAP_TOKEN' },
   allowedHosts: { env: 'REACHMAP_ALLOWED_HOSTS' },
@@ -132,6 +141,7 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   helperImage: { env: 'REACHMAP_HELPER_IMAGE' },
   replay: { env: 'REACHMAP_REPLAY', flag: '--replay' },
   publicUrl: { env: 'REACHMAP_PUBLIC_URL' },
+  basePath: { env: 'REACHMAP_BASE_PATH' },
   logLevel: { env: 'REACHMAP_LOG_LEVEL' },
 };
 
@@ -176,6 +186,7 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     dockerCertPath: engine.certPath,
     dockerContext: engine.context,
     dockerEngineError: engineError,
+    sshConfig: env.REACHMAP_SSH_CONFIG ? path.resolve(env.REACHMAP_SSH_CONFIG) : null,
     dataDir: path.resolve(flags.dataDir ?? env.REACHMAP_DATA_DIR ?? defaultDataDir(env)),
     token: env.REACHMAP_TOKEN || undefined,
     allowedHosts: list(env.REACHMAP_ALLOWED_HOSTS),
@@ -186,6 +197,7 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     helperImage: env.REACHMAP_HELPER_IMAGE || null,
     replay: replay ? path.resolve(replay) : null,
     publicUrl: env.REACHMAP_PUBLIC_URL || null,
+    basePath: env.REACHMAP_BASE_PATH ?? '',
     logLevel: env.REACHMAP_LOG_LEVEL || 'info',
   };
   const parsed = SettingsSchema.safeParse(raw);
@@ -212,11 +224,16 @@ export function invalidSetting(key: keyof Settings, message: string, value: unkn
   return new SettingsError(invalidSettingLine(key, message, value));
 }
 
-/** Where a browser reaches this dashboard: REACHMAP_PUBLIC_URL, else the bind address (a wildcard bind as loopback). */
-export function baseUrl(s: Pick<Settings, 'host' | 'port'> & { publicUrl?: string | null }): string {
+/**
+ * Where a browser reaches this dashboard: REACHMAP_PUBLIC_URL (which carries the proxy's
+ * prefix itself), else the bind address (a wildcard bind as loopback) and the base path.
+ */
+export function baseUrl(
+  s: Pick<Settings, 'host' | 'port'> & { publicUrl?: string | null; basePath?: string },
+): string {
   if (s.publicUrl) return s.publicUrl;
   const h = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
-  return `http://${hostPort(h, s.port)}`;
+  return `http://${hostPort(h, s.port)}${s.basePath ?? ''}`;
 }
 
 /** The engine the settings chose; a context that could not be read stops the command here. */

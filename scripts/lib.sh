@@ -31,11 +31,15 @@ ensure_deps() {
   fi
 }
 
-# Rebuild when any source is newer than the last build.
+# The base path a Next build was made for (REACHMAP_BASE_PATH bakes into it).
+built_base_path() { node -p 'try { require("./.next/routes-manifest.json").basePath || "" } catch { "?" }' 2>/dev/null || echo '?'; }
+
+# Rebuild when any source is newer than the last build, or the base path changed.
 ensure_build() {
   cd "$ROOT"
   local stamp=.next/BUILD_ID
   if [ -f "$stamp" ] && [ -f dist/server.js ] && [ -f dist/cli.js ] && \
+     [ "$(built_base_path)" = "${REACHMAP_BASE_PATH:-}" ] && \
      [ -z "$(find app components lib server cli public next.config.mjs package-lock.json -newer "$stamp" -type f 2>/dev/null | head -1)" ]; then
     return
   fi

@@ -19,6 +19,9 @@ command -v iptables >/dev/null || missing+=(iptables)
 command -v openssl >/dev/null || missing+=(openssl)
 # The netlink listener helper is C (native/); without a compiler Reachmap falls back to /proc.
 { command -v cc >/dev/null && [ -f /usr/include/linux/inet_diag.h ]; } || missing+=(gcc libc6-dev)
+# An ssh:// engine is tested against an sshd on loopback (test/integration/sshEngine.test.ts).
+command -v ssh >/dev/null || missing+=(openssh-client)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 # The image test makes its base images from Debian's mirror (no image registry here).
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
+import { stripBasePath } from '../lib/basePath';
 import type { TopologySource } from '../lib/live/source';
 import { VERSION } from '../lib/version';
 import {
@@ -15,7 +16,7 @@ import {
   sessionSecret,
 } from './auth';
 import { requestClient } from './clientAddress';
-import { LOGIN_CSP, LOGIN_HTML } from './loginPage';
+import { loginPage } from './loginPage';
 import { NONCE, tokenProof } from './proof';
 import { RateLimiter } from './rateLimit';
 import { diffRoute, publicSnapshotRoute, type SnapshotDeps, snapshotApiRoute } from './snapshots';
@@ -77,6 +78,8 @@ export interface HttpDeps {
   metrics?: Registry;
   /** Reverse proxies whose X-Forwarded-For names the client (REACHMAP_TRUSTED_PROXIES). */
   trustedProxies?: readonly string[];
+  /** REACHMAP_BASE_PATH: routes below are matched without it; `next` gets it back. */
+  basePath?: string;
 }
 
 /** Build output with no data in it: what a public snapshot page needs to load. */
@@ -94,6 +97,8 @@ function isPublicAsset(req: IncomingMessage): boolean {
  */
 export function createRequestHandler(deps: HttpDeps) {
   const { auth, live } = deps;
+  const base = deps.basePath ?? '';
+  const login = loginPage(base);
   const failedSignIns = new RateLimiter(10, 10);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
@@ -103,7 +108,17 @@ export function createRequestHandler(deps: HttpDeps) {
       });
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://reachmap.invalid');
+    const inside = stripBasePath(req.url ?? '/', base);
+    if (inside === null) {
+      // The proxy's prefix is missing: say where the dashboard is rather than a bare 404.
+      if ((req.url ?? '/').split('?')[0] === '/' && req.method === 'GET') {
+        res.writeHead(302, { location: `${base}/`, 'cache-control': 'no-store' });
+        return void res.end();
+      }
+      return send(res, 404, { error: `not found: Reachmap is served under ${base}/` });
+    }
+    req.url = inside;
+    const url = new URL(req.url, 'http://reachmap.invalid');
     const pathname = url.pathname;
 
     if (pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -122,10 +137,10 @@ export function createRequestHandler(deps: HttpDeps) {
     if (pathname === '/login' && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': LOGIN_CSP,
+        'content-security-policy': login.csp,
         'cache-control': 'no-store',
       });
-      res.end(req.method === 'HEAD' ? undefined : LOGIN_HTML);
+      res.end(req.method === 'HEAD' ? undefined : login.html);
       return;
     }
     if (pathname === '/api/session' && req.method === 'POST') {
@@ -182,8 +197,8 @@ export function createRequestHandler(deps: HttpDeps) {
       const wantsHtml = (req.headers.accept ?? '').includes('text/html') && req.method === 'GET';
       if (wantsHtml && !pathname.startsWith('/api/')) {
         // After sign-in the browser comes back here: a deep link survives the login.
-        const back = req.url && req.url !== '/' ? `?next=${encodeURIComponent(req.url)}` : '';
-        res.writeHead(302, { location: `/login${back}`, 'cache-control': 'no-store' });
+        const back = req.url && req.url !== '/' ? `?next=${encodeURIComponent(base + req.url)}` : '';
+        res.writeHead(302, { location: `${base}/login${back}`, 'cache-control': 'no-store' });
         res.end();
         return;
       }

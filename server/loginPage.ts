@@ -5,13 +5,14 @@ import { createHash } from 'node:crypto';
  * fragment (never sent to the server), exchanges it for an HttpOnly cookie, and forgets it.
  */
 
-const SCRIPT = `
+const script = (base: string) => `
+const base = ${JSON.stringify(base)};
 const form = document.getElementById('f');
 const input = document.getElementById('t');
 const msg = document.getElementById('m');
 async function signIn(token) {
   msg.textContent = 'Signing in…';
-  const r = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const r = await fetch(base + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
   if (r.ok) {
     const body = await r.json();
     localStorage.setItem('reachmap.binding', body.binding);
@@ -22,8 +23,8 @@ async function signIn(token) {
   msg.textContent = body.error || ('Sign-in failed: HTTP ' + r.status);
 }
 // Back to the page that asked for sign-in: a path on this origin only (not "//host", not the login itself).
-const asked = new URLSearchParams(location.search).get('next') || '/';
-const next = asked[0] === '/' && asked[1] !== '/' && asked.charCodeAt(1) !== 92 && !asked.startsWith('/login') && asked.length < 4096 ? asked : '/';
+const asked = new URLSearchParams(location.search).get('next') || base + '/';
+const next = asked[0] === '/' && asked[1] !== '/' && asked.charCodeAt(1) !== 92 && !asked.startsWith(base + '/login') && asked.length < 4096 ? asked : base + '/';
 const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
 history.replaceState(null, '', location.pathname + location.search);
 if (m) signIn(m[1]);
@@ -41,9 +42,11 @@ button{margin-top:10px;padding:8px 14px;border-radius:6px;border:0;background:#2
 
 const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
 
-export const LOGIN_CSP = `default-src 'none'; script-src ${hash(SCRIPT)}; style-src ${hash(STYLE)}; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
-
-export const LOGIN_HTML = `<!doctype html>
+/** The page and its CSP (the inline script's hash) for a base path (REACHMAP_BASE_PATH). */
+export function loginPage(base: string): { html: string; csp: string } {
+  const SCRIPT = script(base);
+  const csp = `default-src 'none'; script-src ${hash(SCRIPT)}; style-src ${hash(STYLE)}; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+  const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Reachmap — sign in</title><style>${STYLE}</style></head>
 <body><main>
@@ -52,3 +55,5 @@ export const LOGIN_HTML = `<!doctype html>
 <form id="f"><input id="t" type="password" autocomplete="off" placeholder="access token" aria-label="access token"><button type="submit">Sign in</button></form>
 <div id="m" role="status"></div>
 </main><script>${SCRIPT}</script></body></html>`;
+  return { html, csp };
+}

@@ -1,8 +1,9 @@
-import { watchFile } from 'node:fs';
+import { readFileSync, watchFile } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import next from 'next';
+import { withBasePath } from '../lib/basePath';
 import { DockerClient } from '../lib/docker/client';
 import { ProbeHub } from '../lib/live/probeHub';
 import { REPLAY_PROBES_OFF, ReplayError, ReplaySource } from '../lib/live/replaySource';
@@ -29,6 +30,26 @@ import { dashboardUrl, ensureToken, readToken } from './token';
 const HELP = `Usage: reachmap-server [--host H] [--port P] [--docker-host URL | --context NAME] [--data-dir DIR] [--replay FILE]
   --replay FILE   serve a topology recorded with "reachmap scan --json" instead of a live engine (probes off)
 Environment: REACHMAP_HOST, REACHMAP_PORT, DOCKER_HOST, DOCKER_CONTEXT, REACHMAP_DATA_DIR, REACHMAP_TOKEN, REACHMAP_ALLOWED_HOSTS, REACHMAP_REPLAY, REACHMAP_PUBLIC_URL, REACHMAP_LOG_LEVEL`;
+
+/**
+ * Next bakes the base path into its build: a server started with another one would serve
+ * pages whose assets and links all miss. Say so and how to rebuild, rather than a blank page.
+ */
+function assertBuildBasePath(dir: string, basePath: string): void {
+  const manifest = path.join(dir, process.env.REACHMAP_NEXT_DIST || '.next', 'routes-manifest.json');
+  let built: string;
+  try {
+    built = (JSON.parse(readFileSync(manifest, 'utf8')) as { basePath?: string }).basePath ?? '';
+  } catch {
+    return; // no build at all: Next says so itself
+  }
+  if (built !== basePath)
+    throw invalidSetting(
+      'basePath',
+      `this build serves ${built ? `under ${built}` : 'at the root'}; rebuild for the new base path (npm start does, or REACHMAP_BASE_PATH=${basePath} npm run build; in the image: --build-arg REACHMAP_BASE_PATH=${basePath})`,
+      basePath,
+    );
+}
 
 /** What start-up builds differently for a live engine and for a replayed recording. */
 interface Backend {
@@ -167,6 +188,7 @@ async function main(): Promise<void> {
 
   // The server bundle lives in dist/; Next's project root is one level up.
   const dir = path.resolve(import.meta.dirname, '..');
+  if (!dev) assertBuildBasePath(dir, settings.basePath);
   const app = next({ dev, dir, hostname: settings.host, port: settings.port });
   await app.prepare();
   const nextHandler = app.getRequestHandler();
@@ -178,7 +200,12 @@ async function main(): Promise<void> {
   const handler = createRequestHandler({
     auth,
     live,
-    next: (req, res) => nextHandler(req, res),
+    // Routed without the base path; Next, built with it, gets it back.
+    next: (req, res) => {
+      req.url = withBasePath(req.url ?? '/', settings.basePath);
+      return nextHandler(req, res);
+    },
+    basePath: settings.basePath,
     metrics,
     trustedProxies: settings.trustedProxies,
     snapshots: store
@@ -195,12 +222,19 @@ async function main(): Promise<void> {
       res.end(JSON.stringify({ error: 'internal error' }));
     });
   });
-  const io = attachSocket(http, auth, live, hub, (req) =>
-    runRunbook(req, { probes, topology: () => currentTopology(live), readNginx: readNginxLocations }),
+  const socketPath = `${settings.basePath}${SOCKET_PATH}`;
+  const io = attachSocket(
+    http,
+    auth,
+    live,
+    hub,
+    (req) =>
+      runRunbook(req, { probes, topology: () => currentTopology(live), readNginx: readNginxLocations }),
+    socketPath,
   );
   sockets = () => io.engine.clientsCount;
   http.on('upgrade', (req, socket, head) => {
-    if ((req.url ?? '').startsWith(`${SOCKET_PATH}/`)) return; // socket.io handles and authenticates its own
+    if ((req.url ?? '').startsWith(`${socketPath}/`)) return; // socket.io handles and authenticates its own
     if (nextUpgrade && hostAllowed(auth, req.headers.host) && originAllowed(req) && canOpenPages(auth, req)) {
       void nextUpgrade(req, socket, head);
       return;
@@ -215,8 +249,12 @@ async function main(): Promise<void> {
   });
 
   log.info(
-    { version: VERSION, url: `http://${hostPort(settings.host, settings.port)}`, source: origin },
-    `Reachmap ${VERSION} listening on http://${hostPort(settings.host, settings.port)} (${origin})`,
+    {
+      version: VERSION,
+      url: `http://${hostPort(settings.host, settings.port)}${settings.basePath}`,
+      source: origin,
+    },
+    `Reachmap ${VERSION} listening on http://${hostPort(settings.host, settings.port)}${settings.basePath} (${origin})`,
   );
   if (!['127.0.0.1', '::1', 'localhost'].includes(settings.host)) {
     log.warn(

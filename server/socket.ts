@@ -38,11 +38,13 @@ export function attachSocket(
   live: TopologySource,
   hub: ProbeHub,
   runbook: (req: { from: string; to: string; origin?: string }) => Promise<RunbookReport>,
+  /** SOCKET_PATH under REACHMAP_BASE_PATH. */
+  path: string = SOCKET_PATH,
 ) {
   let runbooks = 0;
   const probeActions = new RateLimiter(30, 120);
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
-    path: SOCKET_PATH,
+    path,
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
     // Other upgrade requests (Next's dev HMR) are handled by the caller.

@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { z } from 'zod';
+import { at } from '@/lib/client/basePath';
 import { authHeaders } from '@/lib/client/session';
 import { diffState } from '@/lib/client/snapshotView';
 import { dashboardStore } from '@/lib/client/store';
@@ -16,7 +17,7 @@ export function DiffDashboard({ a, b }: { a: string; b: string }) {
   useEffect(() => {
     let cancelled = false;
     (async () => {
-      const res = await fetch(`/diff/${encodeURIComponent(a)}/${encodeURIComponent(b)}/diff.json`, {
+      const res = await fetch(at(`/diff/${encodeURIComponent(a)}/${encodeURIComponent(b)}/diff.json`), {
         cache: 'no-store',
         headers: authHeaders(), // "now" reads the live host
       });

@@ -1,4 +1,5 @@
 'use client';
+import { at } from '@/lib/client/basePath';
 import type { SnapshotDiff } from '@/lib/model/diff';
 import { useDashboard } from '../useDashboard';
 
@@ -16,7 +17,7 @@ function Side({ label, s }: { label: string; s: SnapshotDiff['before'] }) {
       {s.ref === 'now' ? (
         <b>now (live)</b>
       ) : (
-        <a className="text-sky-300 hover:underline" href={`/s/${s.ref}`}>
+        <a className="text-sky-300 hover:underline" href={at(`/s/${s.ref}`)}>
           {new Date(s.takenAt).toLocaleString()}
         </a>
       )}

@@ -1,5 +1,6 @@
 'use client';
 import { useCallback, useEffect, useState } from 'react';
+import { at } from '@/lib/client/basePath';
 import {
   deleteSnapshot,
   downloadExport,
@@ -118,7 +119,7 @@ export function SnapshotList() {
               <ExportButton id={s.id} format="svg" label="SVG" onError={setError} />
               <a
                 className="text-sky-300 hover:underline"
-                href={`/s/${s.id}/review`}
+                href={at(`/s/${s.id}/review`)}
                 target="_blank"
                 rel="noreferrer"
               >

@@ -1,3 +1,4 @@
+import { at } from './basePath';
 /**
  * The half of the browser session the page keeps (server/sessions.ts): the binding, in
  * localStorage, which no other port or site can read. Sent with every data request.
@@ -21,11 +22,11 @@ export function authHeaders(): Record<string, string> {
 
 /** Ends the session on the server and here, then shows the sign-in page. */
 export async function signOut(): Promise<void> {
-  await fetch('/api/session', { method: 'DELETE' }).catch(() => undefined);
+  await fetch(at('/api/session'), { method: 'DELETE' }).catch(() => undefined);
   try {
     window.localStorage.removeItem(BINDING_KEY);
   } catch {
     // storage unavailable: nothing kept
   }
-  window.location.assign('/login');
+  window.location.assign(at('/login'));
 }

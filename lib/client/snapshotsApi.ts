@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SnapshotSummary, type SnapshotView, TakenSnapshot } from '../model/snapshot';
+import { at } from './basePath';
 import { authHeaders } from './session';
 
 /** The dashboard's calls to /api/snapshots (session cookie), answers validated. */
@@ -8,7 +9,7 @@ const Listed = z.object({ snapshots: z.array(SnapshotSummary.extend({ link: z.st
 export type ListedSnapshot = z.infer<typeof Listed>['snapshots'][number];
 
 async function call<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<T> {
-  const res = await fetch(path, {
+  const res = await fetch(at(path), {
     ...init,
     headers: { 'content-type': 'application/json', ...authHeaders() },
   });
@@ -37,7 +38,7 @@ export const exportUrl = (id: string, format: string) =>
 
 /** An export as a download (the session's binding cannot ride on a plain link). */
 export async function downloadExport(id: string, format: string): Promise<void> {
-  const res = await fetch(exportUrl(id, format), { headers: authHeaders() });
+  const res = await fetch(at(exportUrl(id, format)), { headers: authHeaders() });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: string } | null;
     throw new Error(body?.error ?? `HTTP ${res.status}`);

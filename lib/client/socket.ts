@@ -19,6 +19,7 @@ import {
 } from '../model/live';
 import { RunbookReport } from '../model/runbook';
 import { Finding } from '../model/topology';
+import { at } from './basePath';
 import { binding } from './session';
 import { dashboardStore, probeReducers } from './store';
 import { adoptSnapshot, reduceTopologyChange } from './topologySync';
@@ -58,7 +59,7 @@ export function startLive(): void {
 export function connectLive(): () => void {
   performance.mark('reachmap:connecting');
   const socket: ClientSocket = io({
-    path: SOCKET_PATH,
+    path: at(SOCKET_PATH),
     withCredentials: true,
     reconnectionDelayMax: 3000,
     // One WebSocket from the start: the first topology of a large host (≈ 1.5 MB at 500

@@ -16,6 +16,7 @@ import {
   DockerVersion,
   type EngineFacts,
 } from './schemas';
+import { openSshBridge, type SshBridge } from './sshBridge';
 import {
   commandWorks,
   execSession,
@@ -31,6 +32,8 @@ import {
  * plus list, networks and info took 344–352 ms at 16 and 32, 361–461 ms at 8 (one fleet).
  */
 const INSPECT_CONCURRENCY = 16;
+/** Kept-alive inspect connections to an ssh:// engine, each one ssh session. */
+const SSH_SESSIONS = 4;
 /** /proc/net/{tcp,tcp6,udp,udp6} of a busy namespace is a few hundred KB; more is not a table. */
 const EXEC_OUTPUT_CAP = 8 << 20;
 /** Bound on one API call; the events stream is exempt (a quiet stream is not a dead one). */
@@ -86,7 +89,7 @@ function isConnectionError(e: unknown): boolean {
   );
 }
 
-function makeDocker(endpoint: Endpoint, timeout?: number): Docker {
+function makeDocker(endpoint: LocalEndpoint, timeout?: number): Docker {
   if (endpoint.kind === 'unix')
     return new Docker({ socketPath: endpoint.socketPath, ...(timeout ? { timeout } : {}) });
   const certDir = endpoint.certPath ?? process.env.DOCKER_CERT_PATH;
@@ -109,6 +112,9 @@ function makeDocker(endpoint: Endpoint, timeout?: number): Docker {
  * The only door to the Docker engine. Every answer is validated with the schemas in
  * ./schemas before it leaves this module.
  */
+/** What the clients below dial: an ssh:// engine is reached through a local socket (sshBridge). */
+type LocalEndpoint = Exclude<Endpoint, { kind: 'ssh' }>;
+
 export class DockerClient {
   /** For bounded request/response calls. */
   private readonly api: Docker;
@@ -118,17 +124,30 @@ export class DockerClient {
   /** Inspects over kept-alive connections, where the endpoint allows (see keepAliveGet). */
   private readonly raw: JsonGetter | null;
 
+  private readonly ssh: SshBridge | null;
+
   constructor(readonly endpoint: Endpoint) {
-    this.api = makeDocker(endpoint, CALL_TIMEOUT_MS);
-    this.stream = makeDocker(endpoint);
-    this.raw = keepAliveGetter(endpoint, CALL_TIMEOUT_MS, INSPECT_CONCURRENCY);
+    this.ssh = endpoint.kind === 'ssh' ? openSshBridge(endpoint) : null;
+    const local: LocalEndpoint =
+      endpoint.kind === 'ssh'
+        ? { kind: 'unix', socketPath: (this.ssh as SshBridge).socketPath, display: endpoint.display }
+        : endpoint;
+    this.api = makeDocker(local, CALL_TIMEOUT_MS);
+    this.stream = makeDocker(local);
+    // sshd allows 10 sessions per connection (MaxSessions) and every ssh session starts a
+    // login shell on the far side: a few kept-alive ones, not a scan-sized burst.
+    this.raw = keepAliveGetter(local, CALL_TIMEOUT_MS, this.ssh ? SSH_SESSIONS : INSPECT_CONCURRENCY);
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      if (isConnectionError(e)) throw new DockerUnreachableError(this.endpoint.display, e);
+      if (isConnectionError(e)) {
+        // Through ssh, the socket only says "hang up": ssh's own words say why.
+        const why = this.ssh?.lastError();
+        throw new DockerUnreachableError(this.endpoint.display, why ? new Error(why) : e);
+      }
       throw e;
     }
   }

@@ -17,7 +17,7 @@ export interface JsonGetter {
 }
 
 export function keepAliveGetter(
-  endpoint: DockerEndpoint,
+  endpoint: Exclude<DockerEndpoint, { kind: 'ssh' }>,
   timeoutMs: number,
   maxSockets: number,
 ): JsonGetter | null {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDockerHost } from '@/lib/docker/endpoint';
+import { engineEndpoint, parseDockerHost } from '@/lib/docker/endpoint';
+import { sshArgs, sshMasterArgs } from '@/lib/docker/sshBridge';
 import { DEFAULT_PORT, loadSettings, SettingsError } from '@/lib/settings';
 
 describe('settings', () => {
@@ -21,7 +22,10 @@ describe('settings', () => {
     [{ REACHMAP_PORT: 'abc' }, /REACHMAP_PORT \/ --port/],
     [{ REACHMAP_PORT: '70000' }, /REACHMAP_PORT/],
     [{ DOCKER_HOST: 'ftp://x' }, /DOCKER_HOST \/ --docker-host: expected unix/],
-    [{ DOCKER_HOST: 'ssh://me@box' }, /ssh:\/\/ Docker hosts are not supported/],
+    [{ DOCKER_HOST: 'ssh://me@box/var/run/docker.sock' }, /takes no path, query or fragment/],
+    [{ DOCKER_HOST: 'ssh://me:secret@box' }, /takes no password/],
+    [{ DOCKER_HOST: 'ssh://-oProxyCommand=touch%20x' }, /ssh/],
+    [{ DOCKER_HOST: 'ssh://-oProxyCommand@box' }, /not a valid ssh user/],
     [{ REACHMAP_TOKEN: 'short' }, /REACHMAP_TOKEN: expected 32/],
     [{ REACHMAP_HOST: 'bad host!' }, /REACHMAP_HOST/],
   ])('rejects %o naming the setting', (env, message) => {
@@ -51,6 +55,66 @@ describe('settings', () => {
       tls: false,
     });
     expect(parseDockerHost('tcp://dockerhost', true)).toMatchObject({ kind: 'tcp', port: 2376, tls: true });
+    expect(parseDockerHost('ssh://ops@docker-1.example.com:2222')).toEqual({
+      kind: 'ssh',
+      user: 'ops',
+      host: 'docker-1.example.com',
+      port: 2222,
+      display: 'ssh://ops@docker-1.example.com:2222',
+    });
+    expect(parseDockerHost('ssh://[fd00::5]')).toMatchObject({
+      kind: 'ssh',
+      user: null,
+      host: 'fd00::5',
+      port: null,
+    });
+  });
+
+  it('runs ssh as the Docker CLI does, never prompting, with REACHMAP_SSH_CONFIG as -F', () => {
+    const s = loadSettings({
+      DOCKER_HOST: 'ssh://ops@box:2222',
+      REACHMAP_SSH_CONFIG: '/etc/reachmap/ssh_config',
+    });
+    const e = engineEndpoint(s);
+    if (e.kind !== 'ssh') throw new Error('expected an ssh endpoint');
+    const login = [
+      '-F',
+      '/etc/reachmap/ssh_config',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=10',
+      '-l',
+      'ops',
+      '-p',
+      '2222',
+    ];
+    expect(sshArgs(e)).toEqual([...login, '-T', '--', 'box', 'docker', 'system', 'dial-stdio']);
+    // Over the bridge's master connection: a channel each, never a master of its own.
+    expect(sshArgs(e, '/tmp/b/master')).toEqual([
+      ...login,
+      '-o',
+      'ControlMaster=no',
+      '-S',
+      '/tmp/b/master',
+      '-T',
+      '--',
+      'box',
+      'docker',
+      'system',
+      'dial-stdio',
+    ]);
+    expect(sshMasterArgs(e, '/tmp/b/master')).toEqual([
+      ...login,
+      '-o',
+      'ControlPersist=no',
+      '-M',
+      '-N',
+      '-S',
+      '/tmp/b/master',
+      '--',
+      'box',
+    ]);
   });
 });
 

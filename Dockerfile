@@ -25,15 +25,15 @@ RUN npm run build --silent \
 # ── runtime ────────────────────────────────────────────────────────────────────────────────
 FROM ${RUNTIME_IMAGE}
 ARG REACHMAP_BASE_PATH=""
-# iptables-save reads the packet filter (NET_ADMIN); nsenter and setpriv (util-linux) are in
-# every Debian base. A non-root user for the least-privilege mode (README: "Privileges").
+# iptables-save reads the packet filter (NET_ADMIN); ssh reaches ssh:// engines; nsenter and
+# setpriv (util-linux) are in every Debian base. A non-root user for the least-privilege mode.
 RUN apt-get update -qq \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iptables >/dev/null \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iptables openssh-client >/dev/null \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \
  && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home --shell /usr/sbin/nologin reachmap \
  && mkdir -p /data && chown reachmap:reachmap /data
 WORKDIR /app
-COPY --from=build /src/package.json ./
+COPY --from=build /src/package.json /src/next.config.mjs ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/.next ./.next
 COPY --from=build /src/public ./public

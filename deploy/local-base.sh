@@ -20,6 +20,11 @@ need npm "npm"
 NODE_BIN="$(readlink -f "$(command -v node)")"
 [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 22 ] || { echo "local-base: Node ≥ 22 needed, found $(node -v)" >&2; exit 1; }
 NPM_VERSION="${LOCAL_BASE_NPM:-11}"
+# A distribution's node links libnode.so and friends; the base gets the binary alone.
+if ldd "$NODE_BIN" 2>/dev/null | grep -q libnode; then
+  echo "local-base: $NODE_BIN links libnode (a distribution build); use an official Node binary (npm start puts one in .tools/)" >&2
+  exit 1
+fi
 
 # This machine's own CAs (an egress proxy that intercepts TLS, say) go into the build base, so
 # npm there reaches the registry as it does here.

@@ -140,6 +140,16 @@ test('under a path prefix behind nginx: sign-in, the live graph and its socket, 
 
   await signInLive(page, PROXIED, TOKEN);
   await expect(containerNode(page, labContainer('gateway-loopback').name)).toBeVisible();
+  // A snapshot link keeps the prefix, and opens without a session.
+  const taken = await fetch(`${PROXIED}/api/snapshots`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ note: 'base path', view: { project: null, selection: null } }),
+  });
+  expect(taken.status, await taken.clone().text()).toBe(201);
+  const { link } = (await taken.json()) as { link: string };
+  expect(link.startsWith(`http://127.0.0.1:${PORT}${PREFIX}/s/`), link).toBe(true);
+  expect((await fetch(link.replace(`:${PORT}`, `:${PROXY_PORT}`))).status).toBe(200);
   await page.screenshot({ path: path.join(E2E.screenshots, 'base-path.png') });
 });
 

@@ -203,7 +203,7 @@ export function createRequestHandler(deps: HttpDeps) {
         return;
       }
       return send(res, 401, {
-        error: 'authentication required: sign in at /login or send Authorization: Bearer <token>',
+        error: `authentication required: sign in at ${base}/login or send Authorization: Bearer <token>`,
       });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req)) {
@@ -218,7 +218,7 @@ export function createRequestHandler(deps: HttpDeps) {
     }
     if (pathname.startsWith('/api/') && dataAccess(auth, req) === null) {
       return send(res, 401, {
-        error: `this session's binding is missing or wrong (send ${BINDING_HEADER}, or sign in again at /login)`,
+        error: `this session's binding is missing or wrong (send ${BINDING_HEADER}, or sign in again at ${base}/login)`,
       });
     }
     if (pathname === '/api/topology' && req.method === 'GET') {

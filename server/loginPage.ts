@@ -22,9 +22,18 @@ async function signIn(token) {
   const body = await r.json().catch(() => ({}));
   msg.textContent = body.error || ('Sign-in failed: HTTP ' + r.status);
 }
-// Back to the page that asked for sign-in: a path on this origin only (not "//host", not the login itself).
-const asked = new URLSearchParams(location.search).get('next') || base + '/';
-const next = asked[0] === '/' && asked[1] !== '/' && asked.charCodeAt(1) !== 92 && !asked.startsWith(base + '/login') && asked.length < 4096 ? asked : base + '/';
+// Back to the page that asked for sign-in: a page of this dashboard only, as the browser will
+// parse it (it drops tabs and newlines: "/\t/evil" is "//evil"), never the sign-in itself.
+function backTo(asked) {
+  try {
+    const u = new URL(asked, location.origin);
+    const inside = u.pathname === base || u.pathname.startsWith(base + '/');
+    if (u.origin === location.origin && inside && !u.pathname.startsWith(base + '/login') && asked.length < 4096)
+      return u.pathname + u.search + u.hash;
+  } catch {}
+  return base + '/';
+}
+const next = backTo(new URLSearchParams(location.search).get('next') || base + '/');
 const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
 history.replaceState(null, '', location.pathname + location.search);
 if (m) signIn(m[1]);

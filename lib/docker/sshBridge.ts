@@ -40,9 +40,12 @@ export function sshArgs(e: SshEndpoint, control: string | null = null): string[]
   ];
 }
 
-/** The master connection the others multiplex over (`ssh -M -N`, in the foreground). */
+/**
+ * The master connection the others multiplex over, in the foreground; its remote `cat`
+ * reads the stdin only Reachmap holds, so it ends when Reachmap does.
+ */
 export function sshMasterArgs(e: SshEndpoint, control: string): string[] {
-  return [...common(e), '-o', 'ControlPersist=no', '-M', '-N', '-S', control, '--', e.host];
+  return [...common(e), '-o', 'ControlPersist=no', '-M', '-S', control, '-T', '--', e.host, 'cat'];
 }
 
 function common(e: SshEndpoint): string[] {
@@ -73,10 +76,13 @@ export function openSshBridge(e: SshEndpoint, ssh = 'ssh'): SshBridge {
   // until its socket appears, clients wait (a scan's first burst would otherwise be a
   // dozen key exchanges at once). Without it, each connection logs in on its own.
   const ensureMaster = (): Promise<void> => {
-    if (master && master.exitCode === null && masterReady) return masterReady;
-    const m = spawn(ssh, sshMasterArgs(e, control), { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (master && master.exitCode === null && master.signalCode === null && masterReady) return masterReady;
+    // Its stdin is a pipe that only this process holds: when Reachmap dies (even by SIGKILL)
+    // the far side's `cat` ends and the master with it — no orphaned login.
+    const m = spawn(ssh, sshMasterArgs(e, control), { stdio: ['pipe', 'ignore', 'pipe'] });
     master = m;
-    unref(m, m.stderr);
+    unref(m, m.stdin, m.stderr);
+    m.stdin?.on('error', () => undefined);
     let stderr = '';
     m.stderr?.on('data', (d: Buffer) => {
       if (stderr.length < 4096) stderr += d.toString('utf8');
@@ -101,10 +107,21 @@ export function openSshBridge(e: SshEndpoint, ssh = 'ssh'): SshBridge {
     return masterReady;
   };
 
-  const server = net.createServer(async (conn) => {
+  const server = net.createServer((conn) => {
     unref(conn);
-    await ensureMaster();
-    if (conn.destroyed) return;
+    // Until ssh takes over, an error on the client's side only ends that connection.
+    conn.on('error', () => conn.destroy());
+    ensureMaster()
+      .then(() => {
+        if (!conn.destroyed) relay(conn);
+      })
+      .catch((err: unknown) => {
+        last = `ssh: ${err instanceof Error ? err.message : String(err)}`;
+        conn.destroy();
+      });
+  });
+
+  const relay = (conn: net.Socket) => {
     const child = spawn(ssh, sshArgs(e, existsSync(control) ? control : null), {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -138,7 +155,7 @@ export function openSshBridge(e: SshEndpoint, ssh = 'ssh'): SshBridge {
         last = `ssh ${e.display.slice('ssh://'.length)} exited ${code}: ${lastLine(stderr) || 'no message'}`;
       conn.end();
     });
-  });
+  };
   // Listening on a unix path binds synchronously: the socket is usable when this returns.
   server.listen(socketPath);
   server.unref();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,7 +127,9 @@ describe('an ssh:// engine', () => {
     expect(t.host).toMatchObject({ procVisible: true, engineElsewhere: false });
   });
 
-  it('says what ssh said when it cannot get in, and prompts for nothing', () => {
+  it('says what ssh said when it cannot get in, and leaves no ssh or socket behind', () => {
+    const bridges = () => readdirSync(os.tmpdir()).filter((f) => f.startsWith('reachmap-ssh-')).length;
+    const before = bridges();
     const r = cli(
       { REACHMAP_SSH_CONFIG: path.join(dir, 'ssh_config_stranger') },
       'scan',
@@ -142,5 +144,8 @@ describe('an ssh:// engine', () => {
         `Docker engine unreachable at ssh://${USER}@docker-remote: ssh ${USER}@docker-remote exited 255: .*Permission denied`,
       ),
     );
+    // The CLI's bridge (socket directory, master and per-connection ssh) ends with the CLI.
+    expect(bridges()).toBe(before);
+    expect(spawnSync('pgrep', ['-f', 'reachmap-ssh-']).status, 'an ssh of the bridge still runs').toBe(1);
   });
 });

@@ -24,7 +24,7 @@ describe('settings', () => {
     [{ DOCKER_HOST: 'ftp://x' }, /DOCKER_HOST \/ --docker-host: expected unix/],
     [{ DOCKER_HOST: 'ssh://me@box/var/run/docker.sock' }, /takes no path, query or fragment/],
     [{ DOCKER_HOST: 'ssh://me:secret@box' }, /takes no password/],
-    [{ DOCKER_HOST: 'ssh://-oProxyCommand=touch%20x' }, /ssh/],
+    [{ DOCKER_HOST: 'ssh://-oProxyCommand=touch%20x' }, /not a valid ssh host/],
     [{ DOCKER_HOST: 'ssh://-oProxyCommand@box' }, /not a valid ssh user/],
     [{ REACHMAP_TOKEN: 'short' }, /REACHMAP_TOKEN: expected 32/],
     [{ REACHMAP_HOST: 'bad host!' }, /REACHMAP_HOST/],
@@ -109,11 +109,12 @@ describe('settings', () => {
       '-o',
       'ControlPersist=no',
       '-M',
-      '-N',
       '-S',
       '/tmp/b/master',
+      '-T',
       '--',
       'box',
+      'cat',
     ]);
   });
 });

@@ -20,7 +20,14 @@ export default defineConfig({
     url: `${E2E.baseURL}/login`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { NODE_ENV: 'production', REACHMAP_TOKEN: E2E.token, NEXT_TELEMETRY_DISABLED: '1' },
+    // The watch (probes on an interval, edges without a click) has its own spec and server
+    // (e2e/watch.spec.ts): here the edges and findings are the ones each test makes.
+    env: {
+      NODE_ENV: 'production',
+      REACHMAP_TOKEN: E2E.token,
+      NEXT_TELEMETRY_DISABLED: '1',
+      REACHMAP_WATCH: 'off',
+    },
     stdout: 'pipe',
   },
 });

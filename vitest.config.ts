@@ -19,6 +19,9 @@ export default defineConfig({
           environment: 'node',
           // One engine, one lab: run files one after another.
           fileParallelism: false,
+          // Servers these files start keep to what each test asks: the dashboard's own watch
+          // (probes on an interval) is tested in watch.test.ts and e2e/watch.spec.ts.
+          env: { REACHMAP_WATCH: 'off' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

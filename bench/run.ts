@@ -4,7 +4,7 @@
 //   then the live path (bench/liveRun.ts): events to the browser, first view, frames, bytes, RSS;
 //   4. snapshots (bench/snapshot.ts): time to take one and sizes, lab / 200 / 500 containers.
 // Reports medians and ratios; writes bench/results/<date>.json. Everything it creates is removed.
-// BENCH_ONLY=scan runs the scan scenarios only.
+// BENCH_ONLY=scan runs the scan scenarios only; BENCH_ONLY=watch the watch's cost only (bench/watchCost.ts).
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,7 @@ import { layoutBench } from './layout';
 import { liveBench } from './liveRun';
 import { probeBench } from './probe';
 import { snapshotBench } from './snapshot';
+import { watchCostBench } from './watchCost';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -119,6 +120,11 @@ async function scansOnly() {
 async function main() {
   console.log(`Reachmap bench — ${RUNS} runs each, medians (${new Date().toISOString()})`);
   if (!KEEP_FLEET) removeFleet();
+  if (process.env.BENCH_ONLY === 'watch') {
+    console.log('\nthe watch on the lab: idle with it off, then on');
+    await watchCostBench();
+    return;
+  }
   if (process.env.BENCH_ONLY === 'scan') {
     const scans = await scansOnly();
     const out = path.join(ROOT, 'bench', 'results');
@@ -139,6 +145,8 @@ async function main() {
   const firstViewReplay = await firstViewBench(500);
   console.log('\nfifty dashboards at once (the lab)');
   const clients = await clientsBench();
+  console.log('\nthe watch on the lab: idle with it off, then on');
+  const watch = await watchCostBench();
   let live: unknown = null;
   try {
     console.log(
@@ -159,7 +167,7 @@ async function main() {
   const file = path.join(out, `scan-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ runs: RUNS, scans: results, probes, layout, snapshots, firstViewReplay, clients, live }, null, 2)}\n`,
+    `${JSON.stringify({ runs: RUNS, scans: results, probes, layout, snapshots, firstViewReplay, clients, watch, live }, null, 2)}\n`,
   );
   console.log(`\nwritten ${path.relative(ROOT, file)}`);
 }

@@ -35,6 +35,18 @@ exit 0 only when the path passes, 1 when it fails, 2 on usage or engine errors.`
 checklist) as an incident note; Markdown by default. --fail: exit 1 when it stopped at a
 failing step, 0 when all steps ran, 2 on usage or engine errors.`,
   },
+  watch: {
+    group: 'host',
+    synopsis: 'watch [--once] [--interval S] [--path FROM>TO]... [--for S] [--json]',
+    text: `Keep probing the paths that matter, as the dashboard's watch does: every published port from
+the host (held open a moment: docker-proxy accepts, then closes when nothing answers behind
+it), each nginx proxy to its upstreams, and the paths given with --path (and in
+REACHMAP_WATCH_PATHS). Prints every path's verdict, then each change of verdict as it
+happens (--json: one object per line: at, from, to, ok, verdict, decisive, why, previous).
+--once: one sweep, then exit (--json: {"schemaVersion", "paths": [{from, to, ok, verdict,
+decisive, why, label}]}). --interval: seconds between sweeps (default 30). --for: stop after
+that many seconds (else at Ctrl-C).`,
+  },
   url: {
     group: 'host',
     synopsis: 'url',

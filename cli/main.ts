@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { OperatorError } from '../lib/errors';
 import { loadSettings } from '../lib/settings';
 import { VERSION } from '../lib/version';
+import { type PinnedPath, parsePinned } from '../lib/watch/paths';
 import { dashboardUrl, readToken, rotateToken } from '../server/token';
 import { SNAPSHOT_COMMANDS, SnapshotCliError, UsageError } from './errors';
 import { commandHelp, usage } from './help';
@@ -60,6 +61,10 @@ async function main(argv: string[]): Promise<number> {
         fail: { type: 'boolean', default: false },
         'fail-on': { type: 'string' },
         fresh: { type: 'boolean', default: false },
+        once: { type: 'boolean', default: false },
+        interval: { type: 'string' },
+        path: { type: 'string', multiple: true },
+        for: { type: 'string' },
       },
     });
   } catch (e) {
@@ -161,6 +166,29 @@ async function main(argv: string[]): Promise<number> {
         origin: values.origin as string | undefined,
         json: values.json as boolean,
         fail: values.fail as boolean,
+      });
+    }
+    case 'watch': {
+      const seconds = (name: string, v: unknown, min: number) => {
+        if (v === undefined) return null;
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < min)
+          throw new UsageError(`--${name} expects seconds (at least ${min}), got "${v}"`);
+        return Math.round(n * 1000);
+      };
+      let pinned: PinnedPath[];
+      try {
+        pinned = ((values.path as string[] | undefined) ?? []).map(parsePinned);
+      } catch (e) {
+        throw new UsageError(`--path: ${(e as Error).message}`);
+      }
+      const { watchCommand } = await import('./watch');
+      return watchCommand(settings, {
+        once: values.once as boolean,
+        json: values.json as boolean,
+        intervalMs: seconds('interval', values.interval, 2) ?? 30_000,
+        pinned: [...settings.watchPaths, ...pinned],
+        forMs: seconds('for', values.for, 1),
       });
     }
     case 'rotate-token': {

@@ -8,6 +8,7 @@ import { type DockerEndpoint, engineEndpoint, parseDockerHost } from './docker/e
 import { OperatorError } from './errors';
 import { LOG_LEVELS } from './logLevels';
 import { hostPort } from './util/address';
+import { type PinnedPath, parsePinned } from './watch/paths';
 
 /**
  * Settings shared by the server and the CLI, from flags over environment over defaults.
@@ -101,6 +102,24 @@ const SettingsSchema = z.object({
     .string()
     .max(200)
     .regex(BASE_PATH_PATTERN, 'expected "" or /path without a trailing slash, e.g. /reachmap'),
+  /** The dashboard's own watch over the paths that matter (lib/watch). */
+  watch: z.enum(['on', 'off'], { error: 'expected on or off' }),
+  watchIntervalMs: z.coerce
+    .number({ error: 'expected seconds' })
+    .min(5, 'expected at least 5 seconds')
+    .max(3600, 'expected at most 3600 seconds')
+    .transform((s) => Math.round(s * 1000)),
+  /** Paths the operator pinned: FROM>TO, comma-separated. */
+  watchPaths: z.array(z.string()).transform((list, ctx) => {
+    const out: PinnedPath[] = [];
+    for (const spec of list)
+      try {
+        out.push(parsePinned(spec));
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    return out;
+  }),
   /** Reverse proxies (addresses, CIDRs) whose X-Forwarded-For names the client. */
   trustedProxies: z.array(
     z
@@ -142,6 +161,9 @@ export const SETTING_NAMES: Record<keyof Settings, { env: string; flag?: string 
   replay: { env: 'REACHMAP_REPLAY', flag: '--replay' },
   publicUrl: { env: 'REACHMAP_PUBLIC_URL' },
   basePath: { env: 'REACHMAP_BASE_PATH' },
+  watch: { env: 'REACHMAP_WATCH' },
+  watchIntervalMs: { env: 'REACHMAP_WATCH_INTERVAL' },
+  watchPaths: { env: 'REACHMAP_WATCH_PATHS' },
   logLevel: { env: 'REACHMAP_LOG_LEVEL' },
 };
 
@@ -198,6 +220,9 @@ export function loadSettings(env: Env = process.env, flags: SettingFlags = {}): 
     replay: replay ? path.resolve(replay) : null,
     publicUrl: env.REACHMAP_PUBLIC_URL || null,
     basePath: env.REACHMAP_BASE_PATH ?? '',
+    watch: env.REACHMAP_WATCH || 'on',
+    watchIntervalMs: env.REACHMAP_WATCH_INTERVAL || '30',
+    watchPaths: list(env.REACHMAP_WATCH_PATHS),
     logLevel: env.REACHMAP_LOG_LEVEL || 'info',
   };
   const parsed = SettingsSchema.safeParse(raw);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { stripBasePath } from '../lib/basePath';
 import type { TopologySource } from '../lib/live/source';
 import { VERSION } from '../lib/version';
+import type { WatchHistory } from '../lib/watch/history';
 import {
   type AuthContext,
   BINDING_HEADER,
@@ -80,6 +81,8 @@ export interface HttpDeps {
   trustedProxies?: readonly string[];
   /** REACHMAP_BASE_PATH: routes below are matched without it; `next` gets it back. */
   basePath?: string;
+  /** The watch's history (GET /api/watch); absent: the watch is off. */
+  watch?: WatchHistory | null;
 }
 
 /** Build output with no data in it: what a public snapshot page needs to load. */
@@ -227,6 +230,13 @@ export function createRequestHandler(deps: HttpDeps) {
       return send(res, 200, { version: live.version, engine: live.engine, topology });
     }
     if (pathname === '/api/engine' && req.method === 'GET') return send(res, 200, live.engine);
+    if (pathname === '/api/watch' && req.method === 'GET') {
+      // Every watched path's verdicts (an export), or one edge's (?edge=, the page's strip).
+      if (!deps.watch)
+        return send(res, 404, { error: 'the watch is off (REACHMAP_WATCH=off, or a replayed topology)' });
+      const edge = url.searchParams.get('edge');
+      return send(res, 200, { points: edge ? deps.watch.ofEdge(edge) : deps.watch.all() });
+    }
     if (pathname === '/metrics' && req.method === 'GET') {
       if (dataAccess(auth, req) === null)
         return send(res, 401, { error: 'metrics need Authorization: Bearer <token>' });

@@ -21,11 +21,13 @@ import { engineOf, invalidSetting, loadSettings, type Settings, SettingsError } 
 import { SnapshotStore } from '../lib/snapshot/store';
 import { hostPort } from '../lib/util/address';
 import { VERSION } from '../lib/version';
+import { WATCH_BATCH } from '../lib/watch/batch';
 import { type AuthContext, canOpenPages, hostAllowed, makeAuthContext, originAllowed } from './auth';
 import { createRequestHandler } from './http';
 import { createMetrics } from './metrics';
 import { attachSocket } from './socket';
 import { dashboardUrl, ensureToken, readToken } from './token';
+import { startWatch } from './watch';
 
 const HELP = `Usage: reachmap-server [--host H] [--port P] [--docker-host URL | --context NAME] [--data-dir DIR] [--replay FILE]
   --replay FILE   serve a topology recorded with "reachmap scan --json" instead of a live engine (probes off)
@@ -126,7 +128,8 @@ function logActivity(live: TopologySource, hub: ProbeHub): void {
   });
   hub.on('done', (r) => {
     const p = r.initiator;
-    log.info(
+    // The watch's own probes run every interval: their changes of verdict are logged (info).
+    (r.batchId === WATCH_BATCH ? log.debug.bind(log) : log.info.bind(log))(
       {
         initiator: p.initiator.name,
         target: redactText(p.target.input),
@@ -173,6 +176,7 @@ async function main(): Promise<void> {
     : liveBackend(settings);
   const hub = new ProbeHub(probes);
   live.on('topology', (t) => hub.retain(t));
+  const watch = !settings.replay && settings.watch === 'on' ? startWatch(settings, live, hub, probes) : null;
   const { token, created, file } = await ensureToken(settings);
   // Served over HTTPS (through a proxy that terminates TLS): Secure, __Host- cookies.
   const auth = makeAuthContext(
@@ -196,7 +200,13 @@ async function main(): Promise<void> {
 
   const store = await openSnapshotStore(settings.dataDir);
   let sockets = () => 0;
-  const metrics = createMetrics({ live, hub, store, sockets: () => sockets() });
+  const metrics = createMetrics({
+    live,
+    hub,
+    store,
+    sockets: () => sockets(),
+    watch: watch?.watcher ?? null,
+  });
   const handler = createRequestHandler({
     auth,
     live,
@@ -206,6 +216,7 @@ async function main(): Promise<void> {
       return nextHandler(req, res);
     },
     basePath: settings.basePath,
+    watch: watch?.history ?? null,
     metrics,
     trustedProxies: settings.trustedProxies,
     snapshots: store

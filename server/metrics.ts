@@ -16,6 +16,8 @@ export interface MetricsSources {
   store: SnapshotStore | null;
   /** Open socket.io connections (the socket server exists after the HTTP handler). */
   sockets: () => number;
+  /** The watch, when on: its paths and the probes it ran. */
+  watch?: { paths(): unknown[]; probes: number } | null;
 }
 
 export function createMetrics(src: MetricsSources): Registry {
@@ -30,6 +32,25 @@ export function createMetrics(src: MetricsSources): Registry {
     .labels(VERSION)
     .set(1);
   const current = (): Topology | null => src.live.current;
+  const watch = src.watch;
+  if (watch) {
+    new Gauge({
+      name: 'reachmap_watch_paths',
+      help: 'Paths the watch keeps probing',
+      registers: [registry],
+      collect() {
+        this.set(watch.paths().length);
+      },
+    });
+    new Gauge({
+      name: 'reachmap_watch_probes',
+      help: 'Probes the watch has run since start',
+      registers: [registry],
+      collect() {
+        this.set(watch.probes);
+      },
+    });
+  }
   new Gauge({
     name: 'reachmap_engine_up',
     help: '1 while the Docker engine answers (or a replay is served), else 0',

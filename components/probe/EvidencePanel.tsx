@@ -4,12 +4,14 @@ import { startRunbook } from '@/lib/client/socket';
 import { dashboardStore } from '@/lib/client/store';
 import type { ProbeResult } from '@/lib/model/probe';
 import { probePathKey } from '@/lib/probe/edges';
+import { WATCH_BATCH } from '@/lib/watch/batch';
 import { FindingCard } from '../panels/FindingCard';
 import { useDashboard } from '../useDashboard';
 import { useAllFindings } from '../useFindings';
 import { StepDetails } from './StepDetails';
 import { Timeline } from './Timeline';
 import { VerdictBadge } from './VerdictBadge';
+import { WatchStrip } from './WatchStrip';
 
 function Side({ r, title }: { r: ProbeResult; title: string }) {
   const topology = useDashboard((s) => s.topology);
@@ -118,6 +120,7 @@ export function EvidencePanel({ pathKey }: { pathKey: string }) {
           </button>
         </>
       )}
+      {record.batchId === WATCH_BATCH && !readOnly && <WatchStrip edge={pathKey} latestAt={record.at} />}
       <PathRunbooks from={r.initiator.kind === 'host' ? 'host' : r.initiator.name} to={r.target.input} />
       {findings.length > 0 && (
         <div className="mt-3 space-y-2" data-testid="evidence-findings">

@@ -42,6 +42,12 @@ export const ProbeSpec = z.object({
     )
     .default({}),
   timeoutMs: z.number().int().min(500).max(30_000).default(5000),
+  /**
+   * For host:port targets: keep the connection this long after it opens; a peer that closes
+   * it first fails the probe. docker-proxy accepts a published port and closes at once when
+   * nothing answers behind it (a loopback-only server): a bare connect calls that a pass.
+   */
+  holdMs: z.number().int().min(0).max(2000).default(0),
   /** Read the log lines the target and proxies wrote during the probe (when capture is on). */
   logs: z.boolean().default(true),
 });

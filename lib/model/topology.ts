@@ -100,6 +100,11 @@ export const Container = z.object({
   attachments: z.array(NetworkAttachment),
   /** Live published ports (NetworkSettings.Ports). */
   ports: z.array(PortBinding),
+  /**
+   * What it publishes when running (HostConfig.PortBindings, fixed host ports only): a stopped
+   * container's published port is still its own (a red edge to it says so).
+   */
+  configuredPorts: z.array(PortBinding).default([]),
   exposedPorts: z.array(ExposedPort),
   /** The healthcheck command (redacted); it runs inside the container's own namespace. */
   healthcheck: z.string().nullable(),

@@ -20,11 +20,19 @@ export function containerByAddress(t: Topology, address: string): Container | un
   return t.containers.find((c) => c.attachments.some((x) => x.ipv4 === a || x.ipv6 === a));
 }
 
-/** The running container that publishes a host TCP port, with the binding. */
-export function publishedOn(t: Topology, port: number) {
+/**
+ * The running container that publishes a host TCP port, with the binding; `orStopped`: else
+ * one that publishes it when running (for edges: a stopped container's port is still its own).
+ */
+export function publishedOn(t: Topology, port: number, orStopped = false) {
   for (const c of t.containers) {
     const p = c.ports.find((x) => x.protocol === 'tcp' && x.hostPort === port);
     if (p && c.state === 'running') return { c, p };
+  }
+  if (!orStopped) return undefined;
+  for (const c of t.containers) {
+    const p = c.configuredPorts.find((x) => x.protocol === 'tcp' && x.hostPort === port);
+    if (p && c.state !== 'running') return { c, p };
   }
   return undefined;
 }
@@ -63,7 +71,7 @@ export function probeEndpoints(t: Topology, r: ProbeResult): ProbeEndpoints {
     return { source, target: c ? node(c) : null };
   }
   const a = normalizeAddress(address);
-  const publisher = () => publishedOn(t, r.target.port)?.c;
+  const publisher = () => publishedOn(t, r.target.port, true)?.c;
   // A host-network container's loopback is the host's.
   const onHostStack =
     r.initiator.kind === 'host' || t.namespaces.find((n) => n.id === r.initiator.netns)?.kind === 'host';

@@ -161,6 +161,7 @@ export class ProbeService {
       origin: spec.origin ?? null,
       headers: spec.headers,
       timeoutMs: spec.timeoutMs,
+      tcpHoldMs: spec.holdMs,
       wsWindowMs: WS_WINDOW_MS,
       resolver,
       allow,

@@ -152,6 +152,7 @@ export function toContainer(c: DockerContainer, byName: Map<string, string>, ns:
       kind === 'host' || kind === 'container' || kind === 'none' ? [] : attachments.map((a) => a.networkName),
     attachments: kind === 'host' || kind === 'container' || kind === 'none' ? [] : attachments,
     ports: publishedPorts(c.NetworkSettings.Ports),
+    configuredPorts: publishedPorts(c.HostConfig.PortBindings),
     exposedPorts: exposedPorts(c),
     healthcheck: healthcheckText(c),
     healthLast: healthLast(c),

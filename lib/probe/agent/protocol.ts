@@ -35,6 +35,8 @@ export interface AgentRequest {
   origin: string | null;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** For tcp targets: ProbeSpec.holdMs (absent from older requests: 0). */
+  tcpHoldMs?: number;
   /** How long to watch a WebSocket after the upgrade for an application verdict. */
   wsWindowMs: number;
   resolver: ResolverConfig;

@@ -6,7 +6,7 @@ import { addressAllowed } from '../cidr';
 import { ownResolverConfig, resolveLikeInitiator } from './dns';
 import { httpGet } from './http';
 import type { AgentRequest } from './protocol';
-import { connectTcp, errorCode } from './tcp';
+import { closedWithin, connectTcp, errorCode } from './tcp';
 import { startTls } from './tls';
 import { wsHandshake } from './ws';
 
@@ -96,6 +96,26 @@ export async function runProbe(
     localAddress: socket.localAddress ?? '',
     localPort: socket.localPort ?? 0,
   };
+  if (target.scheme === 'tcp' && (req.tcpHoldMs ?? 0) > 0) {
+    const closed = await closedWithin(socket, Math.min(req.tcpHoldMs ?? 0, left()));
+    socket.destroy();
+    push({
+      kind: 'tcp',
+      ok: !closed,
+      ms: round(performance.now() - c.start),
+      at: c.at,
+      port: target.port,
+      attempts,
+      connected,
+      ...(closed
+        ? {
+            error: 'CLOSED_AFTER_ACCEPT',
+            note: `the connection opened and was closed by the other end within ${req.tcpHoldMs} ms, before a byte: what docker-proxy does when nothing answers behind a published port (a server bound to 127.0.0.1 inside its container, or one that is not running)`,
+          }
+        : {}),
+    });
+    return steps;
+  }
   push({ kind: 'tcp', ok: true, ms: tcpMs, at: c.at, port: target.port, attempts, connected });
   if (target.scheme === 'tcp') {
     socket.destroy();

@@ -20,6 +20,30 @@ export function connectTcp(address: string, port: number, timeoutMs: number): Pr
   });
 }
 
+/**
+ * Whether the peer closes (or resets) a fresh connection within `ms` without sending a byte:
+ * what a forwarder with nothing behind it does. Data or silence both mean "something holds it".
+ */
+export function closedWithin(socket: net.Socket, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (closed: boolean) => {
+      clearTimeout(timer);
+      socket.removeListener('data', onData);
+      socket.removeListener('end', onClose);
+      socket.removeListener('close', onClose);
+      socket.removeListener('error', onClose);
+      resolve(closed);
+    };
+    const onData = () => done(false);
+    const onClose = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    socket.once('data', onData);
+    socket.once('end', onClose);
+    socket.once('close', onClose);
+    socket.once('error', onClose);
+  });
+}
+
 export function errorCode(e: unknown): string {
   if (e && typeof e === 'object') {
     const o = e as { code?: string; message?: string };

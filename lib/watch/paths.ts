@@ -1,0 +1,105 @@
+import type { ProxyRoutes } from '../model/snapshot';
+import type { Topology } from '../model/topology';
+import { hostPort } from '../util/address';
+
+/**
+ * The paths a watch keeps probing on its own: each published port from the host, each
+ * reverse proxy to its upstreams (from its own configuration), and the paths an operator
+ * pinned. Pure: the watcher (./watcher) runs them, the tests call this directly.
+ */
+
+export type WatchReason = 'published' | 'proxy' | 'pinned';
+
+export interface WatchPath {
+  /** Stable across restarts of either end: initiator and target as written. */
+  key: string;
+  /** "host" or a container name. */
+  from: string;
+  /** A URL or host:port, as the initiator would dial it. */
+  to: string;
+  why: WatchReason;
+  /** What the path is, for people: "published 127.0.0.1:28789 → gateway:18789". */
+  label: string;
+  /** The container the target belongs to, when known (a removed one ends the path). */
+  toContainer: string | null;
+  /** ProbeSpec.holdMs: published ports are held, so docker-proxy's accept-then-close fails. */
+  holdMs: number;
+}
+
+export interface PinnedPath {
+  from: string;
+  to: string;
+}
+
+/** A watch is bounded: more paths than this are not probed (the first ones, in this order). */
+export const MAX_WATCH_PATHS = 100;
+const HOLD_MS = 300;
+
+export const watchKey = (from: string, to: string) => `${from} → ${to}`;
+
+/** "FROM>TO" as REACHMAP_WATCH_PATHS and `reachmap watch --path` take them. */
+export function parsePinned(spec: string): PinnedPath {
+  const i = spec.indexOf('>');
+  const from = spec.slice(0, i).trim();
+  const to = spec.slice(i + 1).trim();
+  if (i <= 0 || !from || !to)
+    throw new Error(`expected FROM>TO (e.g. client>http://gateway:18789/healthz), got "${spec}"`);
+  return { from, to };
+}
+
+/** proxy_pass http://app:8080/x → app:8080; a variable or an unnamed port gives nothing to dial. */
+function upstreamAuthority(upstream: string): string | null {
+  const m = /^(https?):\/\/([^/$]+)(?:\/|$)/.exec(upstream);
+  if (!m || upstream.includes('$')) return null;
+  const [, scheme, authority] = m as unknown as [string, string, string];
+  if (/:\d+$/.test(authority) || authority.startsWith('[')) return authority;
+  return `${authority}:${scheme === 'https' ? 443 : 80}`;
+}
+
+export function inferWatchPaths(
+  t: Topology,
+  opts: { pinned?: readonly PinnedPath[]; proxies?: readonly ProxyRoutes[] } = {},
+): WatchPath[] {
+  const out = new Map<string, WatchPath>();
+  const add = (p: Omit<WatchPath, 'key'>) => {
+    const key = watchKey(p.from, p.to);
+    if (!out.has(key) && out.size < MAX_WATCH_PATHS) out.set(key, { key, ...p });
+  };
+  for (const p of opts.pinned ?? [])
+    add({ from: p.from, to: p.to, why: 'pinned', label: 'pinned', toContainer: null, holdMs: 0 });
+  for (const c of t.containers) {
+    if (c.state !== 'running') continue;
+    for (const b of c.ports) {
+      if (b.protocol !== 'tcp' || !b.hostPort) continue;
+      // A wildcard publish is reached on loopback; an address publish on that address.
+      const ip =
+        b.hostIp === '0.0.0.0' || b.hostIp === '' ? '127.0.0.1' : b.hostIp === '::' ? '::1' : b.hostIp;
+      const to = hostPort(ip, b.hostPort);
+      add({
+        from: 'host',
+        to,
+        why: 'published',
+        label: `published ${to} → ${c.name}:${b.containerPort}`,
+        toContainer: c.name,
+        holdMs: HOLD_MS,
+      });
+    }
+  }
+  for (const proxy of opts.proxies ?? []) {
+    for (const loc of proxy.locations) {
+      const authority = loc.upstream ? upstreamAuthority(loc.upstream) : null;
+      if (!authority) continue;
+      const upstreamHost = authority.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+      const target = t.containers.find((c) => c.name === upstreamHost || c.compose?.service === upstreamHost);
+      add({
+        from: proxy.container,
+        to: authority,
+        why: 'proxy',
+        label: `${proxy.container} ${loc.path} → ${loc.upstream}`,
+        toContainer: target?.name ?? null,
+        holdMs: 0,
+      });
+    }
+  }
+  return [...out.values()];
+}

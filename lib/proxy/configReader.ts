@@ -3,33 +3,55 @@ import type { ProxyRoutes } from '../model/snapshot';
 import type { Container, Topology } from '../model/topology';
 import { subjectOf } from '../topology/subject';
 import { readFileInRoot, resolveInRoot } from '../util/safeRead';
-import { locationFor, type ProxyLocation, parseNginx } from './nginxConfig';
+import {
+  type ConfigFiles,
+  expandIncludes,
+  locationFor,
+  type ProxyLocation,
+  parseNginx,
+  parseNginxTokens,
+} from './nginxConfig';
 
 /**
  * A reverse proxy's own configuration, read from inside its container's root (host PID
  * visibility) — nginx only; other proxies are answered black-box by probes. Every path is
  * resolved inside that root (lib/util/safeRead): the container cannot point it elsewhere.
+ * nginx.conf is read as `nginx -T` shows it, with its `include`s spliced in, so settings of
+ * the `http {}` block reach the servers of included files; without a readable nginx.conf,
+ * the files of conf.d/ and sites-enabled/ are read one by one.
  */
 export async function readNginxLocations(
   c: Container,
 ): Promise<{ locations: ProxyLocation[]; source: string } | { error: string }> {
   if (!c.pid) return { error: `${c.name} is not running` };
   const root = `/proc/${c.pid}/root`;
-  const files = ['/etc/nginx/nginx.conf'];
+  const files: ConfigFiles = {
+    read: (f) => readFileInRoot(root, f, 256 * 1024),
+    // Sorted before capped: the files nginx would read first are the ones kept.
+    list: async (dir) => (await readdir(await resolveInRoot(root, dir))).sort().slice(0, 4096),
+  };
+  const whole = await expandIncludes(files, '/etc/nginx/nginx.conf').catch(() => null);
+  if (whole && whole.read.length > 0) {
+    const skipped = whole.unread.length > 0 ? `; not read: ${whole.unread.join(', ')}` : '';
+    return {
+      locations: parseNginxTokens(whole.tokens),
+      source: `inside ${c.name}: ${whole.read.join(', ')}${skipped}`,
+    };
+  }
+  const paths: string[] = [];
   for (const dir of ['/etc/nginx/conf.d', '/etc/nginx/sites-enabled']) {
     try {
-      const real = await resolveInRoot(root, dir);
-      for (const f of (await readdir(real)).sort().slice(0, 64))
-        if (f.endsWith('.conf') || dir.endsWith('enabled')) files.push(`${dir}/${f}`);
+      for (const f of (await files.list(dir)).sort().slice(0, 64))
+        if (f.endsWith('.conf') || dir.endsWith('enabled')) paths.push(`${dir}/${f}`);
     } catch {
       // absent directory
     }
   }
   const texts: string[] = [];
   const read: string[] = [];
-  for (const f of files) {
+  for (const f of paths) {
     try {
-      texts.push(await readFileInRoot(root, f, 256 * 1024));
+      texts.push(await files.read(f));
       read.push(f);
     } catch {
       // unreadable file: the rest may still answer

@@ -29,7 +29,7 @@ interface Block {
  * bare words. A hand-written scan: one pass, so an unterminated quote in a hostile file costs
  * no more than its length (a regex alternative re-scans from every quote).
  */
-function tokenize(text: string): string[] {
+export function tokenize(text: string): string[] {
   const tokens: string[] = [];
   const n = text.length;
   const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
@@ -96,32 +96,43 @@ function parse(tokens: string[]): Block {
 
 const arg = (b: Block, name: string) => b.directives.find((d) => d.name === name)?.args;
 
-function header(b: Block, parent: Block, name: string): string | null {
-  const find = (x: Block) =>
-    x.directives.find(
-      (d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === name.toLowerCase(),
-    );
-  // nginx: proxy_set_header in a location replaces all inherited ones.
-  const own = b.directives.some((d) => d.name === 'proxy_set_header') ? find(b) : find(parent);
+/**
+ * A setting as nginx inherits it: from the innermost of `levels` (location, server, http)
+ * that sets it at all.
+ */
+const inherited = (levels: Block[], name: string) =>
+  levels.map((b) => arg(b, name)?.[0]).find((v) => v !== undefined);
+
+function header(levels: Block[], name: string): string | null {
+  // nginx: proxy_set_header at one level replaces all the ones it would inherit.
+  const level = levels.find((b) => b.directives.some((d) => d.name === 'proxy_set_header'));
+  const own = level?.directives.find(
+    (d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === name.toLowerCase(),
+  );
   return own?.args.slice(1).join(' ') ?? null;
 }
 
 export function parseNginx(text: string): ProxyLocation[] {
-  const root = parse(tokenize(text));
-  const servers: Block[] = [];
+  return parseNginxTokens(tokenize(text));
+}
+
+/** The same, from tokens (a configuration whose `include`s were spliced in: expandIncludes). */
+export function parseNginxTokens(tokens: string[]): ProxyLocation[] {
+  const root = parse(tokens);
+  const servers: Array<{ server: Block; http: Block | null }> = [];
   const upstreams = new Map<string, string[]>();
-  const walk = (b: Block) => {
+  const walk = (b: Block, http: Block | null) => {
     for (const c of b.children) {
-      if (c.name === 'server') servers.push(c);
+      if (c.name === 'server') servers.push({ server: c, http });
       else if (c.name === 'upstream' && c.args[0])
         upstreams.set(
           c.args[0],
           c.directives.filter((d) => d.name === 'server' && d.args[0]).map((d) => d.args[0] as string),
         );
-      else walk(c);
+      else walk(c, c.name === 'http' ? c : http);
     }
   };
-  walk(root);
+  walk(root, null);
   // proxy_pass http://NAME/… → the servers of upstream NAME, else the host:port itself.
   const serversOf = (upstream: string | null): string[] => {
     if (!upstream) return [];
@@ -129,20 +140,21 @@ export function parseNginx(text: string): ProxyLocation[] {
     return upstreams.get(authority) ?? [authority];
   };
   const out: ProxyLocation[] = [];
-  for (const s of servers) {
+  for (const { server: s, http } of servers) {
     const name = arg(s, 'server_name')?.join(' ') ?? '_';
     const listen = s.directives.filter((d) => d.name === 'listen').map((d) => d.args.join(' '));
     for (const loc of s.children.filter((c) => c.name === 'location')) {
+      const levels = http ? [loc, s, http] : [loc, s];
       out.push({
         server: name,
         listen,
         path: loc.args.join(' '),
         upstream: arg(loc, 'proxy_pass')?.[0] ?? null,
         upstreamServers: serversOf(arg(loc, 'proxy_pass')?.[0] ?? null),
-        httpVersion: arg(loc, 'proxy_http_version')?.[0] ?? arg(s, 'proxy_http_version')?.[0] ?? '1.0',
-        upgradeHeader: header(loc, s, 'Upgrade'),
-        connectionHeader: header(loc, s, 'Connection'),
-        readTimeout: arg(loc, 'proxy_read_timeout')?.[0] ?? arg(s, 'proxy_read_timeout')?.[0] ?? '60s',
+        httpVersion: inherited(levels, 'proxy_http_version') ?? '1.0',
+        upgradeHeader: header(levels, 'Upgrade'),
+        connectionHeader: header(levels, 'Connection'),
+        readTimeout: inherited(levels, 'proxy_read_timeout') ?? '60s',
       });
     }
   }
@@ -199,4 +211,143 @@ export function forwardsUpgrade(l: ProxyLocation): {
     connection: /upgrade|\$connection_upgrade|\$http_connection/i.test(l.connectionHeader ?? ''),
     http11: l.httpVersion === '1.1',
   };
+}
+
+/** Where expandIncludes reads: paths are absolute inside the proxy's root. */
+export interface ConfigFiles {
+  read(path: string): Promise<string>;
+  list(dir: string): Promise<string[]>;
+}
+
+/** Bounds for a hostile configuration: includes that include themselves, thousands of files. */
+const INCLUDE_DEPTH = 8;
+const INCLUDE_FILES = 128;
+const MAX_TOKENS = 200_000;
+
+/**
+ * glob(3) on one file name, as nginx's include uses it: `*`, `?`, `[...]` (`!` or `^`
+ * negates, `a-z` ranges; an unterminated `[` is a plain character), and a leading dot only
+ * matched by a pattern that starts with one. Iterative, backtracking only to the last `*`:
+ * at most name × pattern steps, whatever a hostile pattern holds.
+ */
+export function globMatch(pattern: string, name: string): boolean {
+  if (name.startsWith('.') && !pattern.startsWith('.')) return false;
+  // One element of the pattern at p: its length and whether it takes character c.
+  const element = (p: number, c: string): { len: number; ok: boolean } => {
+    const ch = pattern[p] as string;
+    if (ch === '?') return { len: 1, ok: true };
+    if (ch === '[') {
+      let q = p + 1;
+      const negate = pattern[q] === '!' || pattern[q] === '^';
+      if (negate) q++;
+      const start = q;
+      let hit = false;
+      while (q < pattern.length && (pattern[q] !== ']' || q === start)) {
+        const lo = pattern[q] as string;
+        if (pattern[q + 1] === '-' && q + 2 < pattern.length && pattern[q + 2] !== ']') {
+          if (c >= lo && c <= (pattern[q + 2] as string)) hit = true;
+          q += 3;
+        } else {
+          if (c === lo) hit = true;
+          q++;
+        }
+      }
+      if (q < pattern.length) return { len: q - p + 1, ok: hit !== negate };
+    }
+    return { len: 1, ok: c === ch };
+  };
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let mark = 0;
+  while (n < name.length) {
+    if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = n;
+      continue;
+    }
+    if (p < pattern.length) {
+      const e = element(p, name[n] as string);
+      if (e.ok) {
+        p += e.len;
+        n++;
+        continue;
+      }
+    }
+    if (star < 0) return false;
+    p = star + 1;
+    n = ++mark;
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+/**
+ * `file` with every `include` spliced in, as `nginx -T` shows it: relative patterns are
+ * resolved against the configuration's directory (nginx's conf prefix), globs match file
+ * names in name order (as nginx's glob does). Files that cannot be read are named in
+ * `unread` and skipped (nginx would refuse to start on them; the rest still answers).
+ * Bounded in depth, files and tokens.
+ */
+export async function expandIncludes(
+  files: ConfigFiles,
+  file: string,
+): Promise<{ tokens: string[]; read: string[]; unread: string[] }> {
+  const prefix = file.slice(0, file.lastIndexOf('/') + 1) || '/';
+  const read: string[] = [];
+  // A file included from several places is named once.
+  const unread = new Set<string>();
+  const out: string[] = [];
+  const full = () => read.length + unread.size >= INCLUDE_FILES;
+  const matches = async (pattern: string): Promise<string[]> => {
+    const abs = pattern.startsWith('/') ? pattern : prefix + pattern;
+    const slash = abs.lastIndexOf('/');
+    const dir = abs.slice(0, slash) || '/';
+    const name = abs.slice(slash + 1);
+    if (/[*?[]/.test(dir)) {
+      unread.add(`${abs} (a wildcard in a directory name is not followed)`);
+      return [];
+    }
+    if (!/[*?[]/.test(name)) return [abs];
+    if (full()) return [];
+    try {
+      return (await files.list(dir))
+        .filter((f) => globMatch(name, f))
+        .sort()
+        .slice(0, INCLUDE_FILES)
+        .map((f) => `${dir === '/' ? '' : dir}/${f}`);
+    } catch {
+      return []; // nginx: a glob that matches nothing is no error
+    }
+  };
+  const expand = async (path: string, depth: number): Promise<void> => {
+    if (full()) {
+      unread.add(`${path} (over ${INCLUDE_FILES} files)`);
+      return;
+    }
+    let text: string;
+    try {
+      text = await files.read(path);
+    } catch (e) {
+      unread.add(`${path} (${e instanceof Error ? e.message : String(e)})`);
+      return;
+    }
+    read.push(path);
+    const tokens = tokenize(text);
+    for (let i = 0; i < tokens.length; i++) {
+      if (out.length >= MAX_TOKENS) {
+        unread.add(`${path} (past ${MAX_TOKENS} tokens in all)`);
+        return;
+      }
+      const t = tokens[i] as string;
+      const atStatement = i === 0 || ['{', '}', ';'].includes(tokens[i - 1] as string);
+      if (t === 'include' && atStatement && tokens[i + 2] === ';' && tokens[i + 1] !== undefined) {
+        if (depth >= INCLUDE_DEPTH) unread.add(`${tokens[i + 1]} (included ${INCLUDE_DEPTH} deep)`);
+        else for (const m of await matches(tokens[i + 1] as string)) await expand(m, depth + 1);
+        i += 2;
+      } else out.push(t);
+    }
+  };
+  await expand(file, 0);
+  return { tokens: out, read, unread: [...unread] };
 }

@@ -27,9 +27,9 @@ export function keepAliveGetter(
     endpoint.kind === 'unix'
       ? { socketPath: endpoint.socketPath }
       : { host: endpoint.host, port: endpoint.port };
-  const once = (path: string): Promise<unknown> =>
+  const once = (path: string, via: http.Agent | false = agent): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      const req = http.get({ ...target, path, agent, timeout: timeoutMs }, (res) => {
+      const req = http.get({ ...target, path, agent: via, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
@@ -70,10 +70,11 @@ export function keepAliveGetter(
     });
   return {
     // A kept-alive connection the engine (or a proxy in front of it) closed just as we sent
-    // on it fails at once: a GET is safe to send again, on a fresh connection.
+    // on it fails at once: a GET is safe to send again, on a connection of its own (the pool
+    // may hold more sockets the other end closed at the same moment).
     get: (path) =>
       once(path).catch((e: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
-        if (e.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) return once(path);
+        if (e.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) return once(path, false);
         throw e;
       }),
   };

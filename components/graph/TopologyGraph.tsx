@@ -124,8 +124,10 @@ function Graph({ pane }: { pane: Size }) {
     ];
   }, [staticEdges, topology, graph, probes, selectedProbe, findingsByPath, compact]);
   const onEdgeClick = useCallback<EdgeMouseHandler>((_e, edge) => {
-    if (edge.id.startsWith(PROBE_EDGE_PREFIX))
-      dashboardStore.getState().select({ kind: 'probe', id: edge.id.slice(PROBE_EDGE_PREFIX.length) });
+    // The path's key is in the edge's data: a merged edge (into a closed group) opens its worst path.
+    const key = (edge.data as { key?: unknown } | undefined)?.key;
+    if (edge.id.startsWith(PROBE_EDGE_PREFIX) && typeof key === 'string')
+      dashboardStore.getState().select({ kind: 'probe', id: key });
   }, []);
   const onNodeClick = useCallback<NodeMouseHandler>((_e, node) => selectGraphNode(node), []);
   const { getNode } = useReactFlow();

@@ -4,6 +4,7 @@ import type { ProbeVerdict } from '@/lib/model/probe';
 import type { Topology } from '@/lib/model/topology';
 import { probeEndpoints, probePathKey } from '@/lib/probe/edges';
 import type { Graph, GraphEdge } from '@/lib/topology/graph';
+import { WATCH_BATCH } from '@/lib/watch/batch';
 
 /** The framework-free graph (lib/topology/graph) → React Flow's nodes and edges. */
 
@@ -121,6 +122,9 @@ export function probeFlowEdges(
   compact = false,
 ): Edge[] {
   const out: Edge[] = [];
+  // Paths into (or out of) a closed group end on its card: one edge per card pair, worst
+  // verdict first, instead of a stack of labels on the same line (a watch probes dozens).
+  const merged = new Map<string, { source: string; target: string; recs: ProbeRecord[] }>();
   for (const rec of records) {
     const r = rec.initiator;
     const ends = probeEndpoints(t, r);
@@ -129,30 +133,79 @@ export function probeFlowEdges(
     const sx = xs.get(source);
     const tx = target ? xs.get(target) : undefined;
     if (!target || source === target || sx === undefined || tx === undefined) continue;
+    if (source.startsWith('grp:') || target.startsWith('grp:')) {
+      const pair = `${source}>${target}`;
+      const m = merged.get(pair) ?? { source, target, recs: [] };
+      m.recs.push(rec);
+      merged.set(pair, m);
+      continue;
+    }
     // Within one lane, arc out to the right and back instead of crossing the boxes.
     const sameLane = Math.abs(sx - tx) < 100;
     const key = probePathKey(r);
     const st = PROBE_STYLE[r.verdict];
     const selected = key === selectedKey;
+    // A passing path the watch keeps probing is context, not news: drawn faint.
+    const quiet = rec.batchId === WATCH_BATCH && r.verdict === 'pass' && !selected;
     out.push({
       id: `${PROBE_EDGE_PREFIX}${key}`,
       source,
       target,
-      sourceHandle: source.startsWith('ns:') || source.startsWith('grp:') ? 'right' : 'probe-out',
-      targetHandle:
-        target.startsWith('ns:') || target.startsWith('grp:')
-          ? 'left'
-          : sameLane
-            ? 'probe-in-right'
-            : 'probe-in',
+      sourceHandle: source.startsWith('ns:') ? 'right' : 'probe-out',
+      targetHandle: target.startsWith('ns:') ? 'left' : sameLane ? 'probe-in-right' : 'probe-in',
       type: 'default',
       label: `${st.glyph} ${r.decisive ?? `${r.target.port} ok`}${findingsByPath.get(key) ? ` · ⚑${findingsByPath.get(key)}` : ''}`,
-      style: { stroke: st.stroke, strokeWidth: selected ? 4 : 2.5, strokeDasharray: st.strokeDasharray },
-      labelStyle: { fill: st.stroke, fontWeight: 700, ...(compact ? COMPACT_LABEL : {}) },
+      style: {
+        stroke: st.stroke,
+        strokeWidth: selected ? 4 : quiet ? 1.5 : 2.5,
+        strokeDasharray: st.strokeDasharray,
+        ...(quiet ? { opacity: 0.55 } : {}),
+      },
+      labelStyle: {
+        fill: st.stroke,
+        fontWeight: 700,
+        ...(quiet ? { opacity: 0.7 } : {}),
+        ...(compact ? COMPACT_LABEL : {}),
+      },
       labelBgPadding: [4, 2] as [number, number],
       labelShowBg: true,
       markerEnd: { type: MarkerType.ArrowClosed, color: st.stroke },
       data: { kind: 'probe', verdict: r.verdict, key },
+      zIndex: 20,
+      interactionWidth: 16,
+    });
+  }
+  const rank = { fail: 0, partial: 1, pass: 2 } as const;
+  for (const [pair, m] of merged) {
+    const recs = [...m.recs].sort((a, b) => rank[a.initiator.verdict] - rank[b.initiator.verdict]);
+    const worst = recs[0] as ProbeRecord;
+    const st = PROBE_STYLE[worst.initiator.verdict];
+    const bad = recs.filter((x) => x.initiator.verdict !== 'pass').length;
+    const key = probePathKey(worst.initiator);
+    out.push({
+      id: `${PROBE_EDGE_PREFIX}${recs.length === 1 ? key : `group:${pair}`}`,
+      source: m.source,
+      target: m.target,
+      sourceHandle: m.source.startsWith('ns:') || m.source.startsWith('grp:') ? 'right' : 'probe-out',
+      targetHandle: m.target.startsWith('ns:') || m.target.startsWith('grp:') ? 'left' : 'probe-in',
+      type: 'default',
+      label:
+        recs.length === 1
+          ? `${st.glyph} ${worst.initiator.decisive ?? `${worst.initiator.target.port} ok`}`
+          : bad > 0
+            ? `${st.glyph} ${bad} of ${recs.length} paths fail (${worst.initiator.decisive ?? worst.initiator.verdict})`
+            : `${st.glyph} ${recs.length} paths ok`,
+      style: {
+        stroke: st.stroke,
+        strokeWidth: key === selectedKey ? 4 : 2.5,
+        strokeDasharray: st.strokeDasharray,
+      },
+      labelStyle: { fill: st.stroke, fontWeight: 700, ...(compact ? COMPACT_LABEL : {}) },
+      labelBgPadding: [4, 2] as [number, number],
+      labelShowBg: true,
+      markerEnd: { type: MarkerType.ArrowClosed, color: st.stroke },
+      // A click opens the worst path's evidence.
+      data: { kind: 'probe', verdict: worst.initiator.verdict, key },
       zIndex: 20,
       interactionWidth: 16,
     });

@@ -1,4 +1,5 @@
 import { DockerClient } from '../lib/docker/client';
+import { safe } from '../lib/format/terminal';
 import { probeServiceFromSettings } from '../lib/probe/fromSettings';
 import { readProxyRoutes } from '../lib/proxy/configReader';
 import { scanOnce } from '../lib/scanner';
@@ -33,12 +34,15 @@ const line = (r: WatchResult) => ({
   label: r.path.label,
 });
 
+/** A line for a terminal: what a hostile nginx config or container name carries is cleaned. */
 function text(r: WatchResult, withTime: boolean): string {
   const mark = r.point.ok ? '✔' : '✖';
   const was = r.previous && withTime ? `${r.previous.verdict} → ` : '';
   const why = r.point.decisive ? ` (${r.point.decisive})` : '';
   const at = withTime ? `${r.point.at}  ` : '';
-  return `${at}${mark} ${r.path.from} → ${r.path.to}  ${was}${r.point.verdict}${why}  [${r.path.label}]`;
+  return safe(
+    `${at}${mark} ${r.path.from} → ${r.path.to}  ${was}${r.point.verdict}${why}  [${r.path.label}]`,
+  );
 }
 
 export async function watchCommand(settings: Settings, f: WatchFlags): Promise<number> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { signInLive } from './dashboardPage';
 import { E2E } from './env';
-import { docker, labContainer } from './lab/labInfo';
+import { docker, labContainer, restoreGateway } from './lab/labInfo';
 
 /**
  * The dashboard's own watch: red edges with nobody clicking anything, and an edge's history
@@ -35,12 +35,9 @@ test.beforeAll(() => {
 });
 
 test.afterAll(async () => {
+  test.setTimeout(120_000);
   server?.kill();
-  const { id } = labContainer('gateway');
-  docker('start', id);
-  const end = Date.now() + 60_000;
-  while (Date.now() < end && docker('inspect', '-f', '{{.State.Health.Status}}', id) !== 'healthy')
-    await new Promise((r) => setTimeout(r, 500));
+  await restoreGateway();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -287,6 +287,7 @@ async function main(): Promise<void> {
   if (file) watchToken(file, auth);
 
   const shutdown = () => {
+    watch?.watcher.stop();
     live.stop();
     probes.close();
     store?.close();

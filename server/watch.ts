@@ -21,7 +21,9 @@ export function startWatch(
   hub: ProbeHub,
   probes: Prober,
 ): { watcher: Watcher; history: WatchHistory } {
-  const history = new WatchHistory(settings.dataDir);
+  const history = new WatchHistory(settings.dataDir, undefined, undefined, settings.watchIntervalMs);
+  // A pinned path that cannot run says so once per reason (a typo in REACHMAP_WATCH_PATHS).
+  const said = new Map<string, string>();
   const watcher = new Watcher({
     topology: async () => live.current,
     probe: async (spec) => (await probes.run(spec, { paired: false })).initiator,
@@ -50,17 +52,27 @@ export function startWatch(
           'watch: verdict changed',
         );
     },
-    onError: (path, error) =>
-      log.debug({ from: path.from, to: redactText(path.to), error }, 'watch: path not probed'),
+    onError: (path, error) => {
+      const fields = { from: path.from, to: redactText(path.to), error };
+      if (path.why !== 'pinned') return log.debug(fields, 'watch: path not probed');
+      if (said.get(path.key) === error) return;
+      said.set(path.key, error);
+      log.warn(fields, 'watch: a pinned path cannot be probed');
+    },
+    onSweepError: (e) =>
+      log.error({ error: e instanceof Error ? e.message : String(e) }, 'watch: sweep failed'),
   });
   let states: Map<string, string> | null = null;
+  // Pinned paths may name a compose service: an event on its container pokes both names.
+  const names = new Map<string, string[]>();
   live.on('topology', (t) => {
     const now = new Map(t.containers.map((c) => [c.name, c.state]));
+    for (const c of t.containers) names.set(c.name, c.compose ? [c.name, c.compose.service] : [c.name]);
     if (states === null) watcher.start();
     else {
       const touched = [...now].filter(([name, state]) => states?.get(name) !== state).map(([name]) => name);
       for (const name of states.keys()) if (!now.has(name)) touched.push(name);
-      if (touched.length) watcher.poke(touched);
+      if (touched.length) watcher.poke(touched.flatMap((n) => names.get(n) ?? [n]));
     }
     states = now;
   });

@@ -53,6 +53,18 @@ export async function waitHealthy(service: string, timeoutMs = 60_000): Promise<
   }
 }
 
+/**
+ * After a test stopped the lab's gateway: start it, wait until healthy, and restart the
+ * proxies in front of it (nginx resolved `gateway` when it started; a restarted gateway may
+ * have another address), so the test files after this one find the lab as it was.
+ */
+export async function restoreGateway(): Promise<void> {
+  docker('start', labContainer('gateway').id);
+  await waitHealthy('gateway');
+  for (const proxy of ['proxy-plain', 'proxy-upgrade']) docker('restart', '-t', '1', labContainer(proxy).id);
+  for (const proxy of ['proxy-plain', 'proxy-upgrade']) await waitHealthy(proxy);
+}
+
 /** Values the lab gateway writes to its log on GET /debug; no output may contain them. */
 export const LAB_LOGGED_SECRETS = ['sk-lab-5f1c9e7a2b4d6f8a0c1e3g5h7j9k', 'lab-secret-payload'];
 

@@ -45,6 +45,8 @@ export const ProxyRoutes = z.object({
       server: z.string(),
       path: z.string(),
       upstream: z.string().nullable(),
+      /** The servers of its upstream{} block, when proxy_pass names one (else absent). */
+      upstreamServers: z.array(z.string()).optional(),
       httpVersion: z.string(),
       upgradeHeader: z.string().nullable(),
       connectionHeader: z.string().nullable(),

@@ -71,7 +71,8 @@ export function probeEndpoints(t: Topology, r: ProbeResult): ProbeEndpoints {
     return { source, target: c ? node(c) : null };
   }
   const a = normalizeAddress(address);
-  const publisher = () => publishedOn(t, r.target.port, true)?.c;
+  // A failed probe of a stopped container's published port still ends on that container.
+  const publisher = () => publishedOn(t, r.target.port, !r.ok)?.c;
   // A host-network container's loopback is the host's.
   const onHostStack =
     r.initiator.kind === 'host' || t.namespaces.find((n) => n.id === r.initiator.netns)?.kind === 'host';

@@ -89,7 +89,7 @@ export async function upstreamContainers(t: Topology, proxy: Container, path?: s
 const MAX_PROXIES = 50;
 
 /** Whether a container looks like nginx: its image, or a listener owned by an nginx process. */
-function isNginx(t: Topology, c: Container): boolean {
+export function isNginx(t: Topology, c: Container): boolean {
   if (/nginx|openresty/i.test(c.image)) return true;
   const ns = t.namespaces.find((n) => n.id === c.netns);
   return ns?.listeners.some((l) => l.process?.name === 'nginx') ?? false;
@@ -111,6 +111,7 @@ export async function readProxyRoutes(t: Topology): Promise<ProxyRoutes[]> {
           server: l.server,
           path: l.path,
           upstream: l.upstream,
+          upstreamServers: l.upstreamServers.slice(0, 32),
           httpVersion: l.httpVersion,
           upgradeHeader: l.upgradeHeader,
           connectionHeader: l.connectionHeader,

@@ -223,63 +223,116 @@ export interface ConfigFiles {
 const INCLUDE_DEPTH = 8;
 const INCLUDE_FILES = 128;
 const MAX_TOKENS = 200_000;
+const MAX_LISTINGS = 64;
+/** Include directives followed, and glob steps spent, per configuration. */
+const MAX_INCLUDES = 512;
+const GLOB_STEPS = 4_000_000;
 
-/**
- * glob(3) on one file name, as nginx's include uses it: `*`, `?`, `[...]` (`!` or `^`
- * negates, `a-z` ranges; an unterminated `[` is a plain character), and a leading dot only
- * matched by a pattern that starts with one. Iterative, backtracking only to the last `*`:
- * at most name × pattern steps, whatever a hostile pattern holds.
- */
-export function globMatch(pattern: string, name: string): boolean {
-  if (name.startsWith('.') && !pattern.startsWith('.')) return false;
-  // One element of the pattern at p: its length and whether it takes character c.
-  const element = (p: number, c: string): { len: number; ok: boolean } => {
+/** A glob element: a literal character, `?`, `*`, or a class compiled once. */
+type GlobPart =
+  | { kind: 'char'; c: string }
+  | { kind: 'any' }
+  | { kind: 'star' }
+  | { kind: 'class'; test: (c: string) => boolean };
+
+/** Longest include pattern taken (a file name is at most 255 bytes; longer is hostile). */
+const MAX_PATTERN = 255;
+
+function compileGlob(pattern: string): GlobPart[] {
+  const parts: GlobPart[] = [];
+  for (let p = 0; p < pattern.length; ) {
     const ch = pattern[p] as string;
-    if (ch === '?') return { len: 1, ok: true };
-    if (ch === '[') {
+    if (ch === '*') {
+      parts.push({ kind: 'star' });
+      p++;
+    } else if (ch === '?') {
+      parts.push({ kind: 'any' });
+      p++;
+    } else if (ch === '[') {
       let q = p + 1;
       const negate = pattern[q] === '!' || pattern[q] === '^';
       if (negate) q++;
       const start = q;
-      let hit = false;
+      const singles = new Set<string>();
+      const ranges: Array<[string, string]> = [];
       while (q < pattern.length && (pattern[q] !== ']' || q === start)) {
         const lo = pattern[q] as string;
         if (pattern[q + 1] === '-' && q + 2 < pattern.length && pattern[q + 2] !== ']') {
-          if (c >= lo && c <= (pattern[q + 2] as string)) hit = true;
+          ranges.push([lo, pattern[q + 2] as string]);
           q += 3;
         } else {
-          if (c === lo) hit = true;
+          singles.add(lo);
           q++;
         }
       }
-      if (q < pattern.length) return { len: q - p + 1, ok: hit !== negate };
+      if (q >= pattern.length) {
+        // An unterminated class is a plain "[".
+        parts.push({ kind: 'char', c: '[' });
+        p++;
+        continue;
+      }
+      const test = (c: string) => (singles.has(c) || ranges.some(([a, b]) => c >= a && c <= b)) !== negate;
+      parts.push({ kind: 'class', test });
+      p = q + 1;
+    } else {
+      parts.push({ kind: 'char', c: ch });
+      p++;
     }
-    return { len: 1, ok: c === ch };
-  };
+  }
+  return parts;
+}
+
+/**
+ * glob(3) on one file name, as nginx's include uses it: `*`, `?`, `[...]` (`!` or `^`
+ * negates, `a-z` ranges; an unterminated `[` is a plain character), and a leading dot only
+ * matched by a pattern that starts with one. The pattern is compiled once (at most 255
+ * characters), then matched iteratively, backtracking only to the last `*`: at most
+ * name × pattern steps of constant cost.
+ */
+export function globMatch(
+  pattern: string,
+  name: string,
+  budget: { steps: number } = { steps: Infinity },
+): boolean {
+  return globMatcher(pattern)(name, budget);
+}
+
+/** The pattern compiled once, for many names (a budget shared by all of them). */
+function globMatcher(pattern: string): (name: string, budget: { steps: number }) => boolean {
+  if (pattern.length > MAX_PATTERN) return () => false;
+  const parts = compileGlob(pattern);
+  const dotted = pattern.startsWith('.');
+  return (name, budget) => matchParts(parts, dotted, name, budget);
+}
+
+function matchParts(parts: GlobPart[], dotted: boolean, name: string, budget: { steps: number }): boolean {
+  if (budget.steps < 0) return false;
+  if (name.startsWith('.') && !dotted) return false;
+  const takes = (part: GlobPart, c: string) =>
+    part.kind === 'any' || (part.kind === 'char' ? part.c === c : part.kind === 'class' && part.test(c));
   let p = 0;
   let n = 0;
   let star = -1;
   let mark = 0;
   while (n < name.length) {
-    if (p < pattern.length && pattern[p] === '*') {
+    if (--budget.steps < 0) return false;
+    const part = parts[p];
+    if (part?.kind === 'star') {
       star = p++;
       mark = n;
       continue;
     }
-    if (p < pattern.length) {
-      const e = element(p, name[n] as string);
-      if (e.ok) {
-        p += e.len;
-        n++;
-        continue;
-      }
+    if (part && takes(part, name[n] as string)) {
+      p++;
+      n++;
+      continue;
     }
     if (star < 0) return false;
     p = star + 1;
     n = ++mark;
   }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
+  while (parts[p]?.kind === 'star') p++;
+  return p === parts.length;
 }
 
 /**
@@ -299,6 +352,12 @@ export async function expandIncludes(
   const unread = new Set<string>();
   const out: string[] = [];
   const full = () => read.length + unread.size >= INCLUDE_FILES;
+  // Directory listings: each read once, and only so many (a file of a thousand globs over
+  // a big directory would otherwise list it a thousand times).
+  const listings = new Map<string, Promise<string[]>>();
+  const budget = { steps: GLOB_STEPS };
+  let includes = 0;
+  let budgetSpent = false;
   const matches = async (pattern: string): Promise<string[]> => {
     const abs = pattern.startsWith('/') ? pattern : prefix + pattern;
     const slash = abs.lastIndexOf('/');
@@ -310,9 +369,28 @@ export async function expandIncludes(
     }
     if (!/[*?[]/.test(name)) return [abs];
     if (full()) return [];
+    if (name.length > MAX_PATTERN) {
+      unread.add(`${abs.slice(0, 80)}… (a pattern over ${MAX_PATTERN} characters)`);
+      return [];
+    }
+    let listing = listings.get(dir);
+    if (!listing) {
+      if (listings.size >= MAX_LISTINGS) {
+        unread.add(`${abs} (over ${MAX_LISTINGS} directories listed)`);
+        return [];
+      }
+      listing = files.list(dir);
+      listings.set(dir, listing);
+    }
     try {
-      return (await files.list(dir))
-        .filter((f) => globMatch(name, f))
+      const names = await listing;
+      const match = globMatcher(name);
+      const hit = names.filter((f) => match(f, budget));
+      if (budget.steps < 0 && !budgetSpent) {
+        budgetSpent = true;
+        unread.add(`${abs} and later globs (matching stopped: over ${GLOB_STEPS} steps in all)`);
+      }
+      return hit
         .sort()
         .slice(0, INCLUDE_FILES)
         .map((f) => `${dir === '/' ? '' : dir}/${f}`);
@@ -342,7 +420,10 @@ export async function expandIncludes(
       const t = tokens[i] as string;
       const atStatement = i === 0 || ['{', '}', ';'].includes(tokens[i - 1] as string);
       if (t === 'include' && atStatement && tokens[i + 2] === ';' && tokens[i + 1] !== undefined) {
-        if (depth >= INCLUDE_DEPTH) unread.add(`${tokens[i + 1]} (included ${INCLUDE_DEPTH} deep)`);
+        if (++includes > MAX_INCLUDES) {
+          if (includes === MAX_INCLUDES + 1)
+            unread.add(`${tokens[i + 1]} and later ones (over ${MAX_INCLUDES} include directives)`);
+        } else if (depth >= INCLUDE_DEPTH) unread.add(`${tokens[i + 1]} (included ${INCLUDE_DEPTH} deep)`);
         else for (const m of await matches(tokens[i + 1] as string)) await expand(m, depth + 1);
         i += 2;
       } else out.push(t);

@@ -10,18 +10,24 @@ import { WatchPoint } from './point';
  */
 
 const FILE = 'watch-history.jsonl';
-/** Points kept per path in memory (6 h at the default 30 s interval). */
-const PER_PATH = 720;
+/** Points kept per path in memory at most, whatever the interval (24 h at 30 s is 2,880). */
+const PER_PATH_MAX = 5000;
 
 export class WatchHistory {
   private byKey = new Map<string, WatchPoint[]>();
   private appended = 0;
+  /** The file's last line was torn (a crash mid-write): the next append starts a new line. */
+  private torn = false;
+  private readonly perPath: number;
 
   constructor(
     private readonly dataDir: string | null,
     private readonly retentionMs = 24 * 3600_000,
     private readonly now = () => Date.now(),
+    /** The watch's interval: enough points per path for the whole retention. */
+    intervalMs = 30_000,
   ) {
+    this.perPath = Math.min(PER_PATH_MAX, Math.ceil(retentionMs / Math.max(1000, intervalMs)) + 1);
     if (dataDir) this.load();
   }
 
@@ -36,6 +42,7 @@ export class WatchHistory {
     } catch {
       return; // no history yet
     }
+    this.torn = text.length > 0 && !text.endsWith('\n');
     const since = this.now() - this.retentionMs;
     for (const line of text.split('\n')) {
       if (!line) continue;
@@ -51,7 +58,7 @@ export class WatchHistory {
   private keep(p: WatchPoint): void {
     const list = this.byKey.get(p.key) ?? [];
     list.push(p);
-    if (list.length > PER_PATH) list.splice(0, list.length - PER_PATH);
+    if (list.length > this.perPath) list.splice(0, list.length - this.perPath);
     this.byKey.set(p.key, list);
   }
 
@@ -62,7 +69,8 @@ export class WatchHistory {
     if (this.file) {
       try {
         mkdirSync(this.dataDir as string, { recursive: true, mode: 0o700 });
-        appendFileSync(this.file, `${JSON.stringify(p)}\n`, { mode: 0o600 });
+        appendFileSync(this.file, `${this.torn ? '\n' : ''}${JSON.stringify(p)}\n`, { mode: 0o600 });
+        this.torn = false;
         if (++this.appended >= 5000) this.compact();
       } catch {
         // a full or read-only disk loses the file, never the watch
@@ -78,13 +86,15 @@ export class WatchHistory {
     const lines: string[] = [];
     for (const [key, list] of this.byKey) {
       const kept = list.filter((p) => Date.parse(p.at) >= since);
-      this.byKey.set(key, kept);
+      if (kept.length === 0) this.byKey.delete(key);
+      else this.byKey.set(key, kept);
       for (const p of kept) lines.push(JSON.stringify(p));
     }
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, lines.length ? `${lines.join('\n')}\n` : '', { mode: 0o600 });
     renameSync(tmp, this.file);
     this.appended = 0;
+    this.torn = false;
   }
 
   of(key: string): WatchPoint[] {

@@ -24,6 +24,8 @@ export interface WatchPath {
   toContainer: string | null;
   /** ProbeSpec.holdMs: published ports are held, so docker-proxy's accept-then-close fails. */
   holdMs: number;
+  /** For a published port: the host port (kept while its container is stopped and still publishes it). */
+  hostPort: number | null;
 }
 
 export interface PinnedPath {
@@ -66,11 +68,24 @@ export function inferWatchPaths(
     if (!out.has(key) && out.size < MAX_WATCH_PATHS) out.set(key, { key, ...p });
   };
   for (const p of opts.pinned ?? [])
-    add({ from: p.from, to: p.to, why: 'pinned', label: 'pinned', toContainer: null, holdMs: 0 });
+    add({
+      from: p.from,
+      to: p.to,
+      why: 'pinned',
+      label: 'pinned',
+      toContainer: null,
+      holdMs: 0,
+      hostPort: null,
+    });
+  // An engine on another machine: this machine's loopback is not where its ports are published.
+  const hostPaths = !t.host.engineElsewhere;
   for (const c of t.containers) {
-    if (c.state !== 'running') continue;
+    if (c.state !== 'running' || !hostPaths) continue;
     for (const b of c.ports) {
       if (b.protocol !== 'tcp' || !b.hostPort) continue;
+      // Docker publishes a wildcard port on 0.0.0.0 and on ::: one path is enough.
+      if (b.hostIp === '::' && c.ports.some((x) => x.hostPort === b.hostPort && x.hostIp === '0.0.0.0'))
+        continue;
       // A wildcard publish is reached on loopback; an address publish on that address.
       const ip =
         b.hostIp === '0.0.0.0' || b.hostIp === '' ? '127.0.0.1' : b.hostIp === '::' ? '::1' : b.hostIp;
@@ -82,6 +97,7 @@ export function inferWatchPaths(
         label: `published ${to} → ${c.name}:${b.containerPort}`,
         toContainer: c.name,
         holdMs: HOLD_MS,
+        hostPort: b.hostPort,
       });
     }
   }
@@ -89,16 +105,30 @@ export function inferWatchPaths(
     for (const loc of proxy.locations) {
       const authority = loc.upstream ? upstreamAuthority(loc.upstream) : null;
       if (!authority) continue;
-      const upstreamHost = authority.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-      const target = t.containers.find((c) => c.name === upstreamHost || c.compose?.service === upstreamHost);
-      add({
-        from: proxy.container,
-        to: authority,
-        why: 'proxy',
-        label: `${proxy.container} ${loc.path} → ${loc.upstream}`,
-        toContainer: target?.name ?? null,
-        holdMs: 0,
-      });
+      // proxy_pass http://NAME: the servers of upstream NAME when it is a block (NAME itself
+      // resolves nowhere), else NAME.
+      const servers = (loc.upstreamServers ?? []).filter((x) => !x.startsWith('unix:'));
+      const bare = authority.replace(/:(80|443)$/, '');
+      const isBlock =
+        servers.length > 0 && !(servers.length === 1 && (servers[0] === authority || servers[0] === bare));
+      const dials = isBlock
+        ? servers.map((x) => (/:\d+$/.test(x) || x.startsWith('[') ? x : `${x}:80`))
+        : [authority];
+      for (const to of dials) {
+        const upstreamHost = to.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+        const target = t.containers.find(
+          (c) => c.name === upstreamHost || c.compose?.service === upstreamHost,
+        );
+        add({
+          from: proxy.container,
+          to,
+          why: 'proxy',
+          label: `${proxy.container} ${loc.path} → ${loc.upstream}${isBlock ? ` (${to})` : ''}`,
+          toContainer: target?.name ?? null,
+          holdMs: 0,
+          hostPort: null,
+        });
+      }
     }
   }
   return [...out.values()];

@@ -4,7 +4,7 @@ import type { Container, Topology } from '../model/topology';
 import { probePathKey } from '../probe/edges';
 import { mapLimit } from '../util/concurrency';
 import type { WatchHistory } from './history';
-import { inferWatchPaths, type PinnedPath, type WatchPath } from './paths';
+import { inferWatchPaths, MAX_WATCH_PATHS, type PinnedPath, type WatchPath } from './paths';
 import type { WatchPoint } from './point';
 
 /**
@@ -36,7 +36,12 @@ export interface WatcherDeps {
   onResult?: (r: WatchResult) => void;
   /** A probe that could not run (not a failed path: the path's verdict is unknown). */
   onError?: (path: WatchPath, error: string) => void;
+  /** A sweep that failed as a whole (the topology or a listener threw): logged, the watch goes on. */
+  onSweepError?: (error: unknown) => void;
 }
+
+/** Proxy configurations are re-read at most this often (pokes reuse the last read). */
+const PROXY_READ_MS = 5 * 60_000;
 
 /** Re-probe this soon after an event touched a path's end (the container is up by then). */
 const POKE_DELAY_MS = 1500;
@@ -57,6 +62,9 @@ export class Watcher {
   private poked = new Set<string>();
   private running: Promise<WatchResult[]> | null = null;
   private stopped = true;
+  /** Bumped by stop(): a sweep that ends after it schedules nothing (no second loop). */
+  private generation = 0;
+  private proxies: { at: number; routes: ProxyRoutes[] } | null = null;
   /** Probes run since start (for the cost figures and /metrics). */
   probes = 0;
 
@@ -75,6 +83,7 @@ export class Watcher {
 
   stop(): void {
     this.stopped = true;
+    this.generation++;
     if (this.timer) clearTimeout(this.timer);
     if (this.pokeTimer) clearTimeout(this.pokeTimer);
     this.timer = this.pokeTimer = null;
@@ -82,11 +91,15 @@ export class Watcher {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
+    const generation = this.generation;
     this.timer = setTimeout(() => {
-      void this.sweep().finally(() => {
-        const jitter = 0.9 + Math.random() * 0.2;
-        this.schedule(Math.round(this.deps.intervalMs * jitter));
-      });
+      this.sweep()
+        .catch((e: unknown) => this.deps.onSweepError?.(e))
+        .finally(() => {
+          if (generation !== this.generation) return;
+          const jitter = 0.9 + Math.random() * 0.2;
+          this.schedule(Math.round(this.deps.intervalMs * jitter));
+        });
     }, ms);
   }
 
@@ -98,31 +111,55 @@ export class Watcher {
       this.pokeTimer = null;
       const names = new Set(this.poked);
       this.poked.clear();
-      void this.sweep((p) => names.has(p.from) || (p.toContainer !== null && names.has(p.toContainer)));
+      this.sweep((p) => names.has(p.from) || (p.toContainer !== null && names.has(p.toContainer))).catch(
+        (e: unknown) => this.deps.onSweepError?.(e),
+      );
     }, POKE_DELAY_MS);
+  }
+
+  /** The proxies' routes: read again on a full sweep once they are older than PROXY_READ_MS. */
+  private async proxyRoutes(t: Topology, full: boolean): Promise<ProxyRoutes[]> {
+    if (!this.deps.readProxies) return [];
+    const fresh = this.proxies && (!full || Date.now() - this.proxies.at < PROXY_READ_MS);
+    if (!fresh) {
+      const routes = await this.deps.readProxies(t).catch(() => this.proxies?.routes ?? []);
+      this.proxies = { at: Date.now(), routes };
+    }
+    return this.proxies?.routes ?? [];
   }
 
   /** One pass over the paths (or those `only` picks); waits for a pass already running. */
   async sweep(only?: (p: WatchPath) => boolean): Promise<WatchResult[]> {
     while (this.running) await this.running.catch(() => undefined);
-    this.running = this.pass(only);
+    const pass = this.pass(only);
+    this.running = pass;
     try {
-      return await this.running;
+      return await pass;
     } finally {
-      this.running = null;
+      if (this.running === pass) this.running = null;
     }
   }
 
   private async pass(only?: (p: WatchPath) => boolean): Promise<WatchResult[]> {
     const t = await this.deps.topology();
     if (!t) return [];
-    const proxies = this.deps.readProxies ? await this.deps.readProxies(t).catch(() => []) : [];
-    const inferred = inferWatchPaths(t, { pinned: this.deps.pinned, proxies });
+    const inferred = inferWatchPaths(t, {
+      pinned: this.deps.pinned,
+      proxies: await this.proxyRoutes(t, !only),
+    });
     const next = new Map(inferred.map((p) => [p.key, p]));
-    // A target that stopped keeps its path (its verdict is the news); a removed one ends it.
-    for (const [key, p] of this.known)
-      if (!next.has(key) && p.toContainer && t.containers.some((c) => c.name === p.toContainer))
-        next.set(key, p);
+    // A target that stopped keeps its path while it still publishes that port and the
+    // initiator still exists (its verdict is the news); removed, recreated elsewhere, or a
+    // proxy gone: the path ends.
+    const byName = new Map(t.containers.map((c) => [c.name, c]));
+    for (const [key, p] of this.known) {
+      if (next.has(key) || next.size >= MAX_WATCH_PATHS || !p.toContainer) continue;
+      const target = byName.get(p.toContainer);
+      if (!target || target.state === 'running') continue;
+      if (p.from !== 'host' && !byName.has(p.from)) continue;
+      if (p.hostPort !== null && !target.configuredPorts.some((b) => b.hostPort === p.hostPort)) continue;
+      next.set(key, p);
+    }
     this.known = next;
     const due = [...next.values()].filter((p) => {
       if (only && !only(p)) return false;
@@ -159,7 +196,11 @@ export class Watcher {
       const previous = this.deps.history.add(point);
       const r = { path, result, point, previous };
       out.push(r);
-      this.deps.onResult?.(r);
+      try {
+        this.deps.onResult?.(r);
+      } catch (e) {
+        this.deps.onSweepError?.(e);
+      }
     });
     return out;
   }

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { docker, labContainer } from '../../e2e/lab/labInfo';
+import { docker, labContainer, restoreGateway } from '../../e2e/lab/labInfo';
 
 /**
  * `reachmap watch` on the real engine: one sweep over the paths it infers on the lab, and a
@@ -22,14 +22,8 @@ interface PathLine {
   why: string;
 }
 
-afterAll(async () => {
-  // Whatever happened, the lab's gateway runs again, healthy, for the files after this one.
-  const { id } = labContainer('gateway');
-  spawnSync('docker', ['start', id]);
-  const end = Date.now() + 60_000;
-  while (Date.now() < end && docker('inspect', '-f', '{{.State.Health.Status}}', id) !== 'healthy')
-    await new Promise((r) => setTimeout(r, 500));
-}, 90_000);
+// Whatever happened, the lab is as it was for the files after this one.
+afterAll(() => restoreGateway(), 120_000);
 
 describe('reachmap watch', () => {
   it('--once --json: every published port from the host and each proxy upstream, with verdicts', () => {

@@ -132,4 +132,28 @@ describe('nginx includes', () => {
     expect(r.tokens.length).toBeLessThanOrEqual(200_000);
     expect(r.unread.some((u) => /past 200000 tokens/.test(u))).toBe(true);
   });
+
+  it('bounds hostile globs: long classes, thousands of include lines over a big directory', async () => {
+    const t0 = performance.now();
+    expect(globMatch(`*[${'b'.repeat(250)}]z`, 'a'.repeat(255))).toBe(false);
+    expect(globMatch(`*[${'b'.repeat(300)}]z`, 'bz')).toBe(false); // over 255: refused
+    const tree: Record<string, string> = {
+      '/etc/nginx/nginx.conf': 'http { include conf.d/main.conf; }',
+      '/etc/nginx/conf.d/main.conf': `include /big/${'*a'.repeat(60)}z;\n`.repeat(5000),
+    };
+    for (let i = 0; i < 4096; i++) tree[`/big/${'a'.repeat(200)}${i}`] = '# x';
+    const fs = memoryFs(tree);
+    let listed = 0;
+    const counting = {
+      ...fs,
+      list: (d: string) => {
+        listed++;
+        return fs.list(d);
+      },
+    };
+    const r = await expandIncludes(counting, '/etc/nginx/nginx.conf');
+    expect(listed).toBe(1); // listed once, whatever the number of globs over it
+    expect(r.unread.some((u) => /over 512 include directives|matching stopped/.test(u))).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
 });

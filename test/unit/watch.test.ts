@@ -172,6 +172,86 @@ describe('the watcher', () => {
   });
 });
 
+describe('the paths after a change', () => {
+  it('a container recreated on another host port drops its old path; an upstream{} block is watched by its servers', async () => {
+    let t: Topology = lab;
+    const probed: string[] = [];
+    const gw = named(lab, 'gateway');
+    const w = new Watcher({
+      topology: async () => t,
+      probe: async (spec) => {
+        probed.push(spec.to);
+        return result(spec, true);
+      },
+      readProxies: async () => [
+        {
+          ...(proxies[0] as ProxyRoutes),
+          locations: [
+            {
+              server: '_',
+              path: '/',
+              upstream: 'http://backend',
+              upstreamServers: ['gateway:18789', 'gateway-loopback'],
+              httpVersion: '1.1',
+              upgradeHeader: null,
+              connectionHeader: null,
+              readTimeout: '60s',
+            },
+          ],
+        },
+      ],
+      history: new WatchHistory(null),
+      intervalMs: 60_000,
+    });
+    await w.sweep();
+    expect(probed).toContain('gateway:18789');
+    expect(probed).toContain('gateway-loopback:80');
+    expect(probed).not.toContain('backend:80'); // the block's name resolves nowhere
+    // Stopped and recreated to publish 28999 instead of 28790: no path to the old port.
+    t = {
+      ...lab,
+      containers: lab.containers.map((c) =>
+        c.name === gw
+          ? {
+              ...c,
+              state: 'exited' as const,
+              ports: [],
+              configuredPorts: c.configuredPorts.map((b) => ({ ...b, hostPort: 28999 })),
+            }
+          : c,
+      ),
+    };
+    probed.length = 0;
+    await w.sweep();
+    expect(probed).not.toContain('127.0.0.1:28790');
+  });
+
+  it('keeps sweeping after a sweep fails, and stop() ends the loop', async () => {
+    let calls = 0;
+    const errors: unknown[] = [];
+    const w = new Watcher({
+      topology: async () => {
+        calls++;
+        if (calls === 1) throw new Error('engine gone');
+        return lab;
+      },
+      probe: async (spec) => result(spec, true),
+      history: new WatchHistory(null),
+      intervalMs: 1,
+      onSweepError: (e) => errors.push(e),
+    });
+    w.start();
+    const end = Date.now() + 3000;
+    while (calls < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    w.stop();
+    const after = calls;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(errors).toHaveLength(1);
+    expect(after).toBeGreaterThanOrEqual(3);
+    expect(calls - after).toBeLessThanOrEqual(1); // at most the sweep already under way
+  });
+});
+
 describe('the watch history', () => {
   const point = (at: string, verdict: 'pass' | 'fail'): WatchPoint => ({
     key: 'host → 127.0.0.1:1',
@@ -199,8 +279,17 @@ describe('the watch history', () => {
         '2026-12-03T11:30:00Z',
         '2026-12-03T11:31:00Z',
       ]);
+      // The next point starts a line of its own: the torn one does not take it down with it.
+      again.add(point('2026-12-03T11:32:00Z', 'pass'));
+      const third = new WatchHistory(dir, 3600_000, () => now);
+      expect(
+        third
+          .ofEdge('host→127.0.0.1:1')
+          .map((p) => p.at)
+          .at(-1),
+      ).toBe('2026-12-03T11:32:00Z');
       again.compact();
-      expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
+      expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

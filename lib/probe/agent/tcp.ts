@@ -26,6 +26,7 @@ export function connectTcp(address: string, port: number, timeoutMs: number): Pr
  */
 export function closedWithin(socket: net.Socket, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
+    if (socket.destroyed || socket.readableEnded) return resolve(true);
     const done = (closed: boolean) => {
       clearTimeout(timer);
       socket.removeListener('data', onData);

@@ -22,10 +22,12 @@ is used: it is kept current by the engine's events, so nothing is scanned twice 
   probe: {
     group: 'host',
     synopsis: `probe --from <host|container> --to <url|host:port> [--ws] [--origin O] [--paired]
-       [--header 'Name: value']... [--timeout MS] [--logs] [--json] [--fail]`,
+       [--header 'Name: value']... [--timeout MS] [--hold S [--ping S]] [--logs] [--json] [--fail]`,
     text: `Try the target from inside the initiator's network namespace (DNS its way, TCP, TLS,
 HTTP, WebSocket upgrade); --paired also from the host; --logs adds the log lines the target
-and proxies wrote during it. Exit 0 when the probe ran, whatever its verdict; with --fail,
+and proxies wrote during it; --hold keeps the WebSocket open that many seconds (idle, or a
+ping every --ping seconds) and says who ended it and when, naming the proxy's idle timeout
+(nginx proxy_read_timeout) when that is what cut it. Exit 0 when the probe ran, whatever its verdict; with --fail,
 exit 0 only when the path passes, 1 when it fails, 2 on usage or engine errors.`,
   },
   runbook: {

@@ -43,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
         paired: { type: 'boolean', default: false },
         header: { type: 'string', multiple: true },
         timeout: { type: 'string' },
+        hold: { type: 'string' },
+        ping: { type: 'string' },
         md: { type: 'boolean', default: false },
         logs: { type: 'boolean', default: false },
         note: { type: 'string' },
@@ -142,8 +144,20 @@ async function main(argv: string[]): Promise<number> {
       const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
       if (timeoutMs !== undefined && !Number.isInteger(timeoutMs))
         throw new UsageError(`--timeout expects milliseconds, got "${values.timeout}"`);
+      const secondsOf = (name: string, v: unknown, max: number) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0 || n > max)
+          throw new UsageError(`--${name} expects seconds (more than 0, at most ${max}), got "${v}"`);
+        return Math.round(n * 1000);
+      };
+      const wsHoldMs = secondsOf('hold', values.hold, 600);
+      const wsPingMs = secondsOf('ping', values.ping, 300);
+      if (wsPingMs !== undefined && wsHoldMs === undefined) throw new UsageError('--ping goes with --hold');
       const { probeCommand } = await import('./probe');
       return probeCommand(settings, {
+        wsHoldMs,
+        wsPingMs,
         from: values.from as string,
         to,
         ws: values.ws as boolean,

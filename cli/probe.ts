@@ -36,6 +36,9 @@ export interface ProbeFlags {
   origin?: string;
   headers: Record<string, string>;
   timeoutMs?: number;
+  /** Hold the WebSocket open this long (and ping every wsPingMs): a proxy's idle timeout shows. */
+  wsHoldMs?: number;
+  wsPingMs?: number;
   paired: boolean;
   json: boolean;
   logs: boolean;
@@ -45,7 +48,16 @@ export interface ProbeFlags {
 export function probeCommand(settings: Settings, f: ProbeFlags): Promise<number> {
   return withProbes(settings, async (topology, probes) => {
     const r = await probes.run(
-      { from: f.from, to: f.to, ws: f.ws, origin: f.origin, headers: f.headers, timeoutMs: f.timeoutMs },
+      {
+        from: f.from,
+        to: f.to,
+        ws: f.ws,
+        origin: f.origin,
+        headers: f.headers,
+        timeoutMs: f.timeoutMs,
+        wsHoldMs: f.wsHoldMs,
+        wsPingMs: f.wsPingMs,
+      },
       { paired: f.paired },
     );
     // The same probe rules the dashboard applies: a failure comes with its reason.

@@ -48,6 +48,12 @@ export const ProbeSpec = z.object({
    * nothing answers behind it (a loopback-only server): a bare connect calls that a pass.
    */
   holdMs: z.number().int().min(0).max(2000).default(0),
+  /**
+   * For WebSocket probes: keep the session open this long after the upgrade (idle, or with a
+   * ping every wsPingMs) and say who ended it and when: a proxy's idle timeout cuts it.
+   */
+  wsHoldMs: z.number().int().min(0).max(600_000).default(0),
+  wsPingMs: z.number().int().min(0).max(300_000).default(0),
   /** Read the log lines the target and proxies wrote during the probe (when capture is on). */
   logs: z.boolean().default(true),
 });
@@ -144,6 +150,27 @@ export const WsStep = StepBase.extend({
   /** auth-required: upgraded, Origin accepted, then asked for credentials/pairing — the path works. */
   outcome: z.enum(['open', 'auth-required', 'rejected', 'closed', 'no-upgrade', 'bad-handshake', 'error']),
   bodyPrefix: z.string().optional(),
+  /** A hold probe (ProbeSpec.wsHoldMs): how long it asked for, how long the session lasted, pings sent. */
+  hold: z
+    .object({
+      askedMs: z.number(),
+      heldMs: z.number(),
+      pingMs: z.number(),
+      pings: z.number(),
+      /** held: still open at the end; server-close: a close frame came; cut: the connection dropped without one. */
+      endedBy: z.enum(['held', 'server-close', 'cut']),
+      /** The proxy in front, when its configuration was read: its idle timeout for this path. */
+      proxy: z
+        .object({
+          container: z.string(),
+          directive: z.string(),
+          value: z.string(),
+          seconds: z.number().nullable(),
+          source: z.string(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 export const ProbeStep = z.discriminatedUnion('kind', [DnsStep, TcpStep, TlsStep, HttpStep, WsStep]);

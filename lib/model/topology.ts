@@ -310,6 +310,8 @@ export const Pattern = z.enum([
   'isolated-namespace',
   'proxy-upstream',
   'tls',
+  /** A proxy (or anything on the path) cuts long-lived sessions: its idle timeout. */
+  'idle-timeout',
   /** A failed probe no specific pattern explains: what the failing step means, low confidence. */
   'probe-failure',
 ]);

@@ -10,10 +10,12 @@ import {
   ProbeSpec,
   type ProbeSpecInput,
   type ProbeStep,
+  type WsStep,
 } from '../model/probe';
 import type { Topology } from '../model/topology';
 import { parseNsLink } from '../netns/procNet';
 import { upstreamContainers } from '../proxy/configReader';
+import { type HoldProxy, proxyIdleTimeout } from '../proxy/idleTimeout';
 import type { AgentRequest } from './agent/protocol';
 import { runProbe } from './agent/run';
 import { ProbeError, type ResolvedInitiator, resolveInitiator, routeSummary } from './initiator';
@@ -47,6 +49,8 @@ export interface ProbeOptions {
 
 export interface ProbeServiceDeps {
   topology: () => Promise<Topology>;
+  /** The idle timeout of the proxy a held WebSocket went to (default: read its nginx config). */
+  holdProxy?: (t: Topology, r: ProbeResult) => Promise<HoldProxy | null>;
   allow?: ProbeAllowSetting;
   /** For the exec and helper-container runners. */
   docker?: DockerClient;
@@ -162,6 +166,8 @@ export class ProbeService {
       headers: spec.headers,
       timeoutMs: spec.timeoutMs,
       tcpHoldMs: spec.holdMs,
+      wsHoldMs: spec.wsHoldMs,
+      wsPingMs: spec.wsPingMs,
       wsWindowMs: WS_WINDOW_MS,
       resolver,
       allow,
@@ -282,6 +288,32 @@ export class ProbeService {
         ? { ...st, note: `${st.note ? `${st.note}; ` : ''}resolver config: ${resolverSource}` }
         : st,
     );
+    // A held WebSocket that ended early: the idle timeout of the nginx it went to, if any.
+    const held = steps.find((s): s is WsStep => s.kind === 'ws' && !!s.hold && s.hold.endedBy !== 'held');
+    if (held?.hold) {
+      const proxy = await (this.deps.holdProxy ?? proxyIdleTimeout)(t, {
+        id,
+        ok: false,
+        verdict: 'fail',
+        decisive: null,
+        initiator: {
+          kind: init.kind,
+          id: c?.id ?? 'host',
+          name: c?.name ?? 'host',
+          netns: null,
+          hostname: '',
+          routes: [],
+        },
+        target,
+        origin: spec.origin ?? null,
+        runner,
+        startedAt: startedAt.toISOString(),
+        ms: 0,
+        steps,
+        logs: null,
+      });
+      if (proxy) held.hold.proxy = proxy;
+    }
     const v = verdictOf(steps);
     const result: ProbeResult = {
       id,

@@ -8,6 +8,7 @@ import { healthyUnreachable } from './healthyUnreachable';
 import { hostAlias } from './hostAlias';
 import { hostLoopbackOnly } from './hostLoopbackOnly';
 import { iccDisabled } from './iccDisabled';
+import { idleTimeout } from './idleTimeout';
 import { ipv6OnlyConfirmed } from './ipv6OnlyConfirmed';
 import { isolatedInitiator } from './isolatedInitiator';
 import { loopbackConfirmed } from './loopbackConfirmed';
@@ -43,6 +44,7 @@ export const PROBE_RULES: Record<string, ProbeRule> = {
   'firewall-blocks-path': firewallBlocksPath,
   'tls-untrusted': tlsUntrusted,
   'tls-not-spoken': tlsNotSpoken,
+  'ws-idle-timeout': idleTimeout,
 };
 
 export function diagnoseProbes(t: Topology, probes: ProbeResult[]): Finding[] {

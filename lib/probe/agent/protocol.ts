@@ -37,6 +37,9 @@ export interface AgentRequest {
   timeoutMs: number;
   /** For tcp targets: ProbeSpec.holdMs (absent from older requests: 0). */
   tcpHoldMs?: number;
+  /** For WebSocket probes: ProbeSpec.wsHoldMs and wsPingMs (absent: 0). */
+  wsHoldMs?: number;
+  wsPingMs?: number;
   /** How long to watch a WebSocket after the upgrade for an application verdict. */
   wsWindowMs: number;
   resolver: ResolverConfig;

@@ -189,6 +189,8 @@ export async function runProbe(
       headers: baseHeaders,
       timeoutMs: left(),
       windowMs: req.wsWindowMs,
+      holdMs: req.wsHoldMs ?? 0,
+      pingMs: req.wsPingMs ?? 0,
     });
     push({ kind: 'ws', ...w, ms: round(performance.now() - c.start), at: c.at });
   } else {

@@ -111,6 +111,9 @@ export function wsHandshake(
     headers: Record<string, string>;
     timeoutMs: number;
     windowMs: number;
+    /** Keep the session this long after the upgrade (0: the verdict window only). */
+    holdMs?: number;
+    pingMs?: number;
   },
 ): Promise<Omit<WsStep, 'ms' | 'at' | 'kind'>> {
   const key = randomBytes(16).toString('base64');
@@ -140,6 +143,23 @@ export function wsHandshake(
     let windowTimer: NodeJS.Timeout | null = null;
     let contentType = '';
     let headDone = false;
+    const holdMs = opts.holdMs ?? 0;
+    const pingMs = opts.pingMs ?? 0;
+    let upgradedAt = 0;
+    let pings = 0;
+    let pinger: NodeJS.Timeout | null = null;
+    const hold = (endedBy: 'held' | 'server-close' | 'cut') =>
+      holdMs > 0 && upgradedAt > 0
+        ? {
+            hold: {
+              askedMs: holdMs,
+              heldMs: Math.round(performance.now() - upgradedAt),
+              pingMs,
+              pings,
+              endedBy,
+            },
+          }
+        : {};
 
     const noUpgrade = () =>
       finish({
@@ -157,6 +177,7 @@ export function wsHandshake(
       settled = true;
       clearTimeout(timer);
       if (windowTimer) clearTimeout(windowTimer);
+      if (pinger) clearInterval(pinger);
       if (upgraded && !socket.destroyed) {
         socket.end(clientFrame(0x8, Buffer.from([0x03, 0xe8]))); // close 1000
         setTimeout(() => socket.destroy(), 200).unref();
@@ -183,7 +204,7 @@ export function wsHandshake(
                 note: 'no response to the upgrade request within the timeout',
               },
         ),
-      opts.timeoutMs + (upgraded ? opts.windowMs : 0),
+      opts.timeoutMs + (upgraded ? Math.max(opts.windowMs, holdMs) : 0),
     );
 
     const onFrames = () => {
@@ -229,6 +250,7 @@ export function wsHandshake(
             closeCode: code,
             closeReason: reason,
             error: label,
+            ...hold('server-close'),
             note:
               appVerdict?.note ??
               (code === 1000
@@ -262,7 +284,7 @@ export function wsHandshake(
             auth: AUTH_REASON.test(code) && !/origin/i.test(code),
             note: `the application answered connect with ${msg.error?.details?.code ?? msg.error?.code ?? 'an error'}: ${msg.error?.message ?? ''}`.trim(),
           };
-        } else if (msg.type === 'res' && msg.ok === true) {
+        } else if (msg.type === 'res' && msg.ok === true && holdMs === 0) {
           finish({
             outcome: 'open',
             note: `the application accepted the session (${msg.payload?.type ?? 'ok'})`,
@@ -338,16 +360,29 @@ export function wsHandshake(
         });
         return;
       }
+      upgradedAt = performance.now();
+      if (holdMs > 0 && pingMs > 0)
+        pinger = setInterval(() => {
+          pings++;
+          socket.write(clientFrame(0x9, Buffer.from('reachmap')));
+        }, pingMs);
       windowTimer = setTimeout(
         () =>
           finish(
             appVerdict?.auth
-              ? { outcome: 'auth-required', note: `reachable; ${appVerdict.note}` }
+              ? { outcome: 'auth-required', note: `reachable; ${appVerdict.note}`, ...hold('held') }
               : appVerdict
-                ? { outcome: 'rejected', error: 'connect rejected', note: appVerdict.note }
-                : { outcome: 'open', note: 'upgraded and still open at the end of the watch window' },
+                ? { outcome: 'rejected', error: 'connect rejected', note: appVerdict.note, ...hold('held') }
+                : {
+                    outcome: 'open',
+                    note:
+                      holdMs > 0
+                        ? `the session stayed open for the whole hold (${holdMs} ms${pingMs ? `, a ping every ${pingMs} ms` : ', idle'})`
+                        : 'upgraded and still open at the end of the watch window',
+                    ...hold('held'),
+                  },
           ),
-        opts.windowMs,
+        Math.max(opts.windowMs, holdMs),
       );
       if (buf.length) onFrames();
     });
@@ -360,7 +395,11 @@ export function wsHandshake(
           outcome: 'closed',
           closeCode: 1006,
           error: 'close 1006',
-          note: 'the connection dropped after the upgrade without a close frame',
+          note:
+            holdMs > 0
+              ? `the connection dropped ${Math.round(performance.now() - upgradedAt)} ms after the upgrade without a close frame, before the ${holdMs} ms hold ended: something on the path cut the session (a proxy's idle timeout, such as nginx's proxy_read_timeout, 60 s by default)`
+              : 'the connection dropped after the upgrade without a close frame',
+          ...hold('cut'),
         });
       else if (status) noUpgrade();
       else

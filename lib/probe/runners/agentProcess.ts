@@ -216,7 +216,7 @@ export class AgentProcess {
     if (this.exited) throw new Error(`probe agent (${this.label}) is gone`);
     this.touch();
     return new Promise((resolve, reject) => {
-      const limit = req.timeoutMs + req.wsWindowMs + DEADLINE_MARGIN_MS;
+      const limit = req.timeoutMs + req.wsWindowMs + (req.wsHoldMs ?? 0) + DEADLINE_MARGIN_MS;
       // A frozen agent (a paused container, a wedged exec) must not hold the probe forever.
       const deadline = setTimeout(() => this.die(`did not finish a probe within ${limit} ms`), limit);
       this.pending.set(req.id, { steps: [], onStep, onStart, resolve, reject, deadline });

@@ -1,0 +1,66 @@
+import type { ProbeResult, WsStep } from '../model/probe';
+import type { Topology } from '../model/topology';
+import { probeEndpoints } from '../probe/edges';
+import { isNginx, readNginxLocations } from './configReader';
+import type { ProxyLocation } from './nginxConfig';
+
+export type HoldProxy = NonNullable<NonNullable<WsStep['hold']>['proxy']>;
+
+/** nginx's time syntax ("60s", "3", "1m30s", "500ms", "1h") in seconds; null when not one. */
+export function nginxSeconds(value: string): number | null {
+  const units: Record<string, number> = {
+    ms: 0.001,
+    s: 1,
+    m: 60,
+    h: 3600,
+    d: 86_400,
+    w: 604_800,
+    M: 2_592_000,
+    y: 31_536_000,
+  };
+  if (/^\d+$/.test(value)) return Number(value);
+  let total = 0;
+  let rest = value;
+  while (rest.length > 0) {
+    const m = /^(\d+)(ms|s|m|h|d|w|M|y)/.exec(rest);
+    if (!m) return null;
+    total += Number(m[1]) * (units[m[2] as string] as number);
+    rest = rest.slice(m[0].length);
+  }
+  return value.length > 0 ? total : null;
+}
+
+/** The location nginx would pick for a plain prefix match: the longest prefix of the path. */
+function locationFor(locations: ProxyLocation[], path: string): ProxyLocation | undefined {
+  return locations
+    .filter((l) => {
+      const prefix = l.path.replace(/^\^~\s*/, '');
+      return !/^[=~]/.test(l.path) && path.startsWith(prefix);
+    })
+    .sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+/**
+ * When a held WebSocket ended early and the probe went to an nginx proxy: that proxy's idle
+ * timeout for the path (proxy_read_timeout), read from its own configuration.
+ */
+export async function proxyIdleTimeout(
+  t: Topology,
+  r: ProbeResult,
+  read: typeof readNginxLocations = readNginxLocations,
+): Promise<HoldProxy | null> {
+  const target = probeEndpoints(t, r).target;
+  const c = target?.startsWith('ctr:') ? t.containers.find((x) => `ctr:${x.id}` === target) : undefined;
+  if (!c || !isNginx(t, c)) return null;
+  const cfg = await read(c).catch(() => null);
+  if (!cfg || 'error' in cfg) return null;
+  const loc = locationFor(cfg.locations, r.target.path || '/');
+  if (!loc) return null;
+  return {
+    container: c.name,
+    directive: `proxy_read_timeout (location ${loc.path})`,
+    value: loc.readTimeout,
+    seconds: nginxSeconds(loc.readTimeout),
+    source: cfg.source,
+  };
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diagnoseProbes } from '@/lib/diagnose/probe';
+import type { ProbeResult, WsStep } from '@/lib/model/probe';
+import { nginxSeconds } from '@/lib/proxy/idleTimeout';
+import { buildTopology } from '@/lib/topology/build';
+
+describe("nginx's time syntax", () => {
+  it('reads seconds, units and sums as nginx does', () => {
+    expect(nginxSeconds('60')).toBe(60);
+    expect(nginxSeconds('3s')).toBe(3);
+    expect(nginxSeconds('500ms')).toBe(0.5);
+    expect(nginxSeconds('1m30s')).toBe(90);
+    expect(nginxSeconds('1h')).toBe(3600);
+    expect(nginxSeconds('86400s')).toBe(86_400);
+    for (const bad of ['', 's', '3x', '1.5s', '$timeout']) expect(nginxSeconds(bad), bad).toBeNull();
+  });
+});
+
+const f = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/probes-lab.json'), 'utf8'));
+const t = buildTopology({
+  engine: f.engine,
+  netns: f.netns,
+  openclaw: f.openclaw,
+  uplink: f.uplink,
+  scannedAt: f.recordedAt,
+  scanMs: 0,
+});
+const withWs = (f.results as Array<{ result: ProbeResult }>)
+  .map((x) => x.result)
+  .find((r) => r.steps.some((s) => s.kind === 'ws')) as ProbeResult;
+
+function held(hold: WsStep['hold'], ws: Partial<WsStep> = {}): ProbeResult {
+  return {
+    ...withWs,
+    ok: false,
+    verdict: 'fail',
+    decisive: 'close 1006',
+    steps: withWs.steps.map((s) =>
+      s.kind === 'ws'
+        ? { ...s, ok: false, outcome: 'closed', closeCode: 1006, error: 'close 1006', ...ws, hold }
+        : s,
+    ),
+  };
+}
+const rules = (r: ProbeResult) => diagnoseProbes(t, [r]).filter((x) => x.rule === 'ws-idle-timeout');
+
+describe('a held WebSocket that ended early', () => {
+  const proxy = {
+    container: 'edge',
+    directive: 'proxy_read_timeout (location /)',
+    value: '30s',
+    seconds: 30,
+    source: 'inside edge: /etc/nginx/nginx.conf',
+  };
+
+  it('names the proxy directive when the session lasted about that long', () => {
+    const [finding] = rules(
+      held({ askedMs: 120_000, heldMs: 30_200, pingMs: 0, pings: 0, endedBy: 'cut', proxy }),
+    );
+    expect(finding?.title).toBe('edge cuts WebSocket sessions after 30s (proxy_read_timeout)');
+    expect(finding?.evidence.map((e) => e.label)).toContain('nginx proxy_read_timeout (location /) in edge');
+  });
+
+  it('says the directive does not match when the session ended much earlier', () => {
+    const [finding] = rules(
+      held({ askedMs: 120_000, heldMs: 9_000, pingMs: 0, pings: 0, endedBy: 'cut', proxy }),
+    );
+    expect(finding?.title).toMatch(/was cut after 9 s/);
+    expect(finding?.message).toMatch(/does not match/);
+  });
+
+  it('is no timeout when the application closed with a reason, or the hold completed', () => {
+    expect(
+      rules(
+        held(
+          { askedMs: 60_000, heldMs: 5_000, pingMs: 0, pings: 0, endedBy: 'server-close' },
+          { closeCode: 1000, outcome: 'closed' },
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      rules(
+        held(
+          { askedMs: 60_000, heldMs: 60_000, pingMs: 0, pings: 0, endedBy: 'held' },
+          { ok: true, outcome: 'open' },
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      rules(
+        held(
+          { askedMs: 60_000, heldMs: 20_000, pingMs: 0, pings: 0, endedBy: 'server-close' },
+          { closeCode: 1001 },
+        ),
+      ),
+    ).toHaveLength(1);
+  });
+});

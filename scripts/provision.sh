@@ -22,6 +22,8 @@ command -v openssl >/dev/null || missing+=(openssl)
 # An ssh:// engine is tested against an sshd on loopback (test/integration/sshEngine.test.ts).
 command -v ssh >/dev/null || missing+=(openssh-client)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+# A Caddy reverse proxy for the proxy tests (test/integration/caddy.test.ts), from its static binary.
+command -v caddy >/dev/null || missing+=(caddy)
 # The image test makes its base images from Debian's mirror (no image registry here).
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then

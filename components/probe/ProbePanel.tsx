@@ -130,6 +130,8 @@ export function ProbePanel() {
         ws: form.ws,
         logs: form.logs,
         ...(form.origin.trim() ? { origin: form.origin.trim() } : {}),
+        // A hold is validated by the server (at most 600 s): a bad value comes back as an error.
+        ...(Number(form.holdS) > 0 ? { wsHoldMs: Math.round(Number(form.holdS) * 1000) } : {}),
       },
       paired: form.paired,
     });
@@ -199,6 +201,22 @@ export function ProbePanel() {
               onChange={(e) => setForm({ ws: e.target.checked })}
             />
             also WebSocket upgrade
+          </label>
+          <label
+            className="flex items-center gap-1.5"
+            title="keep the WebSocket open this long after the upgrade: a proxy's idle timeout shows as the time it was cut"
+          >
+            hold
+            <input
+              type="number"
+              min={0}
+              max={600}
+              data-testid="probe-hold"
+              className="w-14 rounded border border-slate-600 bg-slate-900 px-1 text-xs"
+              value={form.holdS}
+              onChange={(e) => setForm({ holdS: e.target.value })}
+            />
+            s
           </label>
           <label className="flex items-center gap-1.5">
             <input

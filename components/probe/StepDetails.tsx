@@ -108,6 +108,22 @@ function Body({ s }: { s: ProbeStep }) {
               close {s.closeCode} {s.closeReason}
             </div>
           )}
+          {s.hold && (
+            <div data-testid="ws-hold">
+              held {(s.hold.heldMs / 1000).toFixed(1)} s of {(s.hold.askedMs / 1000).toFixed(0)} s
+              {s.hold.pingMs ? ` (${s.hold.pings} pings)` : ' (idle)'} —{' '}
+              {s.hold.endedBy === 'held'
+                ? 'stayed open'
+                : s.hold.endedBy === 'cut'
+                  ? 'cut without a close frame'
+                  : 'closed by the other end'}
+              {s.hold.proxy && (
+                <div>
+                  {s.hold.proxy.container}: nginx {s.hold.proxy.directive} {s.hold.proxy.value}
+                </div>
+              )}
+            </div>
+          )}
           {s.bodyPrefix && (
             <pre className="mt-1 whitespace-pre-wrap break-all rounded bg-slate-950 p-1 text-[10px]">
               {s.bodyPrefix}

@@ -32,6 +32,8 @@ export interface ProbeForm {
   origin: string;
   paired: boolean;
   logs: boolean;
+  /** Seconds to hold a WebSocket open after the upgrade ("" or 0: no hold). */
+  holdS: string;
 }
 
 export interface RunningProbe {
@@ -106,7 +108,7 @@ export const dashboardStore = createStore<DashboardState>()((set) => ({
   selection: null,
   project: null,
   tab: 'findings',
-  form: { from: 'host', to: '', ws: false, origin: '', paired: true, logs: true },
+  form: { from: 'host', to: '', ws: false, origin: '', paired: true, logs: true, holdS: '' },
   probes: {},
   running: {},
   failures: [],

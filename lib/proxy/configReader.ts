@@ -3,6 +3,7 @@ import type { ProxyRoutes } from '../model/snapshot';
 import type { Container, Topology } from '../model/topology';
 import { subjectOf } from '../topology/subject';
 import { readFileInRoot, resolveInRoot } from '../util/safeRead';
+import { parseCaddyfile } from './caddyConfig';
 import {
   type ConfigFiles,
   expandIncludes,
@@ -95,12 +96,36 @@ export function isNginx(t: Topology, c: Container): boolean {
   return ns?.listeners.some((l) => l.process?.name === 'nginx') ?? false;
 }
 
-/** Every running nginx's routes, for a snapshot (bounded; a proxy that cannot be read says why). */
+export function isCaddy(t: Topology, c: Container): boolean {
+  if (/(^|\/)caddy(:|@|$)|caddy-/i.test(c.image)) return true;
+  const ns = t.namespaces.find((n) => n.id === c.netns);
+  return ns?.listeners.some((l) => l.process?.name === 'caddy') ?? false;
+}
+
+/** Caddy's reverse_proxy routes, from the Caddyfile the official image reads. */
+export async function readCaddyLocations(
+  c: Container,
+): Promise<{ locations: ProxyLocation[]; source: string } | { error: string }> {
+  if (!c.pid) return { error: `${c.name} is not running` };
+  const file = '/etc/caddy/Caddyfile';
+  try {
+    const text = await readFileInRoot(`/proc/${c.pid}/root`, file, 256 * 1024);
+    return { locations: parseCaddyfile(text), source: `inside ${c.name}: ${file}` };
+  } catch (e) {
+    return {
+      error: `no Caddyfile readable inside ${c.name} (${file}: ${e instanceof Error ? e.message : String(e)}; a JSON config is not read)`,
+    };
+  }
+}
+
+/** Every running nginx's and Caddy's routes (bounded; a proxy that cannot be read says why). */
 export async function readProxyRoutes(t: Topology): Promise<ProxyRoutes[]> {
-  const proxies = t.containers.filter((c) => c.state === 'running' && isNginx(t, c)).slice(0, MAX_PROXIES);
+  const proxies = t.containers
+    .filter((c) => c.state === 'running' && (isNginx(t, c) || isCaddy(t, c)))
+    .slice(0, MAX_PROXIES);
   return Promise.all(
     proxies.map(async (c) => {
-      const cfg = await readNginxLocations(c);
+      const cfg = isNginx(t, c) ? await readNginxLocations(c) : await readCaddyLocations(c);
       const subject = subjectOf(c);
       if ('error' in cfg) return { container: c.name, subject, source: cfg.error, locations: [] };
       return {

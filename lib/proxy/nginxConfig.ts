@@ -201,14 +201,18 @@ export function locationFor(locs: ProxyLocation[], path: string): ProxyLocation 
 }
 
 /** Whether a location forwards WebSocket upgrades. */
+/** Caddy's reverse_proxy forwards Upgrade and Connection itself (lib/proxy/caddyConfig). */
+export const FORWARDED_BY_CADDY = '(forwarded by Caddy)';
+
 export function forwardsUpgrade(l: ProxyLocation): {
   upgrade: boolean;
   connection: boolean;
   http11: boolean;
 } {
+  const caddy = l.upgradeHeader === FORWARDED_BY_CADDY;
   return {
-    upgrade: /\$http_upgrade/.test(l.upgradeHeader ?? ''),
-    connection: /upgrade|\$connection_upgrade|\$http_connection/i.test(l.connectionHeader ?? ''),
+    upgrade: caddy || /\$http_upgrade/.test(l.upgradeHeader ?? ''),
+    connection: caddy || /upgrade|\$connection_upgrade|\$http_connection/i.test(l.connectionHeader ?? ''),
     http11: l.httpVersion === '1.1',
   };
 }

@@ -75,3 +75,12 @@ ln -sf /dev/stdout "$work/nginx/var/log/nginx/access.log"
 ln -sf /dev/stderr "$work/nginx/var/log/nginx/error.log"
 echo '<!doctype html><title>nginx</title><h1>Welcome to nginx</h1>' >"$work/nginx/usr/share/nginx/html/index.html"
 build reachmap-lab/nginx:local "$work/nginx" '["nginx","-g","daemon off;"]'
+
+# caddy: a Caddy reverse proxy for the proxy tests, when the machine has one (provision.sh installs it).
+if command -v caddy >/dev/null 2>&1; then
+  base_rootfs "$work/caddy"
+  copy_with_libs "$work/caddy" "$(command -v caddy)" /usr/bin/caddy
+  mkdir -p "$work/caddy/etc/caddy" "$work/caddy/data" "$work/caddy/config"
+  printf ':80 {\n  respond "caddy"\n}\n' >"$work/caddy/etc/caddy/Caddyfile"
+  build reachmap-lab/caddy:local "$work/caddy" '["caddy","run","--config","/etc/caddy/Caddyfile","--adapter","caddyfile"]'
+fi

@@ -1,0 +1,154 @@
+import { FORWARDED_BY_CADDY, type ProxyLocation } from './nginxConfig';
+
+/**
+ * Enough of the Caddyfile to answer the proxy question for Caddy: per `reverse_proxy`, which
+ * site and path, which upstreams, over which HTTP version, and whether long-lived streams are
+ * cut. Caddy forwards WebSocket upgrades by itself (no Upgrade/Connection headers to set) and
+ * keeps them open unless `stream_timeout` says otherwise. Pure.
+ */
+
+interface Node {
+  words: string[];
+  children: Node[];
+}
+
+/** Words, quoted strings and braces; `#` starts a comment at the start of a word. */
+export function tokenizeCaddyfile(text: string): string[][] {
+  const lines: string[][] = [];
+  let line: string[] = [];
+  let i = 0;
+  const n = text.length;
+  const push = () => {
+    if (line.length) lines.push(line);
+    line = [];
+  };
+  while (i < n) {
+    const c = text[i] as string;
+    if (c === '\n') {
+      push();
+      i++;
+    } else if (c === ' ' || c === '\t' || c === '\r') i++;
+    else if (c === '#') {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '"' || c === '`') {
+      let j = i + 1;
+      let word = '';
+      while (j < n && text[j] !== c) {
+        if (c === '"' && text[j] === '\\' && j + 1 < n) j++;
+        word += text[j];
+        j++;
+      }
+      line.push(word);
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < n && !' \t\r\n'.includes(text[j] as string)) j++;
+      line.push(text.slice(i, j));
+      i = j;
+    }
+  }
+  push();
+  return lines;
+}
+
+/** Lines into blocks: a line ending in `{` opens one, a line `}` closes it. */
+function parse(lines: string[][]): Node {
+  const root: Node = { words: [], children: [] };
+  const stack: Node[] = [root];
+  for (const words of lines) {
+    const top = stack[stack.length - 1] as Node;
+    if (words.length === 1 && words[0] === '}') {
+      if (stack.length > 1) stack.pop();
+      continue;
+    }
+    const opens = words[words.length - 1] === '{';
+    const node: Node = { words: opens ? words.slice(0, -1) : words, children: [] };
+    top.children.push(node);
+    if (opens && stack.length < 32) stack.push(node);
+  }
+  return root;
+}
+
+/** Directives that open no site: a first line that is one of them is not an address. */
+const DIRECTIVES = new Set([
+  'reverse_proxy',
+  'handle',
+  'handle_path',
+  'route',
+  'handle_errors',
+  'file_server',
+  'respond',
+  'redir',
+  'encode',
+  'log',
+  'tls',
+  'root',
+  'header',
+]);
+
+const isMatcher = (w: string) => w.startsWith('/') || w.startsWith('@') || w === '*';
+
+/** "app:8080", "http://app:8080", ":8080" (this host), "{$UP}" → the URL the watch and rules read. */
+function upstreamUrl(u: string): string {
+  if (/^[a-z0-9+.-]+:\/\//i.test(u)) return u;
+  return `http://${u.startsWith(':') ? `localhost${u}` : u}`;
+}
+
+export function parseCaddyfile(text: string): ProxyLocation[] {
+  const root = parse(tokenizeCaddyfile(text));
+  const out: ProxyLocation[] = [];
+  const walk = (node: Node, site: string, path: string) => {
+    for (const child of node.children) {
+      const [name, ...args] = child.words;
+      if (!name) continue;
+      if (name === 'reverse_proxy') {
+        const matcher = args[0] && isMatcher(args[0]) ? args[0] : null;
+        const upstreams = (matcher ? args.slice(1) : args).filter((a) => a !== '');
+        let versions: string[] = [];
+        let streamTimeout: string | null = null;
+        for (const sub of child.children) {
+          const [sn, ...sargs] = sub.words;
+          if (sn === 'to') upstreams.push(...sargs);
+          if (sn === 'stream_timeout' && sargs[0]) streamTimeout = sargs[0];
+          if (sn === 'transport')
+            for (const t of sub.children) if (t.words[0] === 'versions') versions = t.words.slice(1);
+        }
+        if (upstreams.length === 0) continue;
+        const servers = upstreams.map(
+          (u) =>
+            upstreamUrl(u)
+              .replace(/^[a-z0-9+.-]+:\/\//i, '')
+              .split('/')[0] as string,
+        );
+        out.push({
+          server: site,
+          listen: [site],
+          path: matcher && !matcher.startsWith('@') ? matcher : path,
+          upstream: upstreamUrl(upstreams[0] as string),
+          upstreamServers: servers,
+          // Cleartext upstreams speak HTTP/1.1 unless told h2c only.
+          httpVersion: versions.length && !versions.includes('1.1') ? versions.join(' ') : '1.1',
+          upgradeHeader: FORWARDED_BY_CADDY,
+          connectionHeader: FORWARDED_BY_CADDY,
+          readTimeout: streamTimeout ?? 'none',
+        });
+      } else if (['handle', 'handle_path', 'route', 'handle_errors'].includes(name)) {
+        const m = args[0] && isMatcher(args[0]) && !args[0].startsWith('@') ? args[0] : path;
+        walk(child, site, m);
+      } else if (node === root && child.children.length > 0 && !name.startsWith('(')) {
+        // A site block: its addresses, e.g. "example.com, :80 {"; the global options block has none.
+        walk(child, child.words.join(' ').replace(/,$/, ''), '*');
+      }
+    }
+  };
+  // A Caddyfile with one site may leave out the braces: its address, then its directives.
+  const first = root.children[0];
+  const braceless =
+    first !== undefined &&
+    first.children.length === 0 &&
+    !DIRECTIVES.has(first.words[0] ?? '') &&
+    root.children.slice(1).some((c) => DIRECTIVES.has(c.words[0] ?? ''));
+  if (braceless) walk({ words: [], children: root.children.slice(1) }, first.words.join(' '), '*');
+  else walk(root, '', '*');
+  return out;
+}

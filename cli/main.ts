@@ -154,6 +154,10 @@ async function main(argv: string[]): Promise<number> {
       const wsHoldMs = secondsOf('hold', values.hold, 600);
       const wsPingMs = secondsOf('ping', values.ping, 300);
       if (wsPingMs !== undefined && wsHoldMs === undefined) throw new UsageError('--ping goes with --hold');
+      if (wsPingMs !== undefined && wsPingMs < 1000)
+        throw new UsageError('--ping: at most one ping a second');
+      if (wsHoldMs !== undefined && !values.ws && !/^wss?:\/\//i.test(to))
+        throw new UsageError('--hold holds a WebSocket: give a ws:// or wss:// target, or --ws');
       const { probeCommand } = await import('./probe');
       return probeCommand(settings, {
         wsHoldMs,

@@ -65,6 +65,8 @@ export async function startIdleProxy(timeout = '3s', proxy = 'reachmap-test-idle
   await new Promise((r) => setTimeout(r, 500)); // nginx and node listening
   return {
     proxy,
+    /** The silent WebSocket server itself (port 8080), for a path without the proxy. */
+    app: APP,
     stop() {
       docker('rm', '-f', proxy, APP);
       rmSync(dir, { recursive: true, force: true });

@@ -25,6 +25,8 @@ import { mapLimit } from '../util/concurrency';
  */
 
 const MAX_IN_FLIGHT = 32;
+/** Held WebSocket probes (up to 600 s each) at once: they must not take every slot. */
+const MAX_HOLDS = 4;
 const BATCH_CONCURRENCY = 6;
 const MAX_BATCHES = 2;
 const HISTORY = 400;
@@ -42,6 +44,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class ProbeHub extends EventEmitter<HubEvents> {
   private inFlight = 0;
+  private holds = 0;
   private batches = 0;
   private latest = new Map<string, ProbeRecord>();
   private reports: RunbookReport[] = [];
@@ -111,17 +114,24 @@ export class ProbeHub extends EventEmitter<HubEvents> {
   async run(req: { spec: ProbeSpecInput; paired: boolean }, batchId: string | null = null): Promise<string> {
     if (this.inFlight >= MAX_IN_FLIGHT)
       throw new Error(`too many probes in flight (${MAX_IN_FLIGHT}); wait for some to finish`);
+    const held = (req.spec.wsHoldMs ?? 0) > 0;
+    if (held && this.holds >= MAX_HOLDS)
+      throw new Error(`${MAX_HOLDS} held WebSocket probes are running already; wait for one to end`);
     // Take the slot before the first await: requests sent in one tick all pass the check
     // above before any of them would otherwise count.
     this.inFlight++;
+    if (held) this.holds++;
     try {
       await this.probes.validate(req.spec);
     } catch (e) {
       this.inFlight--;
+      if (held) this.holds--;
       throw e;
     }
     const pairId = newId();
-    void this.execute(pairId, req, batchId, true);
+    void this.execute(pairId, req, batchId, true).finally(() => {
+      if (held) this.holds--;
+    });
     return pairId;
   }
 

@@ -53,7 +53,13 @@ export const ProbeSpec = z.object({
    * ping every wsPingMs) and say who ended it and when: a proxy's idle timeout cuts it.
    */
   wsHoldMs: z.number().int().min(0).max(600_000).default(0),
-  wsPingMs: z.number().int().min(0).max(300_000).default(0),
+  wsPingMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(300_000)
+    .refine((v) => v === 0 || v >= 1000, 'a ping at most every second (1000 ms), or 0 for none')
+    .default(0),
   /** Read the log lines the target and proxies wrote during the probe (when capture is on). */
   logs: z.boolean().default(true),
 });
@@ -155,6 +161,8 @@ export const WsStep = StepBase.extend({
     .object({
       askedMs: z.number(),
       heldMs: z.number(),
+      /** How long nothing came from the other end before it ended (what an idle timeout counts). */
+      idleMs: z.number().optional(),
       pingMs: z.number(),
       pings: z.number(),
       /** held: still open at the end; server-close: a close frame came; cut: the connection dropped without one. */

@@ -12,10 +12,16 @@ interface Node {
   children: Node[];
 }
 
+interface Word {
+  w: string;
+  /** Quoted: a "{" or "}" in quotes is text, not a block. */
+  q: boolean;
+}
+
 /** Words, quoted strings and braces; `#` starts a comment at the start of a word. */
-export function tokenizeCaddyfile(text: string): string[][] {
-  const lines: string[][] = [];
-  let line: string[] = [];
+function tokenize(text: string): Word[][] {
+  const lines: Word[][] = [];
+  let line: Word[] = [];
   let i = 0;
   const n = text.length;
   const push = () => {
@@ -38,12 +44,12 @@ export function tokenizeCaddyfile(text: string): string[][] {
         word += text[j];
         j++;
       }
-      line.push(word);
+      line.push({ w: word, q: true });
       i = j + 1;
     } else {
       let j = i;
       while (j < n && !' \t\r\n'.includes(text[j] as string)) j++;
-      line.push(text.slice(i, j));
+      line.push({ w: text.slice(i, j), q: false });
       i = j;
     }
   }
@@ -51,18 +57,20 @@ export function tokenizeCaddyfile(text: string): string[][] {
   return lines;
 }
 
-/** Lines into blocks: a line ending in `{` opens one, a line `}` closes it. */
-function parse(lines: string[][]): Node {
+/** Lines into blocks: a line ending in `{` opens one, a line `}` closes it (unquoted). */
+function parse(lines: Word[][]): Node {
   const root: Node = { words: [], children: [] };
   const stack: Node[] = [root];
-  for (const words of lines) {
+  for (const line of lines) {
     const top = stack[stack.length - 1] as Node;
-    if (words.length === 1 && words[0] === '}') {
+    if (line.length === 1 && line[0]?.w === '}' && !line[0].q) {
       if (stack.length > 1) stack.pop();
       continue;
     }
-    const opens = words[words.length - 1] === '{';
-    const node: Node = { words: opens ? words.slice(0, -1) : words, children: [] };
+    const last = line[line.length - 1];
+    const opens = last?.w === '{' && !last.q;
+    const words = (opens ? line.slice(0, -1) : line).map((x) => x.w);
+    const node: Node = { words, children: [] };
     top.children.push(node);
     if (opens && stack.length < 32) stack.push(node);
   }
@@ -94,9 +102,54 @@ function upstreamUrl(u: string): string {
   return `http://${u.startsWith(':') ? `localhost${u}` : u}`;
 }
 
+/** `import NAME` of a `(NAME) { … }` snippet, spliced in; bounded in depth and in lines. */
+function expandImports(root: Node): Node {
+  const snippets = new Map<string, Node[]>();
+  for (const c of root.children) {
+    const name = /^\((.+)\)$/.exec(c.words[0] ?? '')?.[1];
+    if (name && c.words.length === 1) snippets.set(name, c.children);
+  }
+  let budget = 20_000;
+  // `importing`: the snippets being spliced in, so one that imports itself stops there.
+  const expand = (nodes: Node[], importing: string[]): Node[] => {
+    const out: Node[] = [];
+    for (const n of nodes) {
+      if (--budget < 0) break;
+      const name = n.words[0] === 'import' ? (n.words[1] ?? '') : '';
+      const target = snippets.get(name);
+      if (target) {
+        if (importing.length < 4 && !importing.includes(name))
+          for (const x of expand(target, [...importing, name])) out.push(x);
+        continue;
+      }
+      out.push({ words: n.words, children: expand(n.children, importing) });
+    }
+    return out;
+  };
+  return { words: [], children: expand(root.children, []) };
+}
+
+/** `@name path /a/* …` (one line or a block): the first path of each named matcher. */
+function namedMatchers(site: Node): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of site.children) {
+    const name = c.words[0];
+    if (!name?.startsWith('@')) continue;
+    const path = c.words[1] === 'path' ? c.words[2] : c.children.find((x) => x.words[0] === 'path')?.words[1];
+    if (path) out.set(name, path);
+  }
+  return out;
+}
+
+/** An upstream Reachmap could dial: not a placeholder ({env.X}) or a unix socket. */
+const dialable = (u: string) => !/[{}\s]/.test(u) && !/^unix\//i.test(u);
+
 export function parseCaddyfile(text: string): ProxyLocation[] {
-  const root = parse(tokenizeCaddyfile(text));
+  const root = expandImports(parse(tokenize(text)));
   const out: ProxyLocation[] = [];
+  let matchers = new Map<string, string>();
+  const pathOf = (m: string, fallback: string) =>
+    (m.startsWith('@') ? (matchers.get(m) ?? m) : m) || fallback;
   const walk = (node: Node, site: string, path: string) => {
     for (const child of node.children) {
       const [name, ...args] = child.words;
@@ -114,7 +167,7 @@ export function parseCaddyfile(text: string): ProxyLocation[] {
             for (const t of sub.children) if (t.words[0] === 'versions') versions = t.words.slice(1);
         }
         if (upstreams.length === 0) continue;
-        const servers = upstreams.map(
+        const servers = upstreams.filter(dialable).map(
           (u) =>
             upstreamUrl(u)
               .replace(/^[a-z0-9+.-]+:\/\//i, '')
@@ -123,8 +176,10 @@ export function parseCaddyfile(text: string): ProxyLocation[] {
         out.push({
           server: site,
           listen: [site],
-          path: matcher && !matcher.startsWith('@') ? matcher : path,
-          upstream: upstreamUrl(upstreams[0] as string),
+          path: matcher ? pathOf(matcher, path) : path,
+          upstream: dialable(upstreams[0] as string)
+            ? upstreamUrl(upstreams[0] as string)
+            : (upstreams[0] as string),
           upstreamServers: servers,
           // Cleartext upstreams speak HTTP/1.1 unless told h2c only.
           httpVersion: versions.length && !versions.includes('1.1') ? versions.join(' ') : '1.1',
@@ -133,10 +188,10 @@ export function parseCaddyfile(text: string): ProxyLocation[] {
           readTimeout: streamTimeout ?? 'none',
         });
       } else if (['handle', 'handle_path', 'route', 'handle_errors'].includes(name)) {
-        const m = args[0] && isMatcher(args[0]) && !args[0].startsWith('@') ? args[0] : path;
-        walk(child, site, m);
+        walk(child, site, args[0] && isMatcher(args[0]) ? pathOf(args[0], path) : path);
       } else if (node === root && child.children.length > 0 && !name.startsWith('(')) {
         // A site block: its addresses, e.g. "example.com, :80 {"; the global options block has none.
+        matchers = namedMatchers(child);
         walk(child, child.words.join(' ').replace(/,$/, ''), '*');
       }
     }
@@ -148,7 +203,10 @@ export function parseCaddyfile(text: string): ProxyLocation[] {
     first.children.length === 0 &&
     !DIRECTIVES.has(first.words[0] ?? '') &&
     root.children.slice(1).some((c) => DIRECTIVES.has(c.words[0] ?? ''));
-  if (braceless) walk({ words: [], children: root.children.slice(1) }, first.words.join(' '), '*');
-  else walk(root, '', '*');
+  if (braceless) {
+    const site = { words: [], children: root.children.slice(1) };
+    matchers = namedMatchers(site);
+    walk(site, first.words.join(' '), '*');
+  } else walk(root, '', '*');
   return out;
 }

@@ -97,7 +97,7 @@ export function isNginx(t: Topology, c: Container): boolean {
 }
 
 export function isCaddy(t: Topology, c: Container): boolean {
-  if (/(^|\/)caddy(:|@|$)|caddy-/i.test(c.image)) return true;
+  if (/(^|\/)caddy([:@-]|$)/i.test(c.image)) return true;
   const ns = t.namespaces.find((n) => n.id === c.netns);
   return ns?.listeners.some((l) => l.process?.name === 'caddy') ?? false;
 }

@@ -2,7 +2,7 @@ import type { ProbeResult, WsStep } from '../model/probe';
 import type { Topology } from '../model/topology';
 import { probeEndpoints } from '../probe/edges';
 import { isNginx, readNginxLocations } from './configReader';
-import type { ProxyLocation } from './nginxConfig';
+import { locationFor } from './nginxConfig';
 
 export type HoldProxy = NonNullable<NonNullable<WsStep['hold']>['proxy']>;
 
@@ -28,16 +28,6 @@ export function nginxSeconds(value: string): number | null {
     rest = rest.slice(m[0].length);
   }
   return value.length > 0 ? total : null;
-}
-
-/** The location nginx would pick for a plain prefix match: the longest prefix of the path. */
-function locationFor(locations: ProxyLocation[], path: string): ProxyLocation | undefined {
-  return locations
-    .filter((l) => {
-      const prefix = l.path.replace(/^\^~\s*/, '');
-      return !/^[=~]/.test(l.path) && path.startsWith(prefix);
-    })
-    .sort((a, b) => b.path.length - a.path.length)[0];
 }
 
 /**

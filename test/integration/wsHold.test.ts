@@ -60,4 +60,34 @@ describe('a WebSocket held through a proxy with a short idle timeout', () => {
     expect(finding?.title).toBe(`${NAME} cuts WebSocket sessions after 3s (proxy_read_timeout)`);
     expect(finding?.fix).toMatch(/proxy_read_timeout 3600s/);
   });
+
+  it('stays open for the whole hold when nothing cuts it, past the probe timeout', () => {
+    // Straight to the silent server: 7 s of hold outlast the 5 s request timeout.
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'dist/cli.js'),
+        'probe',
+        '--from',
+        'client',
+        '--to',
+        `ws://${idle.app}:8080/`,
+        '--hold',
+        '7',
+        '--json',
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as {
+      ok: boolean;
+      steps: Array<{ kind: string; outcome?: string; hold?: { heldMs: number; endedBy: string } }>;
+      findings: Array<{ rule: string }>;
+    };
+    const ws = result.steps.find((s) => s.kind === 'ws');
+    expect(ws).toMatchObject({ outcome: 'open', hold: { endedBy: 'held' } });
+    expect(ws?.hold?.heldMs).toBeGreaterThanOrEqual(6900);
+    expect(result.ok).toBe(true);
+    expect(result.findings.map((f) => f.rule)).not.toContain('ws-idle-timeout');
+  }, 60_000);
 });

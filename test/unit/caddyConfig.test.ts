@@ -68,9 +68,55 @@ reverse_proxy {
     ]);
   });
 
-  it('survives hostile input: unbalanced braces, an unterminated quote, deep nesting', () => {
-    expect(() => parseCaddyfile('a {\n reverse_proxy "x\n')).not.toThrow();
-    expect(() => parseCaddyfile('}\n}\n{'.repeat(1000))).not.toThrow();
-    expect(parseCaddyfile(`${'handle {\n'.repeat(100)}reverse_proxy deep:1\n`)).toBeInstanceOf(Array);
+  it('resolves named matchers, imports snippets, keeps quoted braces as text, skips placeholders', () => {
+    const locs = parseCaddyfile(`
+(proxied) {
+  reverse_proxy /shared/* shared:9000
+}
+(loop) {
+  import loop
+  reverse_proxy /loop/* loop:1
+}
+site.example {
+  import proxied
+  import loop
+  @api path /api/*
+  @ws {
+    path /ws/*
+  }
+  handle @api {
+    reverse_proxy api:8080
+  }
+  handle @ws {
+    reverse_proxy gateway:18789
+  }
+  respond /brace "{ not a block }"
+  reverse_proxy /env/* {env.UPSTREAM} unix//run/app.sock
+}
+`);
+    expect(locs.map((l) => [l.path, l.upstream, l.upstreamServers])).toEqual([
+      ['/shared/*', 'http://shared:9000', ['shared:9000']],
+      ['/loop/*', 'http://loop:1', ['loop:1']],
+      ['/api/*', 'http://api:8080', ['api:8080']],
+      ['/ws/*', 'http://gateway:18789', ['gateway:18789']],
+      ['/env/*', '{env.UPSTREAM}', []],
+    ]);
+  });
+
+  it('survives hostile input: unbalanced braces, an unterminated quote, deep nesting, snippets that import each other', () => {
+    // An unterminated quote runs to the end: nothing from it is dialled.
+    expect(parseCaddyfile('a {\n reverse_proxy "x\n').flatMap((l) => l.upstreamServers)).toEqual([]);
+    expect(parseCaddyfile(`${'}\n'.repeat(1000)}b {\n reverse_proxy b:1\n}\n`)).toEqual([
+      expect.objectContaining({ server: 'b', upstream: 'http://b:1' }),
+    ]);
+    expect(parseCaddyfile(`s {\n${'handle {\n'.repeat(100)}reverse_proxy deep:1\n`)).toHaveLength(1); // nesting capped at 32 blocks: deeper lines join the 32nd
+    const bomb = [
+      '(a) {\n import b\n import b\n reverse_proxy /a a:1\n}',
+      '(b) {\n import a\n import a\n}',
+      's {\n import a\n}',
+    ].join('\n');
+    const t0 = performance.now();
+    expect(parseCaddyfile(bomb).length).toBeGreaterThan(0);
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });

@@ -97,4 +97,34 @@ describe('a held WebSocket that ended early', () => {
       ),
     ).toHaveLength(1);
   });
+
+  it('is no idle timeout when the session dropped at once or while the other end talked', () => {
+    expect(
+      rules(held({ askedMs: 60_000, heldMs: 20, idleMs: 20, pingMs: 0, pings: 0, endedBy: 'cut', proxy })),
+    ).toEqual([]);
+    expect(
+      rules(
+        held({ askedMs: 60_000, heldMs: 30_000, idleMs: 300, pingMs: 0, pings: 0, endedBy: 'cut', proxy }),
+      ),
+    ).toEqual([]);
+    // Quiet for 30 s after 10 s of traffic: the idle time is what matches the timeout.
+    const [f] = rules(
+      held({ askedMs: 60_000, heldMs: 40_000, idleMs: 30_100, pingMs: 0, pings: 0, endedBy: 'cut', proxy }),
+    );
+    expect(f?.title).toMatch(/after 30s \(proxy_read_timeout\)/);
+  });
+
+  it('says when the proxy’s value cannot be compared', () => {
+    const [f] = rules(
+      held({
+        askedMs: 60_000,
+        heldMs: 5_400,
+        pingMs: 0,
+        pings: 0,
+        endedBy: 'cut',
+        proxy: { ...proxy, value: '$t', seconds: null },
+      }),
+    );
+    expect(f?.message).toMatch(/a value Reachmap cannot compare/);
+  });
 });

@@ -17,11 +17,14 @@ export const idleTimeout: ProbeRule = (t, probes) =>
     // An application that closes with a reason (1000, 1008…) is not a timeout; "going away"
     // (1001) is what a proxy or server sends when it drops an idle session.
     if (hold.endedBy === 'server-close' && ws.closeCode !== 1001) return [];
+    // An idle timeout needs idleness: a session dropped within a second, or while the other
+    // end was talking, is something else (the generic probe rules speak for it).
+    const idle = hold.idleMs ?? hold.heldMs;
+    if (idle < 1000) return [];
     const proxy = hold.proxy;
-    // The session lasted about the proxy's timeout (it counts from the last byte read).
+    // The session went quiet for about the proxy's timeout (it counts from the last byte read).
     const matches =
-      proxy?.seconds != null &&
-      Math.abs(hold.heldMs / 1000 - proxy.seconds) <= Math.max(2, proxy.seconds * 0.25);
+      proxy?.seconds != null && Math.abs(idle / 1000 - proxy.seconds) <= Math.max(2, proxy.seconds * 0.25);
     const how =
       hold.endedBy === 'cut'
         ? 'the connection was dropped without a WebSocket close frame'
@@ -39,9 +42,11 @@ export const idleTimeout: ProbeRule = (t, probes) =>
         message: `Held open for up to ${secs(hold.askedMs)}${pinged}, the session ended after ${secs(hold.heldMs)}: ${how}.${
           matches
             ? ` ${proxy?.container}'s nginx has ${proxy?.directive} ${proxy?.value} for this path: nginx closes a proxied connection when nothing was read from the upstream for that long, so any session quieter than that is cut, whatever the application expects.`
-            : proxy
-              ? ` ${proxy.container}'s nginx has ${proxy.directive} ${proxy.value}, which does not match; something else on the path (a load balancer, a NAT, the application) has a shorter timeout.`
-              : ' Something on the path has an idle timeout shorter than the session: a reverse proxy, a load balancer or a NAT.'
+            : proxy && proxy.seconds === null
+              ? ` ${proxy.container}'s nginx has ${proxy.directive} ${proxy.value} (a value Reachmap cannot compare); if it is about ${secs(idle)}, that is what cut it.`
+              : proxy
+                ? ` ${proxy.container}'s nginx has ${proxy.directive} ${proxy.value}, which does not match; something else on the path (a load balancer, a NAT, the application) has a shorter timeout.`
+                : ' Something on the path has an idle timeout shorter than the session: a reverse proxy, a load balancer or a NAT.'
         }`,
         evidence: [
           ...stepEvidence(r, ['ws']),

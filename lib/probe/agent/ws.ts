@@ -146,6 +146,8 @@ export function wsHandshake(
     const holdMs = opts.holdMs ?? 0;
     const pingMs = opts.pingMs ?? 0;
     let upgradedAt = 0;
+    /** When the other end last sent anything after the upgrade (an idle timeout counts from it). */
+    let lastHeard = 0;
     let pings = 0;
     let pinger: NodeJS.Timeout | null = null;
     const hold = (endedBy: 'held' | 'server-close' | 'cut') =>
@@ -154,6 +156,7 @@ export function wsHandshake(
             hold: {
               askedMs: holdMs,
               heldMs: Math.round(performance.now() - upgradedAt),
+              idleMs: Math.round(performance.now() - lastHeard),
               pingMs,
               pings,
               endedBy,
@@ -210,6 +213,7 @@ export function wsHandshake(
     const onFrames = () => {
       const { frames: got, rest } = parseServerFrames(buf);
       buf = rest;
+      if (got.length) lastHeard = performance.now();
       for (const f of got) {
         // Control frames (close, ping, pong) carry at most 125 bytes and are never fragmented
         // (RFC 6455 §5.5). A peer that breaks this gets a verdict, not a pong or a regex
@@ -284,7 +288,18 @@ export function wsHandshake(
             auth: AUTH_REASON.test(code) && !/origin/i.test(code),
             note: `the application answered connect with ${msg.error?.details?.code ?? msg.error?.code ?? 'an error'}: ${msg.error?.message ?? ''}`.trim(),
           };
-        } else if (msg.type === 'res' && msg.ok === true && holdMs === 0) {
+          // Its verdict is known: a hold would only wait for nothing.
+          if (holdMs > 0) {
+            finish(
+              appVerdict.auth
+                ? { outcome: 'auth-required', note: `reachable; ${appVerdict.note}` }
+                : { outcome: 'rejected', error: 'connect rejected', note: appVerdict.note },
+            );
+            return;
+          }
+        } else if (msg.type === 'res' && msg.ok === true && holdMs > 0) {
+          appVerdict = null; // accepted: the hold goes on, and its end says how it ended
+        } else if (msg.type === 'res' && msg.ok === true) {
           finish({
             outcome: 'open',
             note: `the application accepted the session (${msg.payload?.type ?? 'ok'})`,
@@ -361,8 +376,13 @@ export function wsHandshake(
         return;
       }
       upgradedAt = performance.now();
+      lastHeard = upgradedAt;
+      // From here the verdict window (or the hold) bounds the step, not the request timeout.
+      clearTimeout(timer);
       if (holdMs > 0 && pingMs > 0)
         pinger = setInterval(() => {
+          // A peer that does not read gets no pile of pings.
+          if (!socket.writable || socket.writableLength > 64 * 1024) return;
           pings++;
           socket.write(clientFrame(0x9, Buffer.from('reachmap')));
         }, pingMs);
@@ -387,7 +407,8 @@ export function wsHandshake(
       if (buf.length) onFrames();
     });
     socket.on('error', (e: NodeJS.ErrnoException) =>
-      finish({ outcome: 'error', error: e.code ?? e.message }),
+      // A reset during a hold is the session being cut (a NAT or balancer dropping it).
+      finish({ outcome: 'error', error: e.code ?? e.message, ...(upgraded ? hold('cut') : {}) }),
     );
     socket.on('close', () => {
       if (upgraded)

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineFacts } from '@/lib/docker/schemas';
+import type { ProbeResult } from '@/lib/model/probe';
 import type { Container, Namespace, Topology } from '@/lib/model/topology';
 import type { NetnsFacts } from '@/lib/netns/reader';
 import type { OpenclawFacts } from '@/lib/openclaw/config';
@@ -33,6 +34,26 @@ export function topologyOf(f: Fixture): Topology {
     scannedAt: f.recordedAt,
     scanMs: 1,
   });
+}
+
+/**
+ * The lab with probe results recorded from it (scripts/record-probes.ts): its topology as a
+ * scan builds it (uplink included), and the raw entries (each a spec and its result).
+ */
+export function probesLab(): {
+  topology: Topology;
+  entries: Array<{ spec: Record<string, unknown>; result: ProbeResult }>;
+} {
+  const f = JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', 'probes-lab.json'), 'utf8'));
+  const topology = buildTopology({
+    engine: f.engine,
+    netns: f.netns,
+    openclaw: f.openclaw,
+    uplink: f.uplink,
+    scannedAt: f.recordedAt,
+    scanMs: 0,
+  });
+  return { topology, entries: f.results };
 }
 
 export function byService(t: Topology, service: string): Container {

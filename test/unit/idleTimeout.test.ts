@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnoseProbes } from '@/lib/diagnose/probe';
 import type { ProbeResult, WsStep } from '@/lib/model/probe';
 import { nginxSeconds } from '@/lib/proxy/idleTimeout';
-import { buildTopology } from '@/lib/topology/build';
+import { probesLab } from '../helpers';
 
 describe("nginx's time syntax", () => {
   it('reads seconds, units and sums as nginx does', () => {
@@ -18,16 +16,9 @@ describe("nginx's time syntax", () => {
   });
 });
 
-const f = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/probes-lab.json'), 'utf8'));
-const t = buildTopology({
-  engine: f.engine,
-  netns: f.netns,
-  openclaw: f.openclaw,
-  uplink: f.uplink,
-  scannedAt: f.recordedAt,
-  scanMs: 0,
-});
-const withWs = (f.results as Array<{ result: ProbeResult }>)
+const lab = probesLab();
+const t = lab.topology;
+const withWs = (lab.entries as Array<{ result: ProbeResult }>)
   .map((x) => x.result)
   .find((r) => r.steps.some((s) => s.kind === 'ws')) as ProbeResult;
 

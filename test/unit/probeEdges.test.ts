@@ -1,24 +1,15 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { probeFlowEdges } from '@/components/graph/toFlow';
 import type { ProbeRecord } from '@/lib/model/live';
 import type { ProbeResult } from '@/lib/model/probe';
 import { probeEndpoints } from '@/lib/probe/edges';
-import { buildTopology } from '@/lib/topology/build';
 import { WATCH_BATCH } from '@/lib/watch/batch';
+import { probesLab } from '../helpers';
 
 /** Probe edges on the graph: recorded probes of the lab (fixtures/probes-lab.json). */
-const f = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/probes-lab.json'), 'utf8'));
-const t = buildTopology({
-  engine: f.engine,
-  netns: f.netns,
-  openclaw: f.openclaw,
-  uplink: f.uplink,
-  scannedAt: f.recordedAt,
-  scanMs: 0,
-});
-const results = (f.results as Array<{ result: ProbeResult }>).map((x) => x.result);
+const lab = probesLab();
+const t = lab.topology;
+const results = (lab.entries as Array<{ result: ProbeResult }>).map((x) => x.result);
 const record = (r: ProbeResult, batchId: string | null = null): ProbeRecord => ({
   initiator: r,
   host: null,

@@ -1,23 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnoseProbes } from '@/lib/diagnose/probe';
 import { explainUnexplained } from '@/lib/diagnose/probe/fallback';
 import type { ProbeResult } from '@/lib/model/probe';
-import { buildTopology } from '@/lib/topology/build';
 
 /** Probe rules on results recorded from the real lab (scripts/record-probes.ts). */
 
-const f = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/probes-lab.json'), 'utf8'));
-const t = buildTopology({
-  engine: f.engine,
-  netns: f.netns,
-  openclaw: f.openclaw,
-  uplink: f.uplink,
-  scannedAt: f.recordedAt,
-  scanMs: 0,
-});
-const results = f.results as Array<{
+const lab = probesLab();
+const t = lab.topology;
+const results = lab.entries as Array<{
   spec: { from: string; to: string; origin?: string };
   result: ProbeResult;
 }>;
@@ -148,6 +138,7 @@ describe('static rules that need a variant of the lab', () => {
 });
 
 import { diagnoseTopology as diagnoseTopologyFor } from '@/lib/diagnose';
+import { probesLab } from '../helpers';
 
 describe('no red edge without a reason', () => {
   it('a failure no specific rule explains still gets what its failing step means', () => {

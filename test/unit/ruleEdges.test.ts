@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnoseTopology } from '@/lib/diagnose';
 import { diagnoseProbes } from '@/lib/diagnose/probe';
 import type { ProbeResult } from '@/lib/model/probe';
-import { buildTopology } from '@/lib/topology/build';
-import { byService, fixtureTopology } from '../helpers';
+import { byService, fixtureTopology, probesLab } from '../helpers';
 
 /** Look-alikes that must not be mistaken for a pattern (from a review of the rules). */
 
@@ -62,18 +59,11 @@ describe('IPv6-only: [::] only', () => {
 });
 
 describe('WebSocket closes: credentials only when the reason says so', () => {
-  const f = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/probes-lab.json'), 'utf8'));
-  const t = buildTopology({
-    engine: f.engine,
-    netns: f.netns,
-    openclaw: f.openclaw,
-    uplink: f.uplink,
-    scannedAt: f.recordedAt,
-    scanMs: 0,
-  });
-  const rejected = (f.results as Array<{ spec: { to: string; origin?: string }; result: ProbeResult }>).find(
-    (x) => x.spec.origin === 'https://evil.example',
-  )?.result as ProbeResult;
+  const lab = probesLab();
+  const t = lab.topology;
+  const rejected = (
+    lab.entries as Array<{ spec: { to: string; origin?: string }; result: ProbeResult }>
+  ).find((x) => x.spec.origin === 'https://evil.example')?.result as ProbeResult;
   const withClose = (code: number, reason: string): ProbeResult => ({
     ...rejected,
     steps: rejected.steps.map((s) =>

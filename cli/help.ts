@@ -22,12 +22,14 @@ is used: it is kept current by the engine's events, so nothing is scanned twice 
   probe: {
     group: 'host',
     synopsis: `probe --from <host|container> --to <url|host:port> [--ws] [--origin O] [--paired]
-       [--header 'Name: value']... [--timeout MS] [--hold S [--ping S]] [--logs] [--json] [--fail]`,
+       [--header 'Name: value']... [--timeout MS] [--hold S [--ping S]] [--large] [--logs] [--json] [--fail]`,
     text: `Try the target from inside the initiator's network namespace (DNS its way, TCP, TLS,
 HTTP, WebSocket upgrade); --paired also from the host; --logs adds the log lines the target
 and proxies wrote during it; --hold keeps the WebSocket open that many seconds (idle, or a
 ping every --ping seconds) and says who ended it and when, naming the proxy's idle timeout
-(nginx proxy_read_timeout) when that is what cut it. Exit 0 when the probe ran, whatever its verdict; with --fail,
+(nginx proxy_read_timeout) when that is what cut it; --large also sends requests (and, with
+--ws, WebSocket frames) of 1 KiB to 64 KiB and reports the size where they stall, with the
+MTUs on the path (a path-MTU black hole passes small requests only). Exit 0 when the probe ran, whatever its verdict; with --fail,
 exit 0 only when the path passes, 1 when it fails, 2 on usage or engine errors.`,
   },
   runbook: {

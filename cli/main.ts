@@ -45,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
         timeout: { type: 'string' },
         hold: { type: 'string' },
         ping: { type: 'string' },
+        large: { type: 'boolean', default: false },
         md: { type: 'boolean', default: false },
         logs: { type: 'boolean', default: false },
         note: { type: 'string' },
@@ -159,9 +160,14 @@ async function main(argv: string[]): Promise<number> {
       if (wsHoldMs !== undefined && !values.ws && !/^wss?:\/\//i.test(to))
         throw new UsageError('--hold holds a WebSocket: give a ws:// or wss:// target, or --ws');
       const { probeCommand } = await import('./probe');
+      if (values.large && /^tcp:|^(\[[^\]]+\]|[^:/]+):\d+$/i.test(to))
+        throw new UsageError(
+          '--large sends HTTP requests or WebSocket frames: give an http(s):// or ws(s):// target',
+        );
       return probeCommand(settings, {
         wsHoldMs,
         wsPingMs,
+        large: values.large as boolean,
         from: values.from as string,
         to,
         ws: values.ws as boolean,

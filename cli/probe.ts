@@ -39,6 +39,8 @@ export interface ProbeFlags {
   /** Hold the WebSocket open this long (and ping every wsPingMs): a proxy's idle timeout shows. */
   wsHoldMs?: number;
   wsPingMs?: number;
+  /** Requests and frames of growing size: where a path-MTU black hole starts. */
+  large?: boolean;
   paired: boolean;
   json: boolean;
   logs: boolean;
@@ -57,6 +59,7 @@ export function probeCommand(settings: Settings, f: ProbeFlags): Promise<number>
         timeoutMs: f.timeoutMs,
         wsHoldMs: f.wsHoldMs,
         wsPingMs: f.wsPingMs,
+        large: f.large,
       },
       { paired: f.paired },
     );

@@ -132,6 +132,7 @@ export function ProbePanel() {
         ...(form.origin.trim() ? { origin: form.origin.trim() } : {}),
         // A hold is validated by the server (at most 600 s): a bad value comes back as an error.
         ...(Number(form.holdS) > 0 ? { wsHoldMs: Math.round(Number(form.holdS) * 1000) } : {}),
+        ...(form.large ? { large: true } : {}),
       },
       paired: form.paired,
     });
@@ -217,6 +218,18 @@ export function ProbePanel() {
               onChange={(e) => setForm({ holdS: e.target.value })}
             />
             s
+          </label>
+          <label
+            className="flex items-center gap-1.5"
+            title="also send requests (and WebSocket frames) of 1 KiB to 64 KiB: where they stall, with the MTUs on the path"
+          >
+            <input
+              type="checkbox"
+              data-testid="probe-large"
+              checked={form.large}
+              onChange={(e) => setForm({ large: e.target.checked })}
+            />
+            large payloads
           </label>
           <label className="flex items-center gap-1.5">
             <input

@@ -1,3 +1,4 @@
+import { describePayload } from '@/lib/format/payload';
 import type { ProbeStep } from '@/lib/model/probe';
 import { hostPort } from '@/lib/util/address';
 
@@ -128,6 +129,21 @@ function Body({ s }: { s: ProbeStep }) {
             <pre className="mt-1 whitespace-pre-wrap break-all rounded bg-slate-950 p-1 text-[10px]">
               {s.bodyPrefix}
             </pre>
+          )}
+        </div>
+      );
+    case 'payload':
+      return (
+        <div data-testid="payload-step">
+          <div>{describePayload(s)}</div>
+          <div className="text-slate-500">
+            {s.attempts.map((a) => `${a.bytes} B ${a.ok ? (a.answer ?? 'ok') : a.error}`).join(' · ')}
+          </div>
+          {s.route && (
+            <div className="text-slate-500">
+              route via {s.route.interface} (MTU {s.route.mtu ?? '?'})
+              {s.route.gateway ? ` and gateway ${s.route.gateway}` : ''}
+            </div>
           )}
         </div>
       );

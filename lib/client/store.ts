@@ -34,6 +34,8 @@ export interface ProbeForm {
   logs: boolean;
   /** Seconds to hold a WebSocket open after the upgrade ("" or 0: no hold). */
   holdS: string;
+  /** ProbeSpec.large: the payload-size sweep. */
+  large: boolean;
 }
 
 export interface RunningProbe {
@@ -108,7 +110,7 @@ export const dashboardStore = createStore<DashboardState>()((set) => ({
   selection: null,
   project: null,
   tab: 'findings',
-  form: { from: 'host', to: '', ws: false, origin: '', paired: true, logs: true, holdS: '' },
+  form: { from: 'host', to: '', ws: false, origin: '', paired: true, logs: true, holdS: '', large: false },
   probes: {},
   running: {},
   failures: [],

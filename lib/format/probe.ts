@@ -3,6 +3,7 @@ import { timeline } from '../logs/match';
 import type { ProbeResult, ProbeStep } from '../model/probe';
 import type { Topology } from '../model/topology';
 import { hostPort } from '../util/address';
+import { describePayload } from './payload';
 import { safe } from './terminal';
 
 /** Plain-text rendering of probe results for the CLI. */
@@ -37,6 +38,9 @@ function stepLine(s: ProbeStep): string {
       break;
     case 'ws':
       body = `${s.statusLine ?? s.error ?? ''}${s.closeCode ? ` → close ${s.closeCode} ${s.closeReason ?? ''}` : ''}`;
+      break;
+    case 'payload':
+      body = `${describePayload(s)}\n${' '.repeat(20)}sizes: ${s.attempts.map((a) => `${a.bytes} ${a.ok ? (a.answer ?? 'ok') : a.error}`).join(', ')}`;
       break;
   }
   const note = s.note ? `\n${' '.repeat(20)}${s.note}` : '';

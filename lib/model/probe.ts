@@ -60,6 +60,12 @@ export const ProbeSpec = z.object({
     .max(300_000)
     .refine((v) => v === 0 || v >= 1000, 'a ping at most every second (1000 ms), or 0 for none')
     .default(0),
+  /**
+   * Also send requests of growing size (1 KiB … 64 KiB: an HTTP GET padded in one header, and
+   * WebSocket frames) and report where they stall: a hop with a smaller MTU whose "fragmentation
+   * needed" never comes back passes small requests and swallows large ones.
+   */
+  large: z.boolean().default(false),
   /** Read the log lines the target and proxies wrote during the probe (when capture is on). */
   logs: z.boolean().default(true),
 });
@@ -181,13 +187,61 @@ export const WsStep = StepBase.extend({
     .optional(),
 });
 
-export const ProbeStep = z.discriminatedUnion('kind', [DnsStep, TcpStep, TlsStep, HttpStep, WsStep]);
+export const PayloadAttempt = z.object({
+  /** Bytes written at once: the whole request, or the frame with its header. */
+  bytes: z.number().int(),
+  /** Answered: the other end replied after reading it (any HTTP status, a pong, a close). */
+  ok: z.boolean(),
+  ms: z.number(),
+  /** What came back: "HTTP 200", "HTTP 431", "pong", "close 1003". */
+  answer: z.string().optional(),
+  /** STALLED (nothing within the wait), or a connection error. */
+  error: z.string().optional(),
+});
+export type PayloadAttempt = z.infer<typeof PayloadAttempt>;
+
+/** One MTU on the path to the target: an interface, or a Docker network's setting. */
+export const PathMtu = z.object({
+  /** "client eth0", "network app_core", "host br-1a2b3c". */
+  where: z.string(),
+  mtu: z.number().int().nullable(),
+  /** agent: read in the initiator's namespace; engine: the network's driver option (or its default). */
+  source: z.enum(['agent', 'engine']),
+});
+export type PathMtu = z.infer<typeof PathMtu>;
+
+/** ProbeSpec.large: requests of growing size on fresh connections, and the size where they stall. */
+export const PayloadStep = StepBase.extend({
+  kind: z.literal('payload'),
+  carrier: z.enum(['http', 'ws']),
+  attempts: z.array(PayloadAttempt),
+  largestOk: z.number().int().nullable(),
+  smallestStalled: z.number().int().nullable(),
+  /** The path MTU the threshold implies (IP and TCP headers with timestamps added), when it is one segment. */
+  mtuEstimate: z.number().int().nullable(),
+  /** The initiator's route to the target, read in its namespace. */
+  route: z
+    .object({ interface: z.string(), mtu: z.number().int().nullable(), gateway: z.string().nullable() })
+    .nullable(),
+  /** MTUs along the path, initiator first (added by Reachmap from the route and the topology). */
+  path: z.array(PathMtu).default([]),
+});
+
+export const ProbeStep = z.discriminatedUnion('kind', [
+  DnsStep,
+  TcpStep,
+  TlsStep,
+  HttpStep,
+  WsStep,
+  PayloadStep,
+]);
 export type ProbeStep = z.infer<typeof ProbeStep>;
 export type DnsStep = z.infer<typeof DnsStep>;
 export type TcpStep = z.infer<typeof TcpStep>;
 export type TlsStep = z.infer<typeof TlsStep>;
 export type HttpStep = z.infer<typeof HttpStep>;
 export type WsStep = z.infer<typeof WsStep>;
+export type PayloadStep = z.infer<typeof PayloadStep>;
 
 export const RunnerKind = z.enum(['process', 'in-process', 'nsenter', 'exec', 'helper-container']);
 export type RunnerKind = z.infer<typeof RunnerKind>;
@@ -239,7 +293,7 @@ export type ProbeVerdict = z.infer<typeof ProbeVerdict>;
 export const ProbeResult = z.object({
   id: z.string(),
   ok: z.boolean(),
-  /** pass: every step passed; partial: HTTP passed but the WebSocket failed; fail: otherwise. */
+  /** pass: every step passed; partial: HTTP passed but the WebSocket or large payloads failed; fail: otherwise. */
   verdict: ProbeVerdict,
   /** The label of the first failing step, e.g. "ECONNREFUSED", "NXDOMAIN", "WS 200", "close 1008 origin not allowed". */
   decisive: z.string().nullable(),

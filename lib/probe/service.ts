@@ -19,6 +19,7 @@ import { type HoldProxy, proxyIdleTimeout } from '../proxy/idleTimeout';
 import type { AgentRequest } from './agent/protocol';
 import { runProbe } from './agent/run';
 import { ProbeError, type ResolvedInitiator, resolveInitiator, routeSummary } from './initiator';
+import { pathMtus } from './pathMtu';
 import { allowPolicy, type ProbeAllowSetting, targetAllowed } from './policy';
 import { readResolverConfig } from './resolverConfig';
 import { AgentPool } from './runners/agentProcess';
@@ -168,6 +169,7 @@ export class ProbeService {
       tcpHoldMs: spec.holdMs,
       wsHoldMs: spec.wsHoldMs,
       wsPingMs: spec.wsPingMs,
+      large: spec.large,
       wsWindowMs: WS_WINDOW_MS,
       resolver,
       allow,
@@ -314,6 +316,10 @@ export class ProbeService {
       });
       if (proxy) held.hold.proxy = proxy;
     }
+    // The payload sweep's MTUs along the path: the agent's route, then the networks crossed.
+    const dialled = tcpAddress(steps);
+    for (const s of steps)
+      if (s.kind === 'payload') s.path = pathMtus(t, { name: c?.name ?? 'host', container: c }, dialled, s);
     const v = verdictOf(steps);
     const result: ProbeResult = {
       id,
@@ -352,4 +358,9 @@ export class ProbeService {
     }
     return result;
   }
+}
+
+function tcpAddress(steps: ProbeStep[]): string | undefined {
+  const tcp = steps.find((s) => s.kind === 'tcp');
+  return tcp?.kind === 'tcp' ? tcp.connected?.address : undefined;
 }

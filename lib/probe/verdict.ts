@@ -1,6 +1,6 @@
 import type { ProbeStep, ProbeVerdict } from '../model/probe';
 
-/** pass: every step passed; partial: HTTP passed but the WebSocket failed; fail: otherwise. */
+/** pass: every step passed; partial: HTTP passed but the WebSocket or large payloads failed; fail: otherwise. */
 export function verdictOf(steps: ProbeStep[]): {
   ok: boolean;
   verdict: ProbeVerdict;
@@ -15,5 +15,9 @@ export function verdictOf(steps: ProbeStep[]): {
     };
   const httpOk = steps.some((s) => s.kind === 'http' && s.ok);
   const decisive = failed.error ?? `${failed.kind} failed`;
-  return { ok: false, verdict: failed.kind === 'ws' && httpOk ? 'partial' : 'fail', decisive };
+  return {
+    ok: false,
+    verdict: (failed.kind === 'ws' || failed.kind === 'payload') && httpOk ? 'partial' : 'fail',
+    decisive,
+  };
 }

@@ -1,3 +1,4 @@
+import { describePayload } from '../format/payload';
 import type { ProbeStep } from '../model/probe';
 import type { Snapshot } from '../model/snapshot';
 import type { Finding } from '../model/topology';
@@ -61,7 +62,9 @@ function stepLine(s: ProbeStep): string {
           ? `${s.status ?? ''} ${s.statusText ?? ''}`.trim()
           : s.kind === 'ws'
             ? `${s.statusLine ?? s.status ?? ''} ${s.outcome}`.trim()
-            : '';
+            : s.kind === 'payload'
+              ? describePayload(s)
+              : '';
   const why = [s.error, s.note].filter(Boolean).join(' — ');
   return `<li><span class="${s.ok ? 'pass' : 'fail'}">${s.ok ? '✔' : '✖'}</span> <b>${e(s.kind.toUpperCase())}</b> ${e(detail)}${why ? ` <span class="${s.ok ? 'dim' : 'fail'}">${e(why)}</span>` : ''} <span class="dim">${Math.round(s.ms)} ms</span></li>`;
 }

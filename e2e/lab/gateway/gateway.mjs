@@ -175,6 +175,11 @@ server.on('upgrade', (req, socket) => {
         socket.end(closeFrame(1000, ''));
         return;
       }
+      // Pings are answered, as the ws library the real gateway uses does (RFC 6455 §5.5.2).
+      if (m.opcode === 0x9) {
+        socket.write(frame(0xa, m.data));
+        continue;
+      }
       if (m.opcode !== 0x1) continue;
       let req2;
       try {

@@ -5,6 +5,7 @@ import { dialledAddress, probeEndpoints, probePathKey } from '../../probe/edges'
 // Topology lookups the rules share with the graph's edges.
 export { containerByAddress, dialledAddress, publishedOn } from '../../probe/edges';
 
+import { describePayload } from '../../format/payload';
 import { hostPort } from '../../util/address';
 
 /** Shared lookups for rules that read probe results. */
@@ -64,6 +65,8 @@ export function describeStep(s: ProbeStep): string {
         : (s.error ?? 'failed');
     case 'ws':
       return `${s.statusLine ?? s.error ?? ''}${s.closeCode ? ` → close ${s.closeCode} ${s.closeReason ?? ''}` : ''}${s.headers['content-type'] ? ` (${s.headers['content-type']})` : ''}`.trim();
+    case 'payload':
+      return describePayload(s);
   }
 }
 

@@ -83,6 +83,11 @@ function meaning(s: ProbeStep): { what: string; next: string } {
             what: `the WebSocket handshake failed (${e})`,
             next: 'compare with the same URL over plain HTTP and look at the response headers',
           };
+    case 'payload':
+      return {
+        what: `small requests were answered and one of ${s.smallestStalled ?? '?'} bytes was not`,
+        next: 'compare the MTUs on the path (the payload step lists them) and look for a hop that drops ICMP',
+      };
   }
 }
 

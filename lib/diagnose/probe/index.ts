@@ -15,6 +15,7 @@ import { loopbackConfirmed } from './loopbackConfirmed';
 import { loopbackMisuse } from './loopbackMisuse';
 import { networkIsolation } from './networkIsolation';
 import { noListener } from './noListener';
+import { payloadStall } from './payloadStall';
 import { proxyEnv } from './proxyEnv';
 import { proxyNoUpgrade } from './proxyNoUpgrade';
 import { proxyUpstreamFailed } from './proxyUpstreamFailed';
@@ -45,6 +46,7 @@ export const PROBE_RULES: Record<string, ProbeRule> = {
   'tls-untrusted': tlsUntrusted,
   'tls-not-spoken': tlsNotSpoken,
   'ws-idle-timeout': idleTimeout,
+  'payload-stall': payloadStall,
 };
 
 export function diagnoseProbes(t: Topology, probes: ProbeResult[]): Finding[] {

@@ -7,6 +7,9 @@ import type { ProbeKind, ProbeStep, ProbeTarget } from '../../model/probe';
  * One JSON request per line on stdin; JSON messages per line on stdout.
  */
 
+/** How long the payload sweep (ProbeSpec.large) may take at most, on top of the probe's timeout. */
+export const LARGE_BUDGET_MS = 24_000;
+
 export interface ResolverConfig {
   /** Content of the initiator's /etc/hosts. */
   hosts: string;
@@ -40,6 +43,8 @@ export interface AgentRequest {
   /** For WebSocket probes: ProbeSpec.wsHoldMs and wsPingMs (absent: 0). */
   wsHoldMs?: number;
   wsPingMs?: number;
+  /** ProbeSpec.large: a payload sweep after the HTTP / WebSocket steps (absent: false). */
+  large?: boolean;
   /** How long to watch a WebSocket after the upgrade for an application verdict. */
   wsWindowMs: number;
   resolver: ResolverConfig;

@@ -5,7 +5,9 @@ import { bracketHost } from '../../util/address';
 import { addressAllowed } from '../cidr';
 import { ownResolverConfig, resolveLikeInitiator } from './dns';
 import { httpGet } from './http';
-import type { AgentRequest } from './protocol';
+import { mtuFromThreshold, payloadSweep } from './payload';
+import { type AgentRequest, LARGE_BUDGET_MS } from './protocol';
+import { routeTo } from './route';
 import { closedWithin, connectTcp, errorCode } from './tcp';
 import { startTls } from './tls';
 import { wsHandshake } from './ws';
@@ -17,6 +19,9 @@ import { wsHandshake } from './ws';
  */
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/** How long each try of the payload sweep waits for an answer before calling it stalled. */
+const LARGE_WAIT_MS = 1500;
 
 function hostHeader(req: AgentRequest): string {
   const { host, port, scheme } = req.target;
@@ -156,7 +161,7 @@ export async function runProbe(
       timeoutMs: left(),
     });
     const okHttp = push({ kind: 'http', ...h, ms: round(performance.now() - c.start), at: c.at });
-    if (!req.kinds.includes('ws')) return steps;
+    if (!req.kinds.includes('ws')) return sweep();
     // An HTTP failure stops here unless the WebSocket is the point (then both are evidence).
     if (!okHttp && h.status === undefined) return steps;
     c = clock();
@@ -196,5 +201,46 @@ export async function runProbe(
   } else {
     stream.destroy();
   }
-  return steps;
+  return sweep();
+
+  // 6. payload sizes (ProbeSpec.large), on fresh connections to the same address, once the
+  // small requests above have been answered: a stall then is about size, not the path.
+  async function sweep(): Promise<ProbeStep[]> {
+    if (!req.large) return steps;
+    const answered = (k: 'http' | 'ws') =>
+      steps.some((s) =>
+        k === 'http' ? s.kind === 'http' && s.status !== undefined : s.kind === 'ws' && s.status === 101,
+      );
+    const route = await routeTo(connected.address);
+    // A slow application is not a stall: wait well past what the small request took (the
+    // WebSocket step's time includes its verdict window, so only HTTP's counts).
+    const smallMs = Math.max(0, ...steps.filter((s) => s.kind === 'http').map((s) => s.ms));
+    const waitMs = Math.min(5000, Math.max(LARGE_WAIT_MS, Math.round(3 * smallMs)));
+    const deadline = performance.now() + LARGE_BUDGET_MS;
+    for (const carrier of (['http', 'ws'] as const).filter((k) => req.kinds.includes(k) && answered(k))) {
+      const c = clock();
+      const r = await payloadSweep({
+        carrier,
+        open: openStream,
+        hostHeader: hostHeader(req),
+        path,
+        origin: req.origin,
+        headers: baseHeaders,
+        waitMs,
+        deadline,
+      });
+      const ipv6 = connected.address.includes(':') && !connected.address.startsWith('::ffff:');
+      push({
+        kind: 'payload',
+        ...r,
+        // Through TLS the bytes on the wire are not the bytes written: no MTU to infer.
+        mtuEstimate: tls ? null : mtuFromThreshold(r.largestOk, r.smallestStalled, ipv6),
+        route,
+        path: [],
+        ms: round(performance.now() - c.start),
+        at: c.at,
+      });
+    }
+    return steps;
+  }
 }

@@ -34,10 +34,15 @@ export function expectedAccept(key: string): string {
 export function clientFrame(opcode: number, payload: Buffer): Buffer {
   const mask = randomBytes(4);
   const len = payload.length;
-  const head =
-    len < 126
-      ? Buffer.from([0x80 | opcode, 0x80 | len])
-      : Buffer.from([0x80 | opcode, 0x80 | 126, len >> 8, len & 0xff]);
+  let head: Buffer;
+  if (len < 126) head = Buffer.from([0x80 | opcode, 0x80 | len]);
+  else if (len < 65536) head = Buffer.from([0x80 | opcode, 0x80 | 126, len >> 8, len & 0xff]);
+  else {
+    head = Buffer.alloc(10);
+    head[0] = 0x80 | opcode;
+    head[1] = 0x80 | 127;
+    head.writeBigUInt64BE(BigInt(len), 2);
+  }
   const body = Buffer.from(payload);
   for (let i = 0; i < body.length; i++) body[i] = (body[i] as number) ^ (mask[i % 4] as number);
   return Buffer.concat([head, mask, body]);

@@ -1,5 +1,5 @@
 import { ProbeStep } from '../../model/probe';
-import type { AgentRequest } from '../agent/protocol';
+import { type AgentRequest, LARGE_BUDGET_MS } from '../agent/protocol';
 import type { AgentTransport } from './transport';
 
 /**
@@ -216,7 +216,12 @@ export class AgentProcess {
     if (this.exited) throw new Error(`probe agent (${this.label}) is gone`);
     this.touch();
     return new Promise((resolve, reject) => {
-      const limit = req.timeoutMs + req.wsWindowMs + (req.wsHoldMs ?? 0) + DEADLINE_MARGIN_MS;
+      const limit =
+        req.timeoutMs +
+        req.wsWindowMs +
+        (req.wsHoldMs ?? 0) +
+        (req.large ? LARGE_BUDGET_MS : 0) +
+        DEADLINE_MARGIN_MS;
       // A frozen agent (a paused container, a wedged exec) must not hold the probe forever.
       const deadline = setTimeout(() => this.die(`did not finish a probe within ${limit} ms`), limit);
       this.pending.set(req.id, { steps: [], onStep, onStart, resolve, reject, deadline });

@@ -106,6 +106,11 @@ export const Container = z.object({
    */
   configuredPorts: z.array(PortBinding).default([]),
   exposedPorts: z.array(ExposedPort),
+  /**
+   * Routing labels a proxy reads from the engine (traefik.*: routers, services, ports), with
+   * credentials (basic-auth users, secrets) redacted; other labels are not kept.
+   */
+  proxyLabels: z.record(z.string(), z.string()).default({}),
   /** The healthcheck command (redacted); it runs inside the container's own namespace. */
   healthcheck: z.string().nullable(),
   /** The newest healthcheck run: exit code and the start of its output (redacted). */

@@ -290,32 +290,6 @@ export class ProbeService {
         ? { ...st, note: `${st.note ? `${st.note}; ` : ''}resolver config: ${resolverSource}` }
         : st,
     );
-    // A held WebSocket that ended early: the idle timeout of the nginx it went to, if any.
-    const held = steps.find((s): s is WsStep => s.kind === 'ws' && !!s.hold && s.hold.endedBy !== 'held');
-    if (held?.hold) {
-      const proxy = await (this.deps.holdProxy ?? proxyIdleTimeout)(t, {
-        id,
-        ok: false,
-        verdict: 'fail',
-        decisive: null,
-        initiator: {
-          kind: init.kind,
-          id: c?.id ?? 'host',
-          name: c?.name ?? 'host',
-          netns: null,
-          hostname: '',
-          routes: [],
-        },
-        target,
-        origin: spec.origin ?? null,
-        runner,
-        startedAt: startedAt.toISOString(),
-        ms: 0,
-        steps,
-        logs: null,
-      });
-      if (proxy) held.hold.proxy = proxy;
-    }
     // The payload sweep's MTUs along the path: the agent's route, then the networks crossed.
     const dialled = tcpAddress(steps);
     for (const s of steps)
@@ -340,6 +314,12 @@ export class ProbeService {
       steps,
       logs: null,
     };
+    // A held WebSocket that ended early: the idle timeout of the proxy it went to, if read.
+    const held = steps.find((s): s is WsStep => s.kind === 'ws' && !!s.hold && s.hold.endedBy !== 'held');
+    if (held?.hold) {
+      const proxy = await (this.deps.holdProxy ?? proxyIdleTimeout)(t, result);
+      if (proxy) held.hold.proxy = proxy;
+    }
     const logDeps = this.deps.logs;
     // Nothing reached a target that was never connected to: no window worth reading.
     const connected = steps.some((s) => s.kind === 'tcp' && s.ok);

@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import type { ProxyRoutes } from '../model/snapshot';
 import type { Container, Topology } from '../model/topology';
 import { subjectOf } from '../topology/subject';
@@ -12,10 +13,21 @@ import {
   parseNginx,
   parseNginxTokens,
 } from './nginxConfig';
+import {
+  emptyStatic,
+  routesFromDynamic,
+  routesFromLabels,
+  staticFromArgs,
+  staticFromYaml,
+  type TraefikStatic,
+} from './traefikConfig';
+
+type ProxyRead = { locations: ProxyLocation[]; source: string } | { error: string };
 
 /**
  * A reverse proxy's own configuration, read from inside its container's root (host PID
- * visibility) — nginx only; other proxies are answered black-box by probes. Every path is
+ * visibility): nginx, Caddy and Traefik (see PROXY_KINDS); other proxies are answered
+ * black-box by probes. Every path is
  * resolved inside that root (lib/util/safeRead): the container cannot point it elsewhere.
  * nginx.conf is read as `nginx -T` shows it, with its `include`s spliced in, so settings of
  * the `http {}` block reach the servers of included files; without a readable nginx.conf,
@@ -63,11 +75,12 @@ export async function readNginxLocations(
 }
 
 /**
- * The containers a proxy forwards to, from its configuration (nginx `proxy_pass`): for a
- * request path, those of the location nginx would pick; without one, of every location.
+ * The containers a proxy forwards to, from its configuration (nginx `proxy_pass`, Caddy's
+ * and Traefik's upstreams): for a request path, those of the location nginx would pick (the
+ * longest prefix, for the others too); without one, of every location.
  */
 export async function upstreamContainers(t: Topology, proxy: Container, path?: string): Promise<Container[]> {
-  const cfg = await readNginxLocations(proxy);
+  const cfg = await readProxyLocations(t, proxy);
   if ('error' in cfg) return [];
   const picked = path === undefined ? undefined : locationFor(cfg.locations, path || '/');
   const hosts = new Set(
@@ -89,17 +102,49 @@ export async function upstreamContainers(t: Topology, proxy: Container, path?: s
 
 const MAX_PROXIES = 50;
 
-/** Whether a container looks like nginx: its image, or a listener owned by an nginx process. */
-export function isNginx(t: Topology, c: Container): boolean {
-  if (/nginx|openresty/i.test(c.image)) return true;
+/** Its image names the proxy, or one of its listeners belongs to the proxy's process. */
+const imageOrProcess = (image: RegExp, process: string) => (t: Topology, c: Container) => {
+  if (image.test(c.image)) return true;
   const ns = t.namespaces.find((n) => n.id === c.netns);
-  return ns?.listeners.some((l) => l.process?.name === 'nginx') ?? false;
+  return ns?.listeners.some((l) => l.process?.name === process) ?? false;
+};
+
+export interface ProxyKind {
+  name: 'nginx' | 'caddy' | 'traefik';
+  detect: (t: Topology, c: Container) => boolean;
+  read: (t: Topology, c: Container) => Promise<ProxyRead>;
 }
 
-export function isCaddy(t: Topology, c: Container): boolean {
-  if (/(^|\/)caddy([:@-]|$)/i.test(c.image)) return true;
-  const ns = t.namespaces.find((n) => n.id === c.netns);
-  return ns?.listeners.some((l) => l.process?.name === 'caddy') ?? false;
+/** The proxies whose configuration Reachmap reads, and how it tells them apart. */
+export const PROXY_KINDS: ProxyKind[] = [
+  {
+    name: 'nginx',
+    detect: imageOrProcess(/nginx|openresty/i, 'nginx'),
+    read: (_t, c) => readNginxLocations(c),
+  },
+  {
+    name: 'caddy',
+    detect: imageOrProcess(/(^|\/)caddy([:@-]|$)/i, 'caddy'),
+    read: (_t, c) => readCaddyLocations(c),
+  },
+  {
+    name: 'traefik',
+    detect: imageOrProcess(/(^|\/)traefik([:@-]|$)/i, 'traefik'),
+    read: readTraefikLocations,
+  },
+];
+
+export const proxyKindOf = (t: Topology, c: Container): ProxyKind | undefined =>
+  PROXY_KINDS.find((k) => k.detect(t, c));
+
+export const isNginx = (t: Topology, c: Container) => proxyKindOf(t, c)?.name === 'nginx';
+
+/** A proxy's routes, whichever kind it is. */
+export async function readProxyLocations(t: Topology, c: Container): Promise<ProxyRead> {
+  const kind = proxyKindOf(t, c);
+  if (!kind)
+    return { error: `${c.name} is not a proxy whose configuration Reachmap reads (nginx, Caddy, Traefik)` };
+  return kind.read(t, c);
 }
 
 /** Caddy's reverse_proxy routes, from the Caddyfile the official image reads. */
@@ -118,14 +163,14 @@ export async function readCaddyLocations(
   }
 }
 
-/** Every running nginx's and Caddy's routes (bounded; a proxy that cannot be read says why). */
+/** Every running proxy's routes (bounded; a proxy that cannot be read says why). */
 export async function readProxyRoutes(t: Topology): Promise<ProxyRoutes[]> {
   const proxies = t.containers
-    .filter((c) => c.state === 'running' && (isNginx(t, c) || isCaddy(t, c)))
+    .filter((c) => c.state === 'running' && proxyKindOf(t, c))
     .slice(0, MAX_PROXIES);
   return Promise.all(
     proxies.map(async (c) => {
-      const cfg = isNginx(t, c) ? await readNginxLocations(c) : await readCaddyLocations(c);
+      const cfg = await readProxyLocations(t, c);
       const subject = subjectOf(c);
       if ('error' in cfg) return { container: c.name, subject, source: cfg.error, locations: [] };
       return {
@@ -145,4 +190,76 @@ export async function readProxyRoutes(t: Topology): Promise<ProxyRoutes[]> {
       };
     }),
   );
+}
+
+const TRAEFIK_STATIC = ['/etc/traefik/traefik.yml', '/etc/traefik/traefik.yaml'];
+const YAML_FILE = /\.ya?ml$/i;
+
+/**
+ * Traefik's routes: its static configuration (the flags of its own process, else
+ * traefik.yml — Traefik takes one source), the labels of the running containers when the
+ * Docker provider is on, and the YAML files of the file provider (TOML files are named, not read).
+ */
+export async function readTraefikLocations(t: Topology, c: Container): Promise<ProxyRead> {
+  if (!c.pid) return { error: `${c.name} is not running` };
+  const root = `/proc/${c.pid}/root`;
+  const read = (f: string) => readFileInRoot(root, f, 256 * 1024);
+  const said: string[] = [];
+  const unread: string[] = [];
+  const args = (await readFile(`/proc/${c.pid}/cmdline`).catch(() => Buffer.alloc(0)))
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean);
+  let s: TraefikStatic = emptyStatic();
+  if (args.some((a) => /^--(providers|entrypoints)\./i.test(a))) {
+    s = staticFromArgs(args);
+    said.push('its command-line flags');
+  } else {
+    const given = args.find((a) => /^--configfile=/i.test(a))?.replace(/^[^=]*=/, '');
+    for (const f of given ? [given] : TRAEFIK_STATIC) {
+      const text = await read(f).catch(() => null);
+      if (text === null) continue;
+      try {
+        s = staticFromYaml(parseYaml(text));
+        said.push(f);
+      } catch (e) {
+        unread.push(`${f} (${e instanceof Error ? e.message.split('\n')[0] : 'not YAML'})`);
+      }
+      break;
+    }
+  }
+  const locations: ProxyLocation[] = [];
+  if (s.docker !== false) {
+    const labelled = routesFromLabels(s, t.containers);
+    locations.push(...labelled);
+    said.push(`labels of the running containers${s.docker === null ? ' (Docker provider assumed)' : ''}`);
+  }
+  const files: string[] = [];
+  if (s.file?.filename) files.push(s.file.filename);
+  if (s.file?.directory) {
+    const dir = s.file.directory.replace(/\/$/, '');
+    const names = await readdir(await resolveInRoot(root, dir)).catch(() => [] as string[]);
+    for (const n of names.sort().slice(0, 64)) files.push(`${dir}/${n}`);
+  }
+  for (const f of files) {
+    if (!YAML_FILE.test(f)) {
+      unread.push(`${f} (only YAML dynamic files are read)`);
+      continue;
+    }
+    const text = await read(f).catch(() => null);
+    if (text === null) {
+      unread.push(f);
+      continue;
+    }
+    try {
+      locations.push(...routesFromDynamic(s, parseYaml(text)));
+      said.push(f);
+    } catch {
+      unread.push(`${f} (not YAML)`);
+    }
+  }
+  return {
+    locations,
+    source: `inside ${c.name}: ${said.join(', ') || 'nothing readable'}${unread.length ? `; not read: ${unread.join(', ')}` : ''}`,
+  };
 }

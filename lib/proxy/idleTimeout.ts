@@ -1,7 +1,7 @@
 import type { ProbeResult, WsStep } from '../model/probe';
 import type { Topology } from '../model/topology';
 import { probeEndpoints } from '../probe/edges';
-import { isNginx, readNginxLocations } from './configReader';
+import { proxyKindOf, readProxyLocations } from './configReader';
 import { locationFor } from './nginxConfig';
 
 export type HoldProxy = NonNullable<NonNullable<WsStep['hold']>['proxy']>;
@@ -30,25 +30,34 @@ export function nginxSeconds(value: string): number | null {
   return value.length > 0 ? total : null;
 }
 
+/** The setting each proxy kind cuts idle proxied sessions with. */
+const DIRECTIVE = {
+  nginx: 'proxy_read_timeout',
+  caddy: 'stream_timeout',
+  traefik: 'respondingTimeouts',
+} as const;
+
 /**
- * When a held WebSocket ended early and the probe went to an nginx proxy: that proxy's idle
- * timeout for the path (proxy_read_timeout), read from its own configuration.
+ * When a held WebSocket ended early and the probe went to a proxy whose configuration is
+ * read: that proxy's idle timeout for the path (nginx proxy_read_timeout, Caddy
+ * stream_timeout, Traefik's entry point respondingTimeouts), from its own configuration.
  */
 export async function proxyIdleTimeout(
   t: Topology,
   r: ProbeResult,
-  read: typeof readNginxLocations = readNginxLocations,
+  read: typeof readProxyLocations = readProxyLocations,
 ): Promise<HoldProxy | null> {
   const target = probeEndpoints(t, r).target;
   const c = target?.startsWith('ctr:') ? t.containers.find((x) => `ctr:${x.id}` === target) : undefined;
-  if (!c || !isNginx(t, c)) return null;
-  const cfg = await read(c).catch(() => null);
+  const kind = c && proxyKindOf(t, c);
+  if (!c || !kind) return null;
+  const cfg = await read(t, c).catch(() => null);
   if (!cfg || 'error' in cfg) return null;
   const loc = locationFor(cfg.locations, r.target.path || '/');
   if (!loc) return null;
   return {
     container: c.name,
-    directive: `proxy_read_timeout (location ${loc.path})`,
+    directive: `${DIRECTIVE[kind.name]} (${kind.name === 'nginx' ? 'location' : 'route'} ${loc.path})`,
     value: loc.readTimeout,
     seconds: nginxSeconds(loc.readTimeout),
     source: cfg.source,

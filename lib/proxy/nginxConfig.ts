@@ -203,16 +203,19 @@ export function locationFor(locs: ProxyLocation[], path: string): ProxyLocation 
 /** Whether a location forwards WebSocket upgrades. */
 /** Caddy's reverse_proxy forwards Upgrade and Connection itself (lib/proxy/caddyConfig). */
 export const FORWARDED_BY_CADDY = '(forwarded by Caddy)';
+/** Traefik forwards WebSocket upgrades by itself too (lib/proxy/traefikConfig). */
+export const FORWARDED_BY_TRAEFIK = '(forwarded by Traefik)';
+const FORWARDED_BY_PROXY = new Set([FORWARDED_BY_CADDY, FORWARDED_BY_TRAEFIK]);
 
 export function forwardsUpgrade(l: ProxyLocation): {
   upgrade: boolean;
   connection: boolean;
   http11: boolean;
 } {
-  const caddy = l.upgradeHeader === FORWARDED_BY_CADDY;
+  const itself = FORWARDED_BY_PROXY.has(l.upgradeHeader ?? '');
   return {
-    upgrade: caddy || /\$http_upgrade/.test(l.upgradeHeader ?? ''),
-    connection: caddy || /upgrade|\$connection_upgrade|\$http_connection/i.test(l.connectionHeader ?? ''),
+    upgrade: itself || /\$http_upgrade/.test(l.upgradeHeader ?? ''),
+    connection: itself || /upgrade|\$connection_upgrade|\$http_connection/i.test(l.connectionHeader ?? ''),
     http11: l.httpVersion === '1.1',
   };
 }

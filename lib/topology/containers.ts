@@ -9,7 +9,7 @@ import type {
   Protocol,
 } from '../model/topology';
 import { ContainerState as ContainerStateSchema, Protocol as ProtocolSchema } from '../model/topology';
-import { displayCommand, redactText } from '../redact';
+import { displayCommand, REDACTED, redactText } from '../redact';
 
 const COMPOSE = 'com.docker.compose.';
 
@@ -154,6 +154,7 @@ export function toContainer(c: DockerContainer, byName: Map<string, string>, ns:
     ports: publishedPorts(c.NetworkSettings.Ports),
     configuredPorts: publishedPorts(c.HostConfig.PortBindings),
     exposedPorts: exposedPorts(c),
+    proxyLabels: proxyLabels(c.Config.Labels),
     healthcheck: healthcheckText(c),
     healthLast: healthLast(c),
     proxyEnv: c.Config.Env,
@@ -167,3 +168,15 @@ export function toContainer(c: DockerContainer, byName: Map<string, string>, ns:
 }
 
 export const protocolOf = (p: string): Protocol => (p === 'udp' || p === 'sctp' ? p : 'tcp');
+
+/** traefik.* labels only (they are routing configuration); any that carry credentials, redacted. */
+export function proxyLabels(labels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) {
+    if (!/^traefik\./i.test(k) || Object.keys(out).length >= 200) continue;
+    out[k] = /(basic|digest)auth\.users|secret|password|token|apikey|api[_-]?key|\.key$/i.test(k)
+      ? REDACTED
+      : v;
+  }
+  return out;
+}

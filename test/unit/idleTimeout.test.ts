@@ -51,7 +51,7 @@ describe('a held WebSocket that ended early', () => {
       held({ askedMs: 120_000, heldMs: 30_200, pingMs: 0, pings: 0, endedBy: 'cut', proxy }),
     );
     expect(finding?.title).toBe('edge cuts WebSocket sessions after 30s (proxy_read_timeout)');
-    expect(finding?.evidence.map((e) => e.label)).toContain('nginx proxy_read_timeout (location /) in edge');
+    expect(finding?.evidence.map((e) => e.label)).toContain('proxy_read_timeout (location /) in edge');
   });
 
   it('says the directive does not match when the session ended much earlier', () => {

@@ -3,9 +3,18 @@ import { type ProbeRule, probeRef, step, stepEvidence, targetContainer } from '.
 
 /**
  * A WebSocket held open (ProbeSpec.wsHoldMs) that ended before the hold did: something on
- * the path cuts long-lived sessions. When the probe went to an nginx proxy whose
+ * the path cuts long-lived sessions. When the probe went to a proxy (nginx, Caddy, Traefik) whose
  * proxy_read_timeout matches the time it lasted, the directive is named.
  */
+
+/** How to raise it, in the proxy's own terms. */
+function raise(directive: string, container: string): string {
+  if (directive.startsWith('stream_timeout'))
+    return `route in ${container}'s Caddyfile above the longest silence the application allows (stream_timeout in the reverse_proxy block, or remove it: Caddy keeps streams open by default)`;
+  if (directive.startsWith('respondingTimeouts'))
+    return `entry point of ${container} above the longest silence the application allows (--entrypoints.<name>.transport.respondingTimeouts.readTimeout / idleTimeout, or entryPoints in traefik.yml)`;
+  return `location in ${container} above the longest silence the application allows, e.g.\n  proxy_read_timeout 3600s;\n  proxy_send_timeout 3600s;\n`;
+}
 
 const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
@@ -37,15 +46,15 @@ export const idleTimeout: ProbeRule = (t, probes) =>
         discriminator: `${hold.askedMs}`,
         related: c ? [containerRef(c)] : [],
         title: matches
-          ? `${proxy?.container} cuts WebSocket sessions after ${proxy?.value} (proxy_read_timeout)`
+          ? `${proxy?.container} cuts WebSocket sessions after ${proxy?.value} (${proxy?.directive.replace(/ \(.*$/, '')})`
           : `A WebSocket session from ${r.initiator.name} was cut after ${secs(hold.heldMs)}`,
         message: `Held open for up to ${secs(hold.askedMs)}${pinged}, the session ended after ${secs(hold.heldMs)}: ${how}.${
           matches
-            ? ` ${proxy?.container}'s nginx has ${proxy?.directive} ${proxy?.value} for this path: nginx closes a proxied connection when nothing was read from the upstream for that long, so any session quieter than that is cut, whatever the application expects.`
+            ? ` ${proxy?.container} has ${proxy?.directive} ${proxy?.value} for this path: the proxy closes a proxied connection when nothing was read from the upstream for that long, so any session quieter than that is cut, whatever the application expects.`
             : proxy && proxy.seconds === null
-              ? ` ${proxy.container}'s nginx has ${proxy.directive} ${proxy.value} (a value Reachmap cannot compare); if it is about ${secs(idle)}, that is what cut it.`
+              ? ` ${proxy.container} has ${proxy.directive} ${proxy.value} (a value Reachmap cannot compare); if it is about ${secs(idle)}, that is what cut it.`
               : proxy
-                ? ` ${proxy.container}'s nginx has ${proxy.directive} ${proxy.value}, which does not match; something else on the path (a load balancer, a NAT, the application) has a shorter timeout.`
+                ? ` ${proxy.container} has ${proxy.directive} ${proxy.value}, which does not match; something else on the path (a load balancer, a NAT, the application) has a shorter timeout.`
                 : ' Something on the path has an idle timeout shorter than the session: a reverse proxy, a load balancer or a NAT.'
         }`,
         evidence: [
@@ -58,7 +67,7 @@ export const idleTimeout: ProbeRule = (t, probes) =>
           ...(proxy
             ? [
                 {
-                  label: `nginx ${proxy.directive} in ${proxy.container}`,
+                  label: `${proxy.directive} in ${proxy.container}`,
                   value: `${proxy.value} (${proxy.source})`,
                   source: 'proc' as const,
                 },
@@ -66,7 +75,7 @@ export const idleTimeout: ProbeRule = (t, probes) =>
             : []),
         ],
         fix: matches
-          ? `Raise the timeout for the WebSocket location in ${proxy?.container} above the longest silence the application allows, e.g.\n  proxy_read_timeout 3600s;\n  proxy_send_timeout 3600s;\nor have the server send WebSocket pings more often than every ${proxy?.value}.`
+          ? `Raise the timeout for the WebSocket ${raise(proxy?.directive ?? '', proxy?.container ?? '')}, or have the server send WebSocket pings more often than every ${proxy?.value}.`
           : 'Find the hop whose idle timeout matches the time the session lasted (proxy, load balancer, NAT) and raise it above the longest silence the application allows, or send pings more often than that.',
       }),
     ];

@@ -112,6 +112,22 @@ function header(levels: Block[], name: string): string | null {
   return own?.args.slice(1).join(' ') ?? null;
 }
 
+/**
+ * proxy_pass with the variables `set` in its server and location filled in: Nginx Proxy
+ * Manager writes every proxy host as `set $server "app"; set $port 8080;` and
+ * `proxy_pass $forward_scheme://$server:$port$request_uri`. Variables nginx sets per request
+ * ($request_uri, $host) stay as they are.
+ */
+function withVariables(pass: string | null, levels: Block[]): string | null {
+  if (!pass?.includes('$')) return pass;
+  const vars = new Map<string, string>();
+  for (const b of levels)
+    for (const d of b.directives)
+      if (d.name === 'set' && d.args[0]?.startsWith('$') && d.args[1] !== undefined)
+        vars.set(d.args[0].slice(1), d.args[1]);
+  return pass.replace(/\$\{?(\w+)\}?/g, (all, v: string) => vars.get(v) ?? all);
+}
+
 export function parseNginx(text: string): ProxyLocation[] {
   return parseNginxTokens(tokenize(text));
 }
@@ -133,10 +149,11 @@ export function parseNginxTokens(tokens: string[]): ProxyLocation[] {
     }
   };
   walk(root, null);
-  // proxy_pass http://NAME/… → the servers of upstream NAME, else the host:port itself.
+  // proxy_pass http://NAME/… → the servers of upstream NAME, else the host:port itself
+  // (a variable nobody set, such as $request_uri, ends it).
   const serversOf = (upstream: string | null): string[] => {
     if (!upstream) return [];
-    const authority = upstream.replace(/^\w+:\/\//, '').split('/')[0] ?? '';
+    const authority = upstream.replace(/^\w+:\/\//, '').split(/[/$]/)[0] ?? '';
     return upstreams.get(authority) ?? [authority];
   };
   const out: ProxyLocation[] = [];
@@ -145,12 +162,13 @@ export function parseNginxTokens(tokens: string[]): ProxyLocation[] {
     const listen = s.directives.filter((d) => d.name === 'listen').map((d) => d.args.join(' '));
     for (const loc of s.children.filter((c) => c.name === 'location')) {
       const levels = http ? [loc, s, http] : [loc, s];
+      const pass = withVariables(arg(loc, 'proxy_pass')?.[0] ?? null, [s, loc]);
       out.push({
         server: name,
         listen,
         path: loc.args.join(' '),
-        upstream: arg(loc, 'proxy_pass')?.[0] ?? null,
-        upstreamServers: serversOf(arg(loc, 'proxy_pass')?.[0] ?? null),
+        upstream: pass,
+        upstreamServers: serversOf(pass),
         httpVersion: inherited(levels, 'proxy_http_version') ?? '1.0',
         upgradeHeader: header(levels, 'Upgrade'),
         connectionHeader: header(levels, 'Connection'),

@@ -11,8 +11,9 @@ import { CLI_SCHEMA_VERSION } from './errors';
 
 /**
  * `reachmap watch`: the dashboard's watch from a terminal or a CI job. Each sweep scans the
- * engine afresh, probes the inferred and pinned paths, and prints what changed (the first
- * sweep: every path); --once prints one sweep and ends.
+ * engine afresh, probes the inferred and pinned paths, and prints what changed — a verdict, or
+ * the container that answers (a rolling update; an address nobody holds any more) — the first
+ * sweep: every path; --once prints one sweep and ends.
  */
 
 export interface WatchFlags {
@@ -32,6 +33,8 @@ const line = (r: WatchResult) => ({
   decisive: r.point.decisive,
   why: r.path.why,
   label: r.path.label,
+  address: r.point.address ?? null,
+  reached: r.point.reached ?? null,
 });
 
 /** A line for a terminal: what a hostile nginx config or container name carries is cleaned. */
@@ -40,8 +43,9 @@ function text(r: WatchResult, withTime: boolean): string {
   const was = r.previous && withTime ? `${r.previous.verdict} → ` : '';
   const why = r.point.decisive ? ` (${r.point.decisive})` : '';
   const at = withTime ? `${r.point.at}  ` : '';
+  const who = r.replica ? `  — ${r.replica}` : '';
   return safe(
-    `${at}${mark} ${r.path.from} → ${r.path.to}  ${was}${r.point.verdict}${why}  [${r.path.label}]`,
+    `${at}${mark} ${r.path.from} → ${r.path.to}  ${was}${r.point.verdict}${why}  [${r.path.label}]${who}`,
   );
 }
 
@@ -83,10 +87,16 @@ export async function watchCommand(settings: Settings, f: WatchFlags): Promise<n
     process.once('SIGTERM', interrupt);
     while (!stop && Date.now() < end) {
       for (const r of await watcher.sweep())
-        if (verdictChanged(r))
+        if (verdictChanged(r) || r.replica)
           process.stdout.write(
             f.json
-              ? `${JSON.stringify({ at: r.point.at, ...line(r), previous: r.previous?.verdict ?? null })}\n`
+              ? `${JSON.stringify({
+                  at: r.point.at,
+                  ...line(r),
+                  previous: r.previous?.verdict ?? null,
+                  previousReached: r.previous?.reached ?? null,
+                  replica: r.replica,
+                })}\n`
               : `${text(r, true)}\n`,
           );
       const wait = Math.min(f.intervalMs * (0.9 + Math.random() * 0.2), end - Date.now());

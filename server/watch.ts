@@ -51,6 +51,17 @@ export function startWatch(
           },
           'watch: verdict changed',
         );
+      if (r.replica)
+        log.info(
+          {
+            from: r.path.from,
+            to: redactText(r.path.to),
+            address: r.point.address,
+            reached: r.point.reached,
+            change: r.replica,
+          },
+          'watch: another container answers',
+        );
     },
     onError: (path, error) => {
       const fields = { from: path.from, to: redactText(path.to), error };

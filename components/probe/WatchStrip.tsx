@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { at } from '@/lib/client/basePath';
 import { authHeaders } from '@/lib/client/session';
 import { WatchPoint } from '@/lib/watch/point';
+import { coexisting, replicaSpans } from '@/lib/watch/replicas';
 
 const Answer = z.object({ points: z.array(WatchPoint) });
 const colour = { pass: 'bg-emerald-500', partial: 'bg-amber-400', fail: 'bg-red-500' } as const;
@@ -60,15 +61,45 @@ export function WatchStrip({ edge, latestAt }: { edge: string; latestAt: string 
         {flips > 0 ? ` · ${flips} change${flips === 1 ? '' : 's'} of verdict` : ' · no change'}
       </p>
       <ol className="mt-1 flex h-4 gap-px" aria-label="verdicts over time, oldest first">
-        {shown.map((p) => (
+        {shown.map((p, i) => (
           <li
             key={p.at}
             data-verdict={p.verdict}
-            className={`w-1.5 rounded-sm ${colour[p.verdict]}`}
-            title={`${time(p.at)} ${p.verdict}${p.decisive ? ` — ${p.decisive}` : ''}`}
+            // A tick where another container started to answer (a replica, a recreated container).
+            className={`w-1.5 rounded-sm ${colour[p.verdict]} ${i > 0 && shown[i - 1]?.reached !== p.reached ? 'ring-1 ring-sky-300' : ''}`}
+            title={`${time(p.at)} ${p.verdict}${p.decisive ? ` — ${p.decisive}` : ''}${
+              p.reached !== undefined
+                ? ` · ${p.reached ?? 'no container'}${p.address ? ` (${p.address})` : ''}`
+                : ''
+            }`}
           />
         ))}
       </ol>
+      <Replicas points={points} />
     </section>
+  );
+}
+
+/** Who answered the path, in turn: the replicas of a rolling update, or an address nobody holds. */
+function Replicas({ points }: { points: readonly WatchPoint[] }) {
+  const spans = replicaSpans(points);
+  if (spans.length < 2 && spans[0]?.reached !== null) return null;
+  const both = coexisting(points);
+  return (
+    <div className="mt-1 text-[11px] text-slate-400" data-testid="watch-replicas">
+      answered by{' '}
+      {spans.slice(-6).map((s, i) => (
+        <span
+          key={`${s.from}-${s.reached}`}
+          className={s.reached === null ? 'text-red-300' : 'text-slate-300'}
+        >
+          {i > 0 ? ' → ' : ''}
+          {s.reached ?? 'no container'}
+          {s.address ? ` (${s.address})` : ''} {time(s.from)}
+          {s.to !== s.from ? `–${time(s.to)}` : ''}
+        </span>
+      ))}
+      {both.length > 1 && <div>side by side: {both.join(' and ')} (replicas of a rolling update)</div>}
+    </div>
   );
 }

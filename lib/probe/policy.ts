@@ -6,7 +6,10 @@ import { addressAllowed, inCidr } from './cidr';
 /**
  * Probes are SSRF by design, so by default they reach only what the topology shows: the
  * containers' addresses and names, the networks' gateways (the host as containers see it),
- * loopback and the host's own addresses. Anything else needs REACHMAP_PROBE_ALLOW.
+ * the subnets of bridge networks (they live on this host's bridges: an address there that no
+ * container holds any more is what a client with a stale address dials), loopback and the
+ * host's own addresses. Anything else needs REACHMAP_PROBE_ALLOW. macvlan and ipvlan subnets
+ * are the LAN, so they are not in it.
  * The name is checked before any DNS query; every address again before it is dialled.
  */
 
@@ -27,6 +30,8 @@ export function allowPolicy(
   // A bridge network's gateway is the host itself; on macvlan/ipvlan it is the LAN router.
   for (const n of t.networks) if (n.driver === 'bridge') for (const g of n.gateways) addresses.add(g);
   const cidrs = ['127.0.0.0/8', '::1/128'];
+  for (const n of t.networks)
+    if (n.driver === 'bridge') cidrs.push(...n.subnets.filter((x) => x.includes('/')));
   for (const e of setting.entries) {
     if (e.includes('/')) cidrs.push(e);
     else if (isIP(e)) addresses.add(e);

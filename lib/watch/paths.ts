@@ -49,10 +49,13 @@ export function parsePinned(spec: string): PinnedPath {
   return { from, to };
 }
 
-/** proxy_pass http://app:8080/x → app:8080; a variable or an unnamed port gives nothing to dial. */
+/**
+ * proxy_pass http://app:8080/x → app:8080; a variable in the host or port gives nothing to
+ * dial (one after them, such as Nginx Proxy Manager's $request_uri, does not matter).
+ */
 function upstreamAuthority(upstream: string): string | null {
-  const m = /^(https?):\/\/([^/$]+)(?:\/|$)/.exec(upstream);
-  if (!m || upstream.includes('$')) return null;
+  const m = /^(https?):\/\/([^/$]+)(?:[/$]|$)/.exec(upstream);
+  if (!m) return null;
   const [, scheme, authority] = m as unknown as [string, string, string];
   if (/:\d+$/.test(authority) || authority.startsWith('[')) return authority;
   return `${authority}:${scheme === 'https' ? 443 : 80}`;

@@ -12,5 +12,9 @@ export const WatchPoint = z.object({
   decisive: z.string().nullable(),
   /** The edge the result draws (probePathKey: initiator id → target), for the page's strip. */
   edge: z.string().optional(),
+  /** The address the probe connected to (or tried first): replicas and stale addresses show in it. */
+  address: z.string().nullable().optional(),
+  /** The container that held that address then (or published that port); null: none did. */
+  reached: z.string().nullable().optional(),
 });
 export type WatchPoint = z.infer<typeof WatchPoint>;

@@ -1,11 +1,12 @@
 import type { ProbeResult, ProbeSpecInput } from '../model/probe';
 import type { ProxyRoutes } from '../model/snapshot';
 import type { Container, Topology } from '../model/topology';
-import { probePathKey } from '../probe/edges';
+import { dialledAddress, probeEndpoints, probePathKey } from '../probe/edges';
 import { mapLimit } from '../util/concurrency';
 import type { WatchHistory } from './history';
 import { inferWatchPaths, MAX_WATCH_PATHS, type PinnedPath, type WatchPath } from './paths';
 import type { WatchPoint } from './point';
+import { replicaNote } from './replicas';
 
 /**
  * Keeps probing the paths that matter (./paths) on its own, with bounded cost: one sweep at
@@ -21,6 +22,8 @@ export interface WatchResult {
   point: WatchPoint;
   /** The path's previous point; null for its first. */
   previous: WatchPoint | null;
+  /** Another container answers now, or the address dialled belongs to no container any more. */
+  replica: string | null;
 }
 
 export interface WatcherDeps {
@@ -192,9 +195,11 @@ export class Watcher {
         verdict: result.verdict,
         decisive: result.decisive,
         edge: probePathKey(result),
+        ...reachedBy(t, result),
       };
+      const earlier = this.deps.history.of(path.key);
       const previous = this.deps.history.add(point);
-      const r = { path, result, point, previous };
+      const r = { path, result, point, previous, replica: replicaNote(point, previous, earlier) };
       out.push(r);
       try {
         this.deps.onResult?.(r);
@@ -204,6 +209,15 @@ export class Watcher {
     });
     return out;
   }
+}
+
+/** The address a result dialled and the container that held it (or published the port) then. */
+function reachedBy(t: Topology, r: ProbeResult): Pick<WatchPoint, 'address' | 'reached'> {
+  const address = dialledAddress(r) ?? null;
+  if (!address) return {};
+  const target = probeEndpoints(t, r).target;
+  const c = target?.startsWith('ctr:') ? t.containers.find((x) => `ctr:${x.id}` === target) : undefined;
+  return { address, reached: c ? c.name : target === 'ns:host' ? 'host' : (target ?? null) };
 }
 
 /** Whether a result changed the path's verdict (its first result counts as a change). */

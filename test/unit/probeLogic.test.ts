@@ -75,6 +75,18 @@ describe('allow policy', () => {
       expect(addressAllowed(a, policy), a).toBe(false);
   });
 
+  it('allows a bridge subnet address no container holds (a stale address), not a macvlan one', () => {
+    const bridge = t.networks.find(
+      (n) => n.driver === 'bridge' && n.subnets.length,
+    ) as (typeof t.networks)[number];
+    const free = (bridge.subnets[0] as string).replace(/\.0\/\d+$/, '.250');
+    expect(t.containers.some((c) => c.attachments.some((a) => a.ipv4 === free))).toBe(false);
+    expect(addressAllowed(free, policy), free).toBe(true);
+    const lan = { ...bridge, driver: 'macvlan', subnets: ['192.168.77.0/24'], gateways: [] };
+    const withLan = allowPolicy({ ...t, networks: [...t.networks, lan] }, []);
+    expect(addressAllowed('192.168.77.20', withLan)).toBe(false);
+  });
+
   it('checks names before any DNS query', () => {
     expect(targetAllowed('gateway-loopback', t, policy, 'vm')).toBeNull();
     expect(targetAllowed(byService(t, 'gateway').name, t, policy, 'vm')).toBeNull();

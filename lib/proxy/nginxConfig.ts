@@ -154,6 +154,7 @@ export function parseNginxTokens(tokens: string[]): ProxyLocation[] {
   const serversOf = (upstream: string | null): string[] => {
     if (!upstream) return [];
     const authority = upstream.replace(/^\w+:\/\//, '').split(/[/$]/)[0] ?? '';
+    if (!authority) return [];
     return upstreams.get(authority) ?? [authority];
   };
   const out: ProxyLocation[] = [];

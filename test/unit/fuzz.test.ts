@@ -852,13 +852,14 @@ function expectedLocations(
   for (const u of ups) upstreams.set(u.name, u.servers);
   return servers.flatMap((s) =>
     s.locations.map((l) => {
-      const authority = l.proxyPass?.replace(/^\w+:\/\//, '').split('/')[0] ?? '';
+      // A variable ends the authority ($request_uri after NPM's host:port); none left: no server.
+      const authority = l.proxyPass?.replace(/^\w+:\/\//, '').split(/[/$]/)[0] ?? '';
       return {
         server: s.name ?? '_',
         listen: s.listen,
         path: l.path,
         upstream: l.proxyPass,
-        upstreamServers: l.proxyPass ? (upstreams.get(authority) ?? [authority]) : [],
+        upstreamServers: l.proxyPass && authority ? (upstreams.get(authority) ?? [authority]) : [],
         httpVersion: l.httpVersion ?? s.httpVersion ?? '1.0',
         upgradeHeader: l.upgrade === null ? null : unquote(l.upgrade),
         connectionHeader: l.connection === null ? null : unquote(l.connection),

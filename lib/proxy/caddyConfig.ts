@@ -210,3 +210,63 @@ export function parseCaddyfile(text: string): ProxyLocation[] {
   } else walk(root, '', '*');
   return out;
 }
+
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+/**
+ * The same routes from Caddy's native JSON config (caddy run --config caddy.json, or the
+ * autosave of a config loaded through the admin API): apps.http.servers.*.routes, each route's
+ * host and path matchers, reverse_proxy handlers inside them or in subroutes. Pure.
+ */
+export function parseCaddyJson(doc: unknown): ProxyLocation[] {
+  const out: ProxyLocation[] = [];
+  const servers = obj(obj(obj(obj(doc).apps).http).servers);
+  const walk = (routes: unknown, site: string, listen: string[], paths: string[], depth: number) => {
+    if (!Array.isArray(routes) || depth > 8) return;
+    for (const route of routes.slice(0, 500)) {
+      const r = obj(route);
+      const match = Array.isArray(r.match) ? r.match.map(obj) : [];
+      const hosts = match.flatMap((m) => strings(m.host));
+      const own = match.flatMap((m) => strings(m.path));
+      const here = hosts.length ? hosts.join(' ') : site;
+      const at = own.length ? own : paths;
+      for (const h of Array.isArray(r.handle) ? r.handle.map(obj) : []) {
+        if (h.handler === 'subroute') walk(h.routes, here, listen, at, depth + 1);
+        if (h.handler !== 'reverse_proxy') continue;
+        const dials = (Array.isArray(h.upstreams) ? h.upstreams.map(obj) : [])
+          .map((u) => u.dial)
+          .filter((d): d is string => typeof d === 'string');
+        if (!dials.length) continue;
+        const versions = strings(obj(h.transport).versions);
+        const tls = obj(h.transport).tls !== undefined;
+        const timeout = h.stream_timeout;
+        for (const path of at)
+          out.push({
+            server: here,
+            listen,
+            path,
+            upstream: `${tls ? 'https' : 'http'}://${dials[0]}`,
+            upstreamServers: dials.filter(dialable),
+            httpVersion: versions.length && !versions.includes('1.1') ? versions.join(' ') : '1.1',
+            upgradeHeader: FORWARDED_BY_CADDY,
+            connectionHeader: FORWARDED_BY_CADDY,
+            // Durations are nanoseconds as numbers, or Go duration strings.
+            readTimeout:
+              typeof timeout === 'string'
+                ? timeout
+                : typeof timeout === 'number'
+                  ? `${timeout / 1e9}s`
+                  : 'none',
+          });
+      }
+    }
+  };
+  for (const [, srv] of Object.entries(servers).slice(0, 50)) {
+    const listen = strings(obj(srv).listen);
+    walk(obj(srv).routes, listen.join(' '), listen, ['*'], 0);
+  }
+  return out;
+}

@@ -4,7 +4,7 @@ import type { ProxyRoutes } from '../model/snapshot';
 import type { Container, Topology } from '../model/topology';
 import { subjectOf } from '../topology/subject';
 import { readFileInRoot, resolveInRoot } from '../util/safeRead';
-import { parseCaddyfile } from './caddyConfig';
+import { parseCaddyfile, parseCaddyJson } from './caddyConfig';
 import {
   type ConfigFiles,
   expandIncludes,
@@ -147,18 +147,31 @@ export async function readProxyLocations(t: Topology, c: Container): Promise<Pro
   return kind.read(t, c);
 }
 
-/** Caddy's reverse_proxy routes, from the Caddyfile the official image reads. */
-export async function readCaddyLocations(
-  c: Container,
-): Promise<{ locations: ProxyLocation[]; source: string } | { error: string }> {
+/**
+ * Caddy's reverse_proxy routes, from the config its process was started with (--config;
+ * JSON when it ends in .json or --adapter is json), else the Caddyfile the official image reads.
+ */
+export async function readCaddyLocations(c: Container): Promise<ProxyRead> {
   if (!c.pid) return { error: `${c.name} is not running` };
-  const file = '/etc/caddy/Caddyfile';
+  const args = (await readFile(`/proc/${c.pid}/cmdline`).catch(() => Buffer.alloc(0)))
+    .toString('utf8')
+    .split('\0');
+  const flag = (name: string) => {
+    const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (i < 0) return undefined;
+    return (args[i] as string).includes('=') ? (args[i] as string).replace(/^[^=]*=/, '') : args[i + 1];
+  };
+  const file = flag('config') ?? '/etc/caddy/Caddyfile';
+  const json = /\.json$/i.test(file) || flag('adapter') === 'json';
   try {
-    const text = await readFileInRoot(`/proc/${c.pid}/root`, file, 256 * 1024);
-    return { locations: parseCaddyfile(text), source: `inside ${c.name}: ${file}` };
+    const text = await readFileInRoot(`/proc/${c.pid}/root`, file, 1024 * 1024);
+    return {
+      locations: json ? parseCaddyJson(JSON.parse(text)) : parseCaddyfile(text),
+      source: `inside ${c.name}: ${file}`,
+    };
   } catch (e) {
     return {
-      error: `no Caddyfile readable inside ${c.name} (${file}: ${e instanceof Error ? e.message : String(e)}; a JSON config is not read)`,
+      error: `no Caddy config readable inside ${c.name} (${file}: ${e instanceof Error ? e.message : String(e)})`,
     };
   }
 }

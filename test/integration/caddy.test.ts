@@ -16,10 +16,36 @@ import { realClient } from './client';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NAME = 'reachmap-test-caddy';
+const JSON_NAME = 'reachmap-test-caddy-json';
+/** The same routes in Caddy's native JSON, as `caddy run --config caddy.json` loads them. */
+const CADDY_JSON = {
+  apps: {
+    http: {
+      servers: {
+        lab: {
+          listen: [':80'],
+          routes: [
+            {
+              match: [{ path: ['/ws/*'] }],
+              // No stream_timeout: Debian's Caddy 2.6 refuses it (the unit tests read it).
+              handle: [
+                {
+                  handler: 'reverse_proxy',
+                  transport: { protocol: 'http', versions: ['1.1'] },
+                  upstreams: [{ dial: 'gateway:18789' }],
+                },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  },
+};
 let dir = '';
 
 beforeAll(async () => {
-  docker('rm', '-f', NAME);
+  docker('rm', '-f', NAME, JSON_NAME);
   dir = mkdtempSync(path.join(os.tmpdir(), 'reachmap-caddy-'));
   chmodSync(dir, 0o755);
   writeFileSync(
@@ -41,14 +67,37 @@ beforeAll(async () => {
     `${path.join(dir, 'Caddyfile')}:/etc/caddy/Caddyfile:ro`,
     'reachmap-lab/caddy:local',
   );
+  writeFileSync(path.join(dir, 'caddy.json'), JSON.stringify(CADDY_JSON));
+  docker(
+    'run',
+    '-d',
+    '--name',
+    JSON_NAME,
+    '--network',
+    `${LAB_PROJECT}_backend`,
+    '-e',
+    'XDG_DATA_HOME=/data',
+    '-e',
+    'XDG_CONFIG_HOME=/config',
+    '-v',
+    `${path.join(dir, 'caddy.json')}:/etc/caddy/caddy.json:ro`,
+    'reachmap-lab/caddy:local',
+    'caddy',
+    'run',
+    '--config',
+    '/etc/caddy/caddy.json',
+  );
   const end = Date.now() + 20_000;
-  while (Date.now() < end && docker('inspect', '-f', '{{.State.Running}}', NAME) !== 'true')
+  while (
+    Date.now() < end &&
+    docker('inspect', '-f', '{{.State.Running}} ', NAME, JSON_NAME) !== 'true \ntrue'
+  )
     await new Promise((r) => setTimeout(r, 200));
   await new Promise((r) => setTimeout(r, 1000)); // caddy listening
 }, 60_000);
 
 afterAll(() => {
-  docker('rm', '-f', NAME);
+  docker('rm', '-f', NAME, JSON_NAME);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -68,6 +117,25 @@ describe('Caddy as a reverse proxy', () => {
       }),
       expect.objectContaining({ server: ':80', path: '*', upstream: 'http://gateway:18789' }),
     ]);
+  });
+
+  it('started with a JSON config, gives the same routes from it', async () => {
+    const t = await scanOnce(realClient());
+    const routes = (await readProxyRoutes(t)).find((r) => r.container === JSON_NAME);
+    expect(routes?.source).toBe(`inside ${JSON_NAME}: /etc/caddy/caddy.json`);
+    expect(routes?.locations).toEqual([
+      expect.objectContaining({
+        server: ':80',
+        path: '/ws/*',
+        upstream: 'http://gateway:18789',
+        upstreamServers: ['gateway:18789'],
+        httpVersion: '1.1',
+        upgradeHeader: '(forwarded by Caddy)',
+        readTimeout: 'none',
+      }),
+    ]);
+    // Caddy itself took the file: it serves the route.
+    expect(docker('inspect', '-f', '{{.State.Running}}', JSON_NAME)).toBe('true');
   });
 
   it('is watched to its upstream, and a WebSocket through it reaches the application', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCaddyfile } from '@/lib/proxy/caddyConfig';
+import { parseCaddyfile, parseCaddyJson } from '@/lib/proxy/caddyConfig';
 import { forwardsUpgrade } from '@/lib/proxy/nginxConfig';
 
 /** Caddyfiles as self-hosters write them (the shapes of Caddy's own docs and common stacks). */
@@ -118,5 +118,84 @@ site.example {
     const t0 = performance.now();
     expect(parseCaddyfile(bomb).length).toBeGreaterThan(0);
     expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe("Caddy's JSON config", () => {
+  it('gives each reverse_proxy its host, path, upstreams, version and stream timeout, in subroutes too', () => {
+    const doc = {
+      apps: {
+        http: {
+          servers: {
+            srv0: {
+              listen: [':443'],
+              routes: [
+                {
+                  match: [{ host: ['claw.example.com'] }],
+                  handle: [
+                    {
+                      handler: 'subroute',
+                      routes: [
+                        {
+                          match: [{ path: ['/ws/*'] }],
+                          handle: [
+                            {
+                              handler: 'reverse_proxy',
+                              upstreams: [{ dial: 'gateway:18789' }, { dial: 'gateway-2:18789' }],
+                              stream_timeout: '30s',
+                            },
+                          ],
+                        },
+                        {
+                          handle: [
+                            {
+                              handler: 'reverse_proxy',
+                              transport: { protocol: 'http', versions: ['h2c'] },
+                              upstreams: [{ dial: 'grpc:50051' }],
+                            },
+                          ],
+                        },
+                      ],
+                    },
+                  ],
+                },
+                { handle: [{ handler: 'static_response', body: 'hi' }] },
+              ],
+            },
+          },
+        },
+      },
+    };
+    expect(parseCaddyJson(doc)).toEqual([
+      {
+        server: 'claw.example.com',
+        listen: [':443'],
+        path: '/ws/*',
+        upstream: 'http://gateway:18789',
+        upstreamServers: ['gateway:18789', 'gateway-2:18789'],
+        httpVersion: '1.1',
+        upgradeHeader: '(forwarded by Caddy)',
+        connectionHeader: '(forwarded by Caddy)',
+        readTimeout: '30s',
+      },
+      expect.objectContaining({
+        path: '*',
+        upstream: 'http://grpc:50051',
+        httpVersion: 'h2c',
+        readTimeout: 'none',
+      }),
+    ]);
+  });
+
+  it('survives documents of any shape', () => {
+    for (const bad of [
+      null,
+      1,
+      'x',
+      [],
+      { apps: [] },
+      { apps: { http: { servers: { a: { routes: 'x' } } } } },
+    ])
+      expect(parseCaddyJson(bad)).toEqual([]);
   });
 });

@@ -44,12 +44,15 @@ failing step, 0 when all steps ran, 2 on usage or engine errors.`,
     synopsis: 'watch [--once] [--interval S] [--path FROM>TO]... [--for S] [--json]',
     text: `Keep probing the paths that matter, as the dashboard's watch does: every published port from
 the host (held open a moment: docker-proxy accepts, then closes when nothing answers behind
-it), each nginx proxy to its upstreams, and the paths given with --path (and in
-REACHMAP_WATCH_PATHS). Prints every path's verdict, then each change of verdict as it
-happens (--json: one object per line: at, from, to, ok, verdict, decisive, why, previous).
---once: one sweep, then exit (--json: {"schemaVersion", "paths": [{from, to, ok, verdict,
-decisive, why, label}]}). --interval: seconds between sweeps (default 30). --for: stop after
-that many seconds (else at Ctrl-C).`,
+it), each proxy (nginx, Caddy, Traefik) to its upstreams, each container to the containers
+its environment names (DATABASE_URL, REDIS_ADDR…), an OpenClaw gateway from the host with
+an Origin its config allows, and the paths given with --path (and in REACHMAP_WATCH_PATHS).
+Prints every path's verdict, then each change as it happens: a verdict, or the container that
+answers (a rolling update; an address no container holds any more) (--json: one object per
+line: at, from, to, ok, verdict, decisive, why, address, reached, previous, previousReached,
+replica). --once: one sweep, then exit (--json: {"schemaVersion", "paths": [{from, to, ok,
+verdict, decisive, why, label, address, reached}]}). --interval: seconds between sweeps
+(default 30). --for: stop after that many seconds (else at Ctrl-C).`,
   },
   url: {
     group: 'host',

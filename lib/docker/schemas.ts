@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envCandidates } from '../topology/envRefs';
 
 /**
  * The subset of the engine's answers Reachmap relies on, validated at the boundary.
@@ -87,6 +88,15 @@ const ProxyEnv = z
     }),
   );
 
+/**
+ * The same Env list (copied to EnvRefs before Config is parsed) → the hosts it names, for
+ * lib/topology/envRefs: a variable's name, scheme, host and port, never its value.
+ */
+const EnvRefs = z
+  .array(z.string())
+  .nullish()
+  .transform((env) => envCandidates(env ?? []));
+
 export const DockerEndpoint = z.object({
   NetworkID: z.string().default(''),
   IPAddress: z.string().default(''),
@@ -133,18 +143,26 @@ export const DockerContainer = z.object({
   }),
   HostsPath: z.string().default(''),
   ResolvConfPath: z.string().default(''),
-  Config: z.object({
-    Hostname: z.string().default(''),
-    Image: z.string().default(''),
-    Labels,
-    ExposedPorts: z
-      .record(z.string(), z.unknown())
-      .nullish()
-      .transform((v) => Object.keys(v ?? {})),
-    Healthcheck: z.object({ Test: ArgList }).nullish(),
-    Env: ProxyEnv,
-    Tty: z.boolean().default(false),
-  }),
+  // EnvRefs is read from the same Env (the engine has no such field).
+  Config: z.preprocess(
+    (v) =>
+      v && typeof v === 'object'
+        ? { ...(v as Record<string, unknown>), EnvRefs: (v as { Env?: unknown }).Env }
+        : v,
+    z.object({
+      Hostname: z.string().default(''),
+      Image: z.string().default(''),
+      Labels,
+      ExposedPorts: z
+        .record(z.string(), z.unknown())
+        .nullish()
+        .transform((v) => Object.keys(v ?? {})),
+      Healthcheck: z.object({ Test: ArgList }).nullish(),
+      Env: ProxyEnv,
+      EnvRefs,
+      Tty: z.boolean().default(false),
+    }),
+  ),
   Mounts: z
     .array(
       z.object({

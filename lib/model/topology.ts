@@ -32,6 +32,16 @@ export type PortBinding = z.infer<typeof PortBinding>;
 export const ExposedPort = z.object({ port: z.number().int().min(0).max(65535), protocol: Protocol });
 export type ExposedPort = z.infer<typeof ExposedPort>;
 
+export const EnvReference = z.object({
+  env: z.string(),
+  scheme: z.string().nullable(),
+  host: z.string(),
+  port: z.number().int(),
+  /** The container the host names (its name, service, alias or address). */
+  container: z.string(),
+});
+export type EnvReference = z.infer<typeof EnvReference>;
+
 export const NetworkAttachment = z.object({
   networkId: z.string(),
   networkName: z.string(),
@@ -111,6 +121,11 @@ export const Container = z.object({
    * credentials (basic-auth users, secrets) redacted; other labels are not kept.
    */
   proxyLabels: z.record(z.string(), z.string()).default({}),
+  /**
+   * Other containers this one names in its environment (DATABASE_URL=…@db:5432, REDIS_ADDR=redis:6379):
+   * the variable's name, scheme, host and port only — never the value — and only hosts of this topology.
+   */
+  references: z.array(EnvReference).default([]),
   /** The healthcheck command (redacted); it runs inside the container's own namespace. */
   healthcheck: z.string().nullable(),
   /** The newest healthcheck run: exit code and the start of its output (redacted). */

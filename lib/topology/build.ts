@@ -7,6 +7,7 @@ import type { Uplink } from '../netns/hostLinks';
 import type { NetnsFacts } from '../netns/reader';
 import type { OpenclawFacts } from '../openclaw/config';
 import { toContainer } from './containers';
+import { resolveEnvReferences } from './envRefs';
 import { assignNamespaces, buildNamespaces } from './namespaces';
 
 export interface ScanFacts {
@@ -69,6 +70,8 @@ export function buildTopology(facts: ScanFacts): Topology {
       return { ...container, openclaw: facts.openclaw?.[c.Id] ?? null };
     })
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const candidates = new Map(engine.containers.map((c) => [c.Id, c.Config.EnvRefs ?? []]));
+  for (const c of containers) c.references = resolveEnvReferences(c, candidates.get(c.id) ?? [], containers);
   const namespaces = buildNamespaces(assignment, containers, netns);
   const networks = engine.networks
     .map((n) => toNetwork(n, containers))

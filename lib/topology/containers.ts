@@ -155,6 +155,8 @@ export function toContainer(c: DockerContainer, byName: Map<string, string>, ns:
     configuredPorts: publishedPorts(c.HostConfig.PortBindings),
     exposedPorts: exposedPorts(c),
     proxyLabels: proxyLabels(c.Config.Labels),
+    // Filled in by buildTopology, once every container's names are known.
+    references: [],
     healthcheck: healthcheckText(c),
     healthLast: healthLast(c),
     proxyEnv: c.Config.Env,

@@ -4,11 +4,13 @@ import { hostPort } from '../util/address';
 
 /**
  * The paths a watch keeps probing on its own: each published port from the host, each
- * reverse proxy to its upstreams (from its own configuration), and the paths an operator
- * pinned. Pure: the watcher (./watcher) runs them, the tests call this directly.
+ * reverse proxy to its upstreams (from its own configuration), each container to the
+ * containers its environment names (DATABASE_URL, REDIS_ADDR…), a recognised OpenClaw
+ * gateway's WebSocket from the host with the Origin its config allows, and the paths an
+ * operator pinned. Pure: the watcher (./watcher) runs them, the tests call this directly.
  */
 
-export type WatchReason = 'published' | 'proxy' | 'pinned';
+export type WatchReason = 'published' | 'proxy' | 'config' | 'openclaw' | 'pinned';
 
 export interface WatchPath {
   /** Stable across restarts of either end: initiator and target as written. */
@@ -26,6 +28,8 @@ export interface WatchPath {
   holdMs: number;
   /** For a published port: the host port (kept while its container is stopped and still publishes it). */
   hostPort: number | null;
+  /** The Origin the probe sends (a browser's, for an OpenClaw gateway). */
+  origin?: string;
 }
 
 export interface PinnedPath {
@@ -37,7 +41,8 @@ export interface PinnedPath {
 export const MAX_WATCH_PATHS = 100;
 const HOLD_MS = 300;
 
-export const watchKey = (from: string, to: string) => `${from} → ${to}`;
+export const watchKey = (from: string, to: string, origin?: string) =>
+  `${from} → ${to}${origin ? ` @${origin}` : ''}`;
 
 /** "FROM>TO" as REACHMAP_WATCH_PATHS and `reachmap watch --path` take them. */
 export function parsePinned(spec: string): PinnedPath {
@@ -67,7 +72,7 @@ export function inferWatchPaths(
 ): WatchPath[] {
   const out = new Map<string, WatchPath>();
   const add = (p: Omit<WatchPath, 'key'>) => {
-    const key = watchKey(p.from, p.to);
+    const key = watchKey(p.from, p.to, p.origin);
     if (!out.has(key) && out.size < MAX_WATCH_PATHS) out.set(key, { key, ...p });
   };
   for (const p of opts.pinned ?? [])
@@ -133,6 +138,45 @@ export function inferWatchPaths(
         });
       }
     }
+  }
+  // What applications dial, as their environment says: by the name they use.
+  const running = new Set(t.containers.filter((c) => c.state === 'running').map((c) => c.name));
+  for (const c of t.containers) {
+    if (c.state !== 'running') continue;
+    for (const r of c.references ?? []) {
+      if (!running.has(r.container)) continue;
+      const web = r.scheme && /^(https?|wss?)$/.test(r.scheme);
+      const to = web ? `${r.scheme}://${hostPort(r.host, r.port)}/` : hostPort(r.host, r.port);
+      add({
+        from: c.name,
+        to,
+        why: 'config',
+        label: `${c.name} ${r.env} → ${r.container}`,
+        toContainer: r.container,
+        holdMs: 0,
+        hostPort: null,
+      });
+    }
+  }
+  // An OpenClaw gateway as a browser reaches it: its published port, with an allowed Origin.
+  for (const c of t.containers) {
+    const origin = c.openclaw?.allowedOrigins?.find((o) => o !== '*');
+    if (c.state !== 'running' || !origin || !hostPaths) continue;
+    const b = c.ports.find(
+      (p) => p.protocol === 'tcp' && p.hostPort && p.containerPort === (c.openclaw?.port ?? 18789),
+    );
+    if (!b?.hostPort) continue;
+    const ip = b.hostIp === '0.0.0.0' || b.hostIp === '' ? '127.0.0.1' : b.hostIp === '::' ? '::1' : b.hostIp;
+    add({
+      from: 'host',
+      to: `ws://${hostPort(ip, b.hostPort)}/`,
+      why: 'openclaw',
+      label: `OpenClaw gateway ${c.name} from a browser at ${origin}`,
+      toContainer: c.name,
+      holdMs: 0,
+      hostPort: b.hostPort,
+      origin,
+    });
   }
   return [...out.values()];
 }

@@ -179,6 +179,7 @@ export class Watcher {
           from: path.from,
           to: path.to,
           holdMs: path.holdMs,
+          ...(path.origin ? { origin: path.origin } : {}),
           timeoutMs: this.deps.timeoutMs ?? 3000,
           logs: false,
         });

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { docker, labContainer, restoreGateway } from '../../e2e/lab/labInfo';
+import { docker, LAB_CANARY, labContainer, restoreGateway } from '../../e2e/lab/labInfo';
 
 /**
  * `reachmap watch` on the real engine: one sweep over the paths it infers on the lab, and a
@@ -52,6 +52,32 @@ describe('reachmap watch', () => {
           why: 'proxy',
         }),
       );
+    // What the client's environment names, by the names it uses: a reachable gateway, and a
+    // DSN whose host binds loopback only (refused from the client's namespace).
+    const client = labContainer('client').name;
+    expect(paths).toContainEqual(
+      expect.objectContaining({ from: client, to: 'ws://gateway:18789/', ok: true, why: 'config' }),
+    );
+    expect(paths).toContainEqual(
+      expect.objectContaining({
+        from: client,
+        to: 'gateway-loopback:18789',
+        ok: false,
+        decisive: 'ECONNREFUSED',
+        why: 'config',
+      }),
+    );
+    // The gateway from a browser at an Origin its config allows (the pairing request = reachable).
+    expect(paths).toContainEqual(
+      expect.objectContaining({
+        from: 'host',
+        to: 'ws://127.0.0.1:28790/',
+        ok: true,
+        why: 'openclaw',
+        label: `OpenClaw gateway ${labContainer('gateway').name} from a browser at https://gateway.example.test`,
+      }),
+    );
+    expect(r.stdout).not.toContain(LAB_CANARY);
   });
 
   it('turns a path red within one interval after its target stops, and green after it starts', async () => {

@@ -1,7 +1,8 @@
 /**
  * Redaction of secret-looking values in strings Reachmap shows or stores (command lines,
- * healthchecks, log lines, probe headers). Environment values are never read in the first
- * place (lib/docker/schemas) except proxy variables, whose credentials are removed there.
+ * healthchecks, log lines, probe headers). Environment values are never kept (lib/docker/schemas):
+ * proxy variables lose their credentials there, and other variables give at most the scheme,
+ * host and port of a URL or host:port they hold (lib/topology/envRefs).
  */
 
 import { shellWord } from './util/shellWord';

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { docker, LAB_PROJECT } from './labInfo';
+import { docker, LAB_PROJECT, waitRunning } from './labInfo';
 
 /**
  * For idle-timeout tests: a WebSocket server that upgrades and then says nothing (a quiet
@@ -59,9 +59,7 @@ export async function startIdleProxy(timeout = '3s', proxy = 'reachmap-test-idle
     `${conf}:/etc/nginx/conf.d/default.conf:ro`,
     'reachmap-lab/nginx:local',
   );
-  const end = Date.now() + 20_000;
-  while (Date.now() < end && docker('inspect', '-f', '{{.State.Running}}', proxy, APP) !== 'true\ntrue')
-    await new Promise((r) => setTimeout(r, 200));
+  await waitRunning([proxy, APP]);
   await new Promise((r) => setTimeout(r, 500)); // nginx and node listening
   return {
     proxy,

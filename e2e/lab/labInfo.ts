@@ -70,3 +70,15 @@ export const LAB_LOGGED_SECRETS = ['sk-lab-5f1c9e7a2b4d6f8a0c1e3g5h7j9k', 'lab-s
 
 /** A small web server in the lab's busybox image: `docker run … ${...LAB_HTTPD}` (port 8080, all addresses). */
 export const LAB_HTTPD = ['reachmap-lab/busybox:local', 'httpd', '-f', '-p', '8080', '-h', '/tmp'];
+
+/** Wait until every named container runs (test containers started with `docker run -d`); throw if one does not. */
+export async function waitRunning(names: readonly string[], timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let states = '';
+  while (Date.now() < end) {
+    states = docker('inspect', '-f', '{{.State.Running}}', ...names);
+    if (states.split('\n').every((x) => x === 'true')) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not running after ${timeoutMs} ms: ${names.join(', ')} (${states.replace(/\n/g, ' ')})`);
+}

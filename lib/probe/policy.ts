@@ -30,8 +30,11 @@ export function allowPolicy(
   // A bridge network's gateway is the host itself; on macvlan/ipvlan it is the LAN router.
   for (const n of t.networks) if (n.driver === 'bridge') for (const g of n.gateways) addresses.add(g);
   const cidrs = ['127.0.0.0/8', '::1/128'];
+  // Only bridges Docker made for itself: one named by the operator (bridge.name=br0) may be a
+  // host bridge joined to the LAN, whose subnet is the LAN's.
   for (const n of t.networks)
-    if (n.driver === 'bridge') cidrs.push(...n.subnets.filter((x) => x.includes('/')));
+    if (n.driver === 'bridge' && /^(docker0|br-[0-9a-f]{12})$/.test(n.bridge ?? ''))
+      cidrs.push(...n.subnets.filter((x) => x.includes('/')));
   for (const e of setting.entries) {
     if (e.includes('/')) cidrs.push(e);
     else if (isIP(e)) addresses.add(e);

@@ -15,9 +15,12 @@ export function verdictOf(steps: ProbeStep[]): {
     };
   const httpOk = steps.some((s) => s.kind === 'http' && s.ok);
   const decisive = failed.error ?? `${failed.kind} failed`;
+  // Large payloads stalling while every other step passed: the path works for small messages.
+  const onlySizes = steps.every((s) => s.ok || s.kind === 'payload');
   return {
     ok: false,
-    verdict: (failed.kind === 'ws' || failed.kind === 'payload') && httpOk ? 'partial' : 'fail',
+    verdict:
+      (failed.kind === 'ws' && httpOk) || (failed.kind === 'payload' && onlySizes) ? 'partial' : 'fail',
     decisive,
   };
 }

@@ -221,6 +221,9 @@ const strings = (v: unknown): string[] =>
  * autosave of a config loaded through the admin API): apps.http.servers.*.routes, each route's
  * host and path matchers, reverse_proxy handlers inside them or in subroutes. Pure.
  */
+/** A JSON config of any size gives at most this many routes (paths × handlers multiply). */
+const MAX_JSON_ROUTES = 2000;
+
 export function parseCaddyJson(doc: unknown): ProxyLocation[] {
   const out: ProxyLocation[] = [];
   const servers = obj(obj(obj(obj(doc).apps).http).servers);
@@ -230,10 +233,11 @@ export function parseCaddyJson(doc: unknown): ProxyLocation[] {
       const r = obj(route);
       const match = Array.isArray(r.match) ? r.match.map(obj) : [];
       const hosts = match.flatMap((m) => strings(m.host));
-      const own = match.flatMap((m) => strings(m.path));
+      const own = match.flatMap((m) => strings(m.path)).slice(0, 100);
       const here = hosts.length ? hosts.join(' ') : site;
       const at = own.length ? own : paths;
-      for (const h of Array.isArray(r.handle) ? r.handle.map(obj) : []) {
+      for (const h of Array.isArray(r.handle) ? r.handle.slice(0, 100).map(obj) : []) {
+        if (out.length >= MAX_JSON_ROUTES) return;
         if (h.handler === 'subroute') walk(h.routes, here, listen, at, depth + 1);
         if (h.handler !== 'reverse_proxy') continue;
         const dials = (Array.isArray(h.upstreams) ? h.upstreams.map(obj) : [])
@@ -243,7 +247,7 @@ export function parseCaddyJson(doc: unknown): ProxyLocation[] {
         const versions = strings(obj(h.transport).versions);
         const tls = obj(h.transport).tls !== undefined;
         const timeout = h.stream_timeout;
-        for (const path of at)
+        for (const path of at.slice(0, MAX_JSON_ROUTES - out.length))
           out.push({
             server: here,
             listen,

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ProxyRoutes } from '../model/snapshot';
 import type { Container, Topology } from '../model/topology';
@@ -148,21 +149,23 @@ export async function readProxyLocations(t: Topology, c: Container): Promise<Pro
 }
 
 /**
- * Caddy's reverse_proxy routes, from the config its process was started with (--config;
- * JSON when it ends in .json or --adapter is json), else the Caddyfile the official image reads.
+ * Caddy's reverse_proxy routes, from the config its process was started with (--config/-c,
+ * relative to its working directory; a Caddyfile by name or --adapter, JSON otherwise, as
+ * Caddy decides), else the Caddyfile the official image reads.
  */
 export async function readCaddyLocations(c: Container): Promise<ProxyRead> {
   if (!c.pid) return { error: `${c.name} is not running` };
-  const args = (await readFile(`/proc/${c.pid}/cmdline`).catch(() => Buffer.alloc(0)))
-    .toString('utf8')
-    .split('\0');
-  const flag = (name: string) => {
-    const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  const { args, cwd } = await processArgs(c.pid);
+  const flag = (...names: string[]) => {
+    const i = args.findIndex((a) => names.some((n) => a === n || a.startsWith(`${n}=`)));
     if (i < 0) return undefined;
     return (args[i] as string).includes('=') ? (args[i] as string).replace(/^[^=]*=/, '') : args[i + 1];
   };
-  const file = flag('config') ?? '/etc/caddy/Caddyfile';
-  const json = /\.json$/i.test(file) || flag('adapter') === 'json';
+  const given = flag('--config', '-c');
+  const file = given ? path.posix.resolve(cwd, given) : '/etc/caddy/Caddyfile';
+  // Caddy's own rule: a Caddyfile by name (or with its adapter), else JSON.
+  const adapter = flag('--adapter', '-a');
+  const json = adapter ? adapter === 'json' : !/(^|\/)Caddyfile[^/]*$|\.caddyfile$/i.test(file);
   try {
     const text = await readFileInRoot(`/proc/${c.pid}/root`, file, 1024 * 1024);
     return {
@@ -174,6 +177,20 @@ export async function readCaddyLocations(c: Container): Promise<ProxyRead> {
       error: `no Caddy config readable inside ${c.name} (${file}: ${e instanceof Error ? e.message : String(e)})`,
     };
   }
+}
+
+/** A proxy process's arguments and working directory (as seen inside its container). */
+async function processArgs(pid: number): Promise<{ args: string[]; cwd: string }> {
+  const raw = await readFile(`/proc/${pid}/cmdline`).catch(() => Buffer.alloc(0));
+  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '/');
+  return {
+    args: raw
+      .subarray(0, 64 * 1024)
+      .toString('utf8')
+      .split('\0')
+      .filter(Boolean),
+    cwd: cwd.startsWith('/') ? cwd : '/',
+  };
 }
 
 /** Every running proxy's routes (bounded; a proxy that cannot be read says why). */
@@ -209,8 +226,8 @@ const TRAEFIK_STATIC = ['/etc/traefik/traefik.yml', '/etc/traefik/traefik.yaml']
 const YAML_FILE = /\.ya?ml$/i;
 
 /**
- * Traefik's routes: its static configuration (the flags of its own process, else
- * traefik.yml — Traefik takes one source), the labels of the running containers when the
+ * Traefik's routes: its static configuration (traefik.yml when there is one, else the flags
+ * of its own process — Traefik takes one source), the labels of the running containers when the
  * Docker provider is on, and the YAML files of the file provider (TOML files are named, not read).
  */
 export async function readTraefikLocations(t: Topology, c: Container): Promise<ProxyRead> {
@@ -219,28 +236,30 @@ export async function readTraefikLocations(t: Topology, c: Container): Promise<P
   const read = (f: string) => readFileInRoot(root, f, 256 * 1024);
   const said: string[] = [];
   const unread: string[] = [];
-  const args = (await readFile(`/proc/${c.pid}/cmdline`).catch(() => Buffer.alloc(0)))
-    .toString('utf8')
-    .split('\0')
-    .filter(Boolean);
+  const { args } = await processArgs(c.pid);
   let s: TraefikStatic = emptyStatic();
-  if (args.some((a) => /^--(providers|entrypoints)\./i.test(a))) {
+  // Traefik takes one source: a configuration file when it finds one, else its flags.
+  const given = args.find((a) => /^--configfile=/i.test(a))?.replace(/^[^=]*=/, '');
+  let fromFile = false;
+  for (const f of given ? [given] : TRAEFIK_STATIC) {
+    const text = await read(f).catch(() => null);
+    if (text === null) continue;
+    fromFile = true;
+    try {
+      s = staticFromYaml(parseYaml(text));
+      said.push(f);
+    } catch (e) {
+      unread.push(`${f} (${e instanceof Error ? e.message.split('\n')[0] : 'not YAML'})`);
+    }
+    break;
+  }
+  const flags = args.some((a) => /^--(providers|entrypoints)\./i.test(a));
+  if (!fromFile && flags) {
     s = staticFromArgs(args);
     said.push('its command-line flags');
-  } else {
-    const given = args.find((a) => /^--configfile=/i.test(a))?.replace(/^[^=]*=/, '');
-    for (const f of given ? [given] : TRAEFIK_STATIC) {
-      const text = await read(f).catch(() => null);
-      if (text === null) continue;
-      try {
-        s = staticFromYaml(parseYaml(text));
-        said.push(f);
-      } catch (e) {
-        unread.push(`${f} (${e instanceof Error ? e.message.split('\n')[0] : 'not YAML'})`);
-      }
-      break;
-    }
   }
+  // A configuration was read and names no Docker provider: Traefik reads no labels.
+  if ((fromFile || flags) && s.docker === null) s.docker = false;
   const locations: ProxyLocation[] = [];
   if (s.docker !== false) {
     const labelled = routesFromLabels(s, t.containers);

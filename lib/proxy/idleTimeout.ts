@@ -1,8 +1,8 @@
 import type { ProbeResult, WsStep } from '../model/probe';
 import type { Topology } from '../model/topology';
 import { probeEndpoints } from '../probe/edges';
-import { proxyKindOf, readProxyLocations } from './configReader';
-import { locationFor } from './nginxConfig';
+import { type ProxyKind, proxyKindOf, readProxyLocations } from './configReader';
+import { locationFor, type ProxyLocation } from './nginxConfig';
 
 export type HoldProxy = NonNullable<NonNullable<WsStep['hold']>['proxy']>;
 
@@ -30,6 +30,18 @@ export function nginxSeconds(value: string): number | null {
   return value.length > 0 ? total : null;
 }
 
+/**
+ * The route a path takes: nginx's location choice (Traefik's prefixes read the same way);
+ * Caddy's path matchers are globs ("/ws/*", "*"): the longest that matches.
+ */
+function routeFor(kind: ProxyKind['name'], locs: ProxyLocation[], path: string): ProxyLocation | undefined {
+  if (kind !== 'caddy') return locationFor(locs, path);
+  const glob = (p: string) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  return locs
+    .filter((l) => glob(l.path).test(path) || (l.path.endsWith('/*') && path === l.path.slice(0, -2)))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+}
+
 /** The setting each proxy kind cuts idle proxied sessions with. */
 const DIRECTIVE = {
   nginx: 'proxy_read_timeout',
@@ -53,7 +65,7 @@ export async function proxyIdleTimeout(
   if (!c || !kind) return null;
   const cfg = await read(t, c).catch(() => null);
   if (!cfg || 'error' in cfg) return null;
-  const loc = locationFor(cfg.locations, r.target.path || '/');
+  const loc = routeFor(kind.name, cfg.locations, r.target.path || '/');
   if (!loc) return null;
   return {
     container: c.name,

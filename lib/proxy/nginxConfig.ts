@@ -154,7 +154,8 @@ export function parseNginxTokens(tokens: string[]): ProxyLocation[] {
   const serversOf = (upstream: string | null): string[] => {
     if (!upstream) return [];
     const authority = upstream.replace(/^\w+:\/\//, '').split(/[/$]/)[0] ?? '';
-    if (!authority) return [];
+    // No host, or a port nobody set (app:$port): nothing to dial.
+    if (!authority || authority.endsWith(':')) return [];
     return upstreams.get(authority) ?? [authority];
   };
   const out: ProxyLocation[] = [];

@@ -83,13 +83,29 @@ export function staticFromYaml(doc: unknown, base: TraefikStatic = emptyStatic()
   return s;
 }
 
-/** Hosts and paths a rule matches: Host(`a`, `b`) && (Path(`/x`) || PathPrefix(`/y`)). */
+/**
+ * Hosts and paths a rule matches: Host(`a`, `b`) && (Path(`/x`) || PathPrefix(`/y`)). Quoted
+ * arguments may hold parentheses (PathRegexp(`^/(a|b)`)); regexps are kept with a "~". An
+ * `||` between hosts and paths is read as if each path went with each host.
+ */
 export function parseRule(rule: string): { hosts: string[]; paths: string[] } {
   const hosts: string[] = [];
   const paths: string[] = [];
-  for (const m of rule.matchAll(/\b(Host|HostRegexp|Path|PathPrefix|PathRegexp)\s*\(([^)]*)\)/g)) {
-    const args = [...(m[2] as string).matchAll(/[`"']([^`"']*)[`"']/g)].map((a) => a[1] as string);
-    if (m[1] === 'Host' || m[1] === 'HostRegexp') hosts.push(...args);
+  const text = rule.slice(0, 4096);
+  for (const m of text.matchAll(/\b(Host|HostRegexp|Path|PathPrefix|PathRegexp)\s*\(/g)) {
+    const args: string[] = [];
+    let i = (m.index as number) + m[0].length;
+    while (i < text.length && text[i] !== ')') {
+      const q = text[i] as string;
+      if (q === '`' || q === '"' || q === "'") {
+        const end = text.indexOf(q, i + 1);
+        if (end < 0) break;
+        args.push(text.slice(i + 1, end));
+        i = end + 1;
+      } else i++;
+    }
+    if (m[1] === 'Host') hosts.push(...args);
+    else if (m[1] === 'HostRegexp') hosts.push(...args.map((a) => `~${a}`));
     else if (m[1] === 'Path') paths.push(...args.map((p) => `= ${p}`));
     else if (m[1] === 'PathPrefix') paths.push(...args);
     else paths.push(...args.map((p) => `~ ${p}`));
@@ -135,8 +151,8 @@ const list = (v: string | undefined) =>
 
 /**
  * Routes from labels on running containers (the Docker provider): each router's rule, to the
- * service it names (or the container's only one), on the port that service sets or the one
- * port the container exposes, at the container's name.
+ * service it names (or the container's only one), on the port that service sets or the
+ * lowest port the container exposes, at the container's name.
  */
 export function routesFromLabels(s: TraefikStatic, containers: Container[]): ProxyLocation[] {
   const out: ProxyLocation[] = [];
@@ -163,8 +179,9 @@ export function routesFromLabels(s: TraefikStatic, containers: Container[]): Pro
       : [{ rule: `Host(\`${name}\`)` }];
     for (const r of routerList) {
       const svc = services.get(r.service ?? '') ?? (only ? services.get(only) : undefined) ?? {};
+      // Without a port label Traefik takes the container's lowest exposed port.
       const port =
-        svc['loadbalancer.server.port'] ?? (tcpPorts.length === 1 ? String(tcpPorts[0]) : undefined);
+        svc['loadbalancer.server.port'] ?? (tcpPorts.length ? String(Math.min(...tcpPorts)) : undefined);
       const scheme = svc['loadbalancer.server.scheme'] ?? 'http';
       const url = svc['loadbalancer.server.url'] ?? (port ? `${scheme}://${name}:${port}` : null);
       out.push(

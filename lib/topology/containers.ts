@@ -9,7 +9,7 @@ import type {
   Protocol,
 } from '../model/topology';
 import { ContainerState as ContainerStateSchema, Protocol as ProtocolSchema } from '../model/topology';
-import { displayCommand, REDACTED, redactText } from '../redact';
+import { displayCommand, redactText } from '../redact';
 
 const COMPOSE = 'com.docker.compose.';
 
@@ -171,14 +171,19 @@ export function toContainer(c: DockerContainer, byName: Map<string, string>, ns:
 
 export const protocolOf = (p: string): Protocol => (p === 'udp' || p === 'sctp' ? p : 'tcp');
 
-/** traefik.* labels only (they are routing configuration); any that carry credentials, redacted. */
+/**
+ * The traefik.* labels the Traefik reader uses (enable; routers' rule, service, entry points;
+ * services' server port, scheme and URL) and nothing else: headers, forward-auth and auth
+ * middlewares carry credentials. Values are redacted (a URL's userinfo, secret-looking text).
+ */
+const ROUTING_LABEL =
+  /^traefik\.(enable|http\.routers\.[^.]+\.(rule|service|entrypoints)|http\.services\.[^.]+\.loadbalancer\.server\.(port|scheme|url))$/i;
+
 export function proxyLabels(labels: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) {
-    if (!/^traefik\./i.test(k) || Object.keys(out).length >= 200) continue;
-    out[k] = /(basic|digest)auth\.users|secret|password|token|apikey|api[_-]?key|\.key$/i.test(k)
-      ? REDACTED
-      : v;
+    if (!ROUTING_LABEL.test(k) || Object.keys(out).length >= 200) continue;
+    out[k] = redactText(v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1'));
   }
   return out;
 }

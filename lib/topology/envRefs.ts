@@ -71,22 +71,26 @@ export function envCandidates(env: readonly string[]): EnvCandidate[] {
 
 /** The candidates that name another container of the topology, with that container's name. */
 export function resolveEnvReferences(
-  self: Pick<Container, 'id'>,
+  self: Pick<Container, 'id' | 'attachments' | 'sharesNetnsWith'>,
   candidates: readonly EnvCandidate[],
   containers: readonly Container[],
 ): EnvReference[] {
   const out: EnvReference[] = [];
   const seen = new Set<string>();
+  // Names resolve on the networks the namespace is on (its own, or the one it shares):
+  // another project's "db" is not this one's.
+  const owner = self.sharesNetnsWith ? containers.find((x) => x.id === self.sharesNetnsWith) : undefined;
+  const nets = new Set((owner ?? self).attachments.map((a) => a.networkId));
+  const named = (x: Container, host: string) =>
+    x.attachments.some((a) => nets.has(a.networkId)) &&
+    (x.name.toLowerCase() === host ||
+      x.compose?.service.toLowerCase() === host ||
+      x.attachments.some((a) => nets.has(a.networkId) && a.aliases.some((al) => al.toLowerCase() === host)));
   for (const c of candidates) {
     const host = c.host.toLowerCase();
     const target = containers.find(
       (x) =>
-        x.id !== self.id &&
-        (x.name.toLowerCase() === host ||
-          x.compose?.service.toLowerCase() === host ||
-          x.attachments.some(
-            (a) => a.ipv4 === host || a.ipv6 === host || a.aliases.some((al) => al.toLowerCase() === host),
-          )),
+        x.id !== self.id && (named(x, host) || x.attachments.some((a) => a.ipv4 === host || a.ipv6 === host)),
     );
     if (!target || c.port === null) continue;
     const key = `${c.env} ${host}:${c.port}`;

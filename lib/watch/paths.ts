@@ -59,7 +59,7 @@ export function parsePinned(spec: string): PinnedPath {
  * dial (one after them, such as Nginx Proxy Manager's $request_uri, does not matter).
  */
 function upstreamAuthority(upstream: string): string | null {
-  const m = /^(https?):\/\/([^/$]+)(?:[/$]|$)/.exec(upstream);
+  const m = /^(https?):\/\/([^/$:[\]]+(?::\d+)?|\[[^\]]+\](?::\d+)?)(?:[/$]|$)/.exec(upstream);
   if (!m) return null;
   const [, scheme, authority] = m as unknown as [string, string, string];
   if (/:\d+$/.test(authority) || authority.startsWith('[')) return authority;

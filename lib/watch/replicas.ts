@@ -71,5 +71,9 @@ export function replicaNote(
     return `no container holds ${point.address} now${had ? `; ${had.reached} did until ${had.at}` : ''}: whoever dials it kept an old address`;
   }
   if (!previous || previous.reached === undefined || previous.reached === point.reached) return null;
+  // Replicas answering in turn (DNS round robin over a scaled service) were said once already.
+  const both = coexisting([...earlier.slice(-20), point]);
+  if (previous.reached && point.reached && both.includes(previous.reached) && both.includes(point.reached))
+    return null;
   return `now reaches ${point.reached}${at(point)}, was ${previous.reached ?? 'no container'}${at(previous)}`;
 }

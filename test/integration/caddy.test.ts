@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProxyRoutes } from '@/lib/proxy/configReader';
 import { scanOnce } from '@/lib/scanner';
-import { docker, LAB_PROJECT } from '../../e2e/lab/labInfo';
+import { docker, LAB_PROJECT, waitRunning } from '../../e2e/lab/labInfo';
 import { realClient } from './client';
 
 /**
@@ -87,12 +87,7 @@ beforeAll(async () => {
     '--config',
     '/etc/caddy/caddy.json',
   );
-  const end = Date.now() + 20_000;
-  while (
-    Date.now() < end &&
-    docker('inspect', '-f', '{{.State.Running}} ', NAME, JSON_NAME) !== 'true \ntrue'
-  )
-    await new Promise((r) => setTimeout(r, 200));
+  await waitRunning([NAME, JSON_NAME]);
   await new Promise((r) => setTimeout(r, 1000)); // caddy listening
 }, 60_000);
 

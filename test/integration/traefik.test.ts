@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProxyRoutes } from '@/lib/proxy/configReader';
 import { scanOnce } from '@/lib/scanner';
-import { docker, LAB_PROJECT } from '../../e2e/lab/labInfo';
+import { docker, LAB_PROJECT, waitRunning } from '../../e2e/lab/labInfo';
 import { realClient } from './client';
 
 /**
@@ -79,9 +79,7 @@ beforeAll(async () => {
     '--entryPoints.web.address=:80',
     '--entryPoints.web.transport.respondingTimeouts.readTimeout=45s',
   );
-  const end = Date.now() + 20_000;
-  while (Date.now() < end && docker('inspect', '-f', '{{.State.Running}} ', PROXY, APP) !== 'true \ntrue')
-    await new Promise((r) => setTimeout(r, 200));
+  await waitRunning([PROXY, APP]);
 }, 60_000);
 
 afterAll(() => {
@@ -93,7 +91,8 @@ describe('Traefik as a reverse proxy', () => {
   it('gives its routes from labels and dynamic files, with its entry point timeouts', async () => {
     const t = await scanOnce(realClient());
     const app = t.containers.find((c) => c.name === APP);
-    expect(app?.proxyLabels['traefik.http.middlewares.auth.basicauth.users']).toBe('‹redacted›');
+    expect(app?.proxyLabels).not.toHaveProperty('traefik.http.middlewares.auth.basicauth.users');
+    expect(JSON.stringify(t)).not.toContain('$apr1$lab$hash');
     const routes = (await readProxyRoutes(t)).find((r) => r.container === PROXY);
     expect(routes?.source).toBe(
       `inside ${PROXY}: its command-line flags, labels of the running containers, /etc/traefik/dynamic/gateway.yml; not read: /etc/traefik/dynamic/legacy.toml (only YAML dynamic files are read)`,

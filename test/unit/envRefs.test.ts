@@ -40,6 +40,15 @@ describe('hosts an environment names', () => {
       { env: 'GATEWAY_URL', scheme: 'ws', host: 'gateway', port: 18789, container: gateway.name },
     ]);
   });
+
+  it('does not take a service of that name on networks the container is not on', () => {
+    const t = fixtureTopology('lab');
+    const client = byService(t, 'client');
+    const alone = { ...client, attachments: [] };
+    expect(
+      resolveEnvReferences(alone, envCandidates(['GATEWAY_URL=ws://gateway:18789']), t.containers),
+    ).toEqual([]);
+  });
 });
 
 describe('watch paths from configuration', () => {

@@ -859,7 +859,10 @@ function expectedLocations(
         listen: s.listen,
         path: l.path,
         upstream: l.proxyPass,
-        upstreamServers: l.proxyPass && authority ? (upstreams.get(authority) ?? [authority]) : [],
+        upstreamServers:
+          l.proxyPass && authority && !authority.endsWith(':')
+            ? (upstreams.get(authority) ?? [authority])
+            : [],
         httpVersion: l.httpVersion ?? s.httpVersion ?? '1.0',
         upgradeHeader: l.upgrade === null ? null : unquote(l.upgrade),
         connectionHeader: l.connection === null ? null : unquote(l.connection),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseProbes } from '@/lib/diagnose/probe';
 import type { ProbeResult, WsStep } from '@/lib/model/probe';
-import { nginxSeconds } from '@/lib/proxy/idleTimeout';
+import { nginxSeconds, proxyIdleTimeout } from '@/lib/proxy/idleTimeout';
 import { probesLab } from '../helpers';
 
 describe("nginx's time syntax", () => {
@@ -117,5 +117,41 @@ describe('a held WebSocket that ended early', () => {
       }),
     );
     expect(f?.message).toMatch(/a value Reachmap cannot compare/);
+  });
+});
+
+describe("the idle timeout of the route a held WebSocket took, in each proxy's terms", () => {
+  const loc = (path: string, readTimeout: string) => ({
+    server: ':80',
+    listen: [],
+    path,
+    upstream: 'http://gateway:18789',
+    upstreamServers: ['gateway:18789'],
+    httpVersion: '1.1',
+    upgradeHeader: null,
+    connectionHeader: null,
+    readTimeout,
+  });
+  it('follows Caddy path globs to the longest that matches', async () => {
+    const c = t.containers.find(
+      (x) => x.state === 'running' && x.attachments[0]?.ipv4,
+    ) as (typeof t.containers)[number];
+    const caddy = { ...c, image: 'caddy:2' };
+    const topo = { ...t, containers: t.containers.map((x) => (x.id === c.id ? caddy : x)) };
+    const address = caddy.attachments[0]?.ipv4 as string;
+    const r: ProbeResult = {
+      ...withWs,
+      target: { ...withWs.target, path: '/ws/chat' },
+      steps: withWs.steps.map((s) =>
+        s.kind === 'tcp' ? { ...s, connected: { address, port: 80, localAddress: '', localPort: 0 } } : s,
+      ),
+    };
+    const read = async () => ({ locations: [loc('*', 'none'), loc('/ws/*', '30s')], source: 'test' });
+    expect(await proxyIdleTimeout(topo, r, read)).toMatchObject({
+      container: caddy.name,
+      directive: 'stream_timeout (route /ws/*)',
+      value: '30s',
+      seconds: 30,
+    });
   });
 });

@@ -83,8 +83,11 @@ describe('allow policy', () => {
     expect(t.containers.some((c) => c.attachments.some((a) => a.ipv4 === free))).toBe(false);
     expect(addressAllowed(free, policy), free).toBe(true);
     const lan = { ...bridge, driver: 'macvlan', subnets: ['192.168.77.0/24'], gateways: [] };
-    const withLan = allowPolicy({ ...t, networks: [...t.networks, lan] }, []);
+    // A bridge the operator named (bridge.name=br0) may be joined to the LAN.
+    const joined = { ...bridge, id: 'br0net', bridge: 'br0', subnets: ['192.168.78.0/24'], gateways: [] };
+    const withLan = allowPolicy({ ...t, networks: [...t.networks, lan, joined] }, []);
     expect(addressAllowed('192.168.77.20', withLan)).toBe(false);
+    expect(addressAllowed('192.168.78.20', withLan)).toBe(false);
   });
 
   it('checks names before any DNS query', () => {

@@ -10,7 +10,6 @@ import {
   staticFromArgs,
   staticFromYaml,
 } from '@/lib/proxy/traefikConfig';
-import { REDACTED } from '@/lib/redact';
 import { proxyLabels } from '@/lib/topology/containers';
 
 const ctr = (name: string, labels: Record<string, string>, ports: number[] = [], state = 'running') =>
@@ -31,7 +30,12 @@ describe('Traefik rules', () => {
       hosts: ['a', 'b'],
       paths: ['= /ws', '/v1/'],
     });
-    expect(parseRule('HostRegexp(`{sub:[a-z]+}.example.com`)').paths).toEqual(['/']);
+    expect(parseRule('HostRegexp(`{sub:[a-z]+}.example.com`)')).toEqual({
+      hosts: ['~{sub:[a-z]+}.example.com'],
+      paths: ['/'],
+    });
+    // Parentheses inside a quoted regexp do not end the matcher.
+    expect(parseRule('Host(`a`) && PathRegexp(`^/(api|ws)/`)').paths).toEqual(['~ ^/(api|ws)/']);
   });
 });
 
@@ -112,9 +116,9 @@ describe('Traefik routes from container labels', () => {
     });
   });
 
-  it('uses the one exposed port, skips disabled and stopped containers, honours exposedByDefault', () => {
+  it('uses the lowest exposed port, skips disabled and stopped containers, honours exposedByDefault', () => {
     const containers = [
-      ctr('web-1', { 'traefik.http.routers.web.rule': 'Host(`web.local`)' }, [3000]),
+      ctr('web-1', { 'traefik.http.routers.web.rule': 'Host(`web.local`)' }, [9090, 3000]),
       ctr('off-1', { 'traefik.enable': 'false', 'traefik.http.routers.off.rule': 'Host(`off`)' }, [80]),
       ctr('gone-1', { 'traefik.http.routers.gone.rule': 'Host(`gone`)' }, [80], 'exited'),
       ctr('h2-1', {
@@ -133,15 +137,17 @@ describe('Traefik routes from container labels', () => {
     expect(routesFromLabels({ ...s, exposedByDefault: false }, containers)).toEqual([]);
   });
 
-  it('keeps no credential from the labels', () => {
+  it('keeps only the routing labels it reads, and no credential in them', () => {
     const labels = proxyLabels({
       'traefik.http.middlewares.auth.basicauth.users': 'admin:$apr1$hash',
+      'traefik.http.middlewares.h.headers.customrequestheaders.Authorization': 'Bearer abc',
       'traefik.http.routers.api.rule': 'Host(`a`)',
+      'traefik.http.services.api.loadbalancer.server.url': 'http://user:pw@api:8080/',
       'com.example.password': 'not a traefik label',
     });
     expect(labels).toEqual({
-      'traefik.http.middlewares.auth.basicauth.users': REDACTED,
       'traefik.http.routers.api.rule': 'Host(`a`)',
+      'traefik.http.services.api.loadbalancer.server.url': 'http://api:8080/',
     });
   });
 });

@@ -34,6 +34,15 @@ const proxies: ProxyRoutes[] = [
       },
       {
         server: '_',
+        path: '/port',
+        upstream: 'http://gateway:$port/',
+        httpVersion: '1.0',
+        upgradeHeader: null,
+        connectionHeader: null,
+        readTimeout: '60s',
+      },
+      {
+        server: '_',
         path: '/var',
         upstream: 'http://$backend',
         httpVersion: '1.0',

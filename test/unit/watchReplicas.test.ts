@@ -52,4 +52,15 @@ describe('who answers a watched path over time', () => {
     expect(replicaNote(pt(undefined, null), a, [a])).toBeNull();
     expect(replicaNote(a, pt(undefined, null), [])).toBeNull();
   });
+
+  it('says replicas taking turns once, not at every sweep of a scaled service', () => {
+    n = 0;
+    const a1 = pt('app-1', '172.18.0.5');
+    const b1 = pt('app-2', '172.18.0.7');
+    const a2 = pt('app-1', '172.18.0.5');
+    const b2 = pt('app-2', '172.18.0.7');
+    expect(replicaNote(b1, a1, [a1])).toMatch(/^now reaches app-2/);
+    expect(replicaNote(a2, b1, [a1, b1])).toBeNull();
+    expect(replicaNote(b2, a2, [a1, b1, a2])).toBeNull();
+  });
 });

@@ -28,7 +28,9 @@ export const idleTimeout: ProbeRule = (t, probes) =>
     if (hold.endedBy === 'server-close' && ws.closeCode !== 1001) return [];
     // An idle timeout needs idleness: a session dropped within a second, or while the other
     // end was talking, is something else (the generic probe rules speak for it).
-    const idle = hold.idleMs ?? hold.heldMs;
+    // Caddy's stream_timeout bounds a stream's whole life, not its silence.
+    const lifetime = hold.proxy?.directive.startsWith('stream_timeout') ?? false;
+    const idle = lifetime ? hold.heldMs : (hold.idleMs ?? hold.heldMs);
     if (idle < 1000) return [];
     const proxy = hold.proxy;
     // The session went quiet for about the proxy's timeout (it counts from the last byte read).

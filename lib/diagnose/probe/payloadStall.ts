@@ -10,21 +10,20 @@ import { type ProbeRule, probeRef, stepEvidence, targetContainer } from './conte
  * Docker's configuration explains it, else says the hop is outside Docker's view.
  */
 
-const IP_TCP = 52;
-
 export const payloadStall: ProbeRule = (t, probes) =>
   probes.flatMap((r) =>
     r.steps
       .filter((s): s is PayloadStep => s.kind === 'payload' && s.smallestStalled !== null)
       .map((s) => {
-        const first = s.path[0]?.mtu ?? null;
+        // The sender's own interface, as the agent read it (absent: nothing to compare with).
+        const first = s.path[0]?.source === 'agent' ? s.path[0].mtu : null;
         const smallest = s.path
           .filter((p) => p.mtu !== null)
           .reduce<(typeof s.path)[number] | null>(
             (m, p) => (m && (m.mtu ?? 0) <= (p.mtu ?? 0) ? m : p),
             null,
           );
-        const limit = s.mtuEstimate ?? (s.largestOk !== null ? s.largestOk + IP_TCP : null);
+        const limit = s.mtuEstimate;
         // Docker's own setting explains it when the smallest MTU on the path is what the sizes say.
         const explained =
           smallest?.mtu != null &&
@@ -36,7 +35,7 @@ export const payloadStall: ProbeRule = (t, probes) =>
           : undefined;
         const what = s.carrier === 'http' ? 'requests' : 'WebSocket frames';
         const c = targetContainer(t, r);
-        const mtu = explained ? smallest?.mtu : (s.mtuEstimate ?? limit ?? '<the smallest MTU on the path>');
+        const mtu = explained ? smallest?.mtu : (limit ?? '<the smallest MTU on the path>');
         return makeFinding('payload-stall', 'error', probeRef(r), {
           pattern: 'mtu-mismatch',
           discriminator: s.carrier,

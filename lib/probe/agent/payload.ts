@@ -11,8 +11,9 @@ import { clientFrame, parseServerFrames } from './ws';
  *
  * HTTP: a GET padded in one header, so nothing is created on the server (a POST body would
  * reach the application); any status, even 431 "headers too large", means the bytes crossed.
- * WebSocket: after the upgrade, one binary frame followed by a ping; RFC 6455 servers answer
- * the ping only after reading everything before it. A server that answers no ping at all
+ * WebSocket: after the upgrade, the first fragment of a binary message followed by a ping;
+ * RFC 6455 servers answer the ping only after reading everything before it, and hold the
+ * fragment (the application never sees it). A server that answers no ping at all
  * cannot be measured this way, and the step says so instead of calling it a stall.
  */
 
@@ -94,7 +95,11 @@ const wsAnswer = (buf: Buffer): string | null => {
 };
 
 /** The upgrade on a fresh stream. */
-function wsUpgrade(stream: Duplex, o: SweepOptions): Promise<{ upgraded: true } | { error: string }> {
+function wsUpgrade(
+  stream: Duplex,
+  o: SweepOptions,
+  waitMs: number,
+): Promise<{ upgraded: true } | { error: string }> {
   const key = randomBytes(16).toString('base64');
   const lines = [
     `GET ${o.path} HTTP/1.1`,
@@ -121,8 +126,9 @@ function wsUpgrade(stream: Duplex, o: SweepOptions): Promise<{ upgraded: true } 
       const status = /^HTTP\/1\.1 (\d{3})/.exec(buf.toString('latin1'))?.[1];
       done(status === '101' ? { upgraded: true } : { error: `WS ${status ?? 'no status'}` });
     };
-    const timer = setTimeout(() => done({ error: 'no upgrade within the wait' }), o.waitMs);
+    const timer = setTimeout(() => done({ error: 'no upgrade within the wait' }), waitMs);
     stream.on('data', onData);
+    stream.once('end', () => done({ error: 'closed before the upgrade' }));
     stream.once('error', (e: NodeJS.ErrnoException) => done({ error: e.code ?? e.message }));
     stream.write(`${lines.join('\r\n')}\r\n\r\n`);
   });
@@ -132,13 +138,18 @@ const PING = Buffer.from('reachmap');
 
 /** The payload length that makes a masked client frame exactly `total` bytes (header + mask + payload). */
 export function framePayload(total: number): number {
-  if (total - 6 < 126) return Math.max(0, total - 6);
-  if (total - 8 < 65536) return total - 8;
+  if (total <= 131) return Math.max(0, total - 6);
+  // Sizes the 2- and 8-byte length forms cannot reach exactly get the nearest below.
+  if (total <= 133) return 125;
+  if (total - 8 <= 65535) return total - 8;
+  if (total - 14 < 65536) return 65535;
   return total - 14;
 }
 
 async function attempt(o: SweepOptions, bytes: number): Promise<PayloadAttempt> {
   const t0 = performance.now();
+  // Never wait past the sweep's deadline: the agent is stopped not long after it.
+  const wait = () => Math.max(100, Math.min(o.waitMs, Math.round(o.deadline - performance.now())));
   const ms = () => Math.round((performance.now() - t0) * 10) / 10;
   const opened = await o.open();
   if (!opened.stream) return { bytes, ok: false, ms: ms(), error: opened.error ?? 'connect failed' };
@@ -148,17 +159,19 @@ async function attempt(o: SweepOptions, bytes: number): Promise<PayloadAttempt> 
   if (o.carrier === 'http') {
     const req = httpRequest(o, bytes);
     written = req.length;
-    out = await exchange(stream, req, o.waitMs, httpAnswer);
+    out = await exchange(stream, req, wait(), httpAnswer);
   } else {
     // Frames that came with the 101 (a challenge, a greeting) are not answers to this one.
-    const up = await wsUpgrade(stream, o);
+    const up = await wsUpgrade(stream, o, wait());
     if ('error' in up) return { bytes, ok: false, ms: ms(), error: up.error };
     const ping = clientFrame(0x9, PING);
     // bytes = 0: the baseline, a ping alone (does this server answer pings at all?).
-    const frame = bytes > 0 ? clientFrame(0x2, Buffer.alloc(framePayload(bytes - ping.length))) : null;
+    // The first fragment of a binary message (FIN unset): servers hold fragments until the
+    // message ends, so the padding never reaches the application; the ping may come between.
+    const frame = bytes > 0 ? clientFrame(0x2, Buffer.alloc(framePayload(bytes - ping.length)), false) : null;
     const data = frame ? Buffer.concat([frame, ping]) : ping;
     written = data.length;
-    out = await exchange(stream, data, o.waitMs, wsAnswer);
+    out = await exchange(stream, data, wait(), wsAnswer);
   }
   return 'answer' in out
     ? { bytes: written, ok: true, ms: ms(), answer: out.answer }

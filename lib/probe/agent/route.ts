@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 
 /**
  * The route this namespace takes to an address, and the MTU of its interface, read from
@@ -11,7 +12,7 @@ import net from 'node:net';
 export interface Route {
   interface: string;
   gateway: string | null;
-  /** The route's own MTU (ip route … mtu N), 0 when none. */
+  /** The table's MTU column (advmss + 40 when set, else 0): not used for the path. */
   mtu: number;
 }
 
@@ -100,16 +101,28 @@ async function interfaceMtu(name: string): Promise<number | null> {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-/** The route to `address` from this namespace and its interface's MTU; null when unreadable. */
+/**
+ * How this namespace reaches `address`: the interface that holds `localAddress` (the source
+ * the kernel chose for the connection, so policy routing — wg-quick, Tailscale — is
+ * followed), its MTU, and the gateway of the main table's route (null when direct or unknown).
+ */
 export async function routeTo(
   address: string,
+  localAddress: string,
 ): Promise<{ interface: string; mtu: number | null; gateway: string | null } | null> {
   const v6 = net.isIPv6(address) && !address.startsWith('::ffff:');
   const plain = address.replace(/^::ffff:/, '');
+  const local = localAddress.replace(/^::ffff:/, '').replace(/%.*$/, '');
   const table = await readFile(v6 ? '/proc/self/net/ipv6_route' : '/proc/self/net/route', 'utf8').catch(
     () => '',
   );
   const r = v6 ? routeV6(table, plain) : routeV4(table, plain);
-  if (!r) return null;
-  return { interface: r.interface, mtu: r.mtu || (await interfaceMtu(r.interface)), gateway: r.gateway };
+  const byAddress = Object.entries(os.networkInterfaces()).find(([, list]) =>
+    (list ?? []).some((a) => a.address.replace(/%.*$/, '') === local),
+  )?.[0];
+  const iface = byAddress ?? r?.interface;
+  if (!iface) return null;
+  // The main table's gateway belongs to its own interface only.
+  const gateway = r && r.interface === iface ? r.gateway : null;
+  return { interface: iface, mtu: await interfaceMtu(iface), gateway };
 }

@@ -129,12 +129,12 @@ export async function runProbe(
 
   // 3. tls
   let stream: Duplex = socket;
-  const openStream = async (): Promise<{ stream: Duplex | null; error?: string }> => {
+  const openStream = async (timeoutMs = left()): Promise<{ stream: Duplex | null; error?: string }> => {
     // A second connection (HTTP then WebSocket) goes to the same pinned address.
     try {
-      const s = await connectTcp(connected.address, connected.port, left());
+      const s = await connectTcp(connected.address, connected.port, timeoutMs);
       if (!tls) return { stream: s };
-      const t = await startTls(s, target.host, left());
+      const t = await startTls(s, target.host, timeoutMs);
       return t.socket ? { stream: t.socket } : { stream: null, error: t.step.error ?? 'TLS failed' };
     } catch (e) {
       return { stream: null, error: errorCode(e) };
@@ -211,7 +211,7 @@ export async function runProbe(
       steps.some((s) =>
         k === 'http' ? s.kind === 'http' && s.status !== undefined : s.kind === 'ws' && s.status === 101,
       );
-    const route = await routeTo(connected.address);
+    const route = await routeTo(connected.address, connected.localAddress);
     // A slow application is not a stall: wait well past what the small request took (the
     // WebSocket step's time includes its verdict window, so only HTTP's counts).
     const smallMs = Math.max(0, ...steps.filter((s) => s.kind === 'http').map((s) => s.ms));
@@ -221,7 +221,9 @@ export async function runProbe(
       const c = clock();
       const r = await payloadSweep({
         carrier,
-        open: openStream,
+        // The sweep runs after the probe's own deadline may have passed (a hold): its own budget.
+        open: () =>
+          openStream(Math.max(1000, Math.min(req.timeoutMs, Math.round(deadline - performance.now())))),
         hostHeader: hostHeader(req),
         path,
         origin: req.origin,

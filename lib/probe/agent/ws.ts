@@ -31,15 +31,16 @@ export function expectedAccept(key: string): string {
 }
 
 /** A masked client frame (clients must mask, RFC 6455 §5.3). */
-export function clientFrame(opcode: number, payload: Buffer): Buffer {
+export function clientFrame(opcode: number, payload: Buffer, fin = true): Buffer {
+  const b0 = (fin ? 0x80 : 0) | opcode;
   const mask = randomBytes(4);
   const len = payload.length;
   let head: Buffer;
-  if (len < 126) head = Buffer.from([0x80 | opcode, 0x80 | len]);
-  else if (len < 65536) head = Buffer.from([0x80 | opcode, 0x80 | 126, len >> 8, len & 0xff]);
+  if (len < 126) head = Buffer.from([b0, 0x80 | len]);
+  else if (len < 65536) head = Buffer.from([b0, 0x80 | 126, len >> 8, len & 0xff]);
   else {
     head = Buffer.alloc(10);
-    head[0] = 0x80 | opcode;
+    head[0] = b0;
     head[1] = 0x80 | 127;
     head.writeBigUInt64BE(BigInt(len), 2);
   }

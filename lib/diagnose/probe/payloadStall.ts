@@ -10,6 +10,8 @@ import { type ProbeRule, probeRef, stepEvidence, targetContainer } from './conte
  * Docker's configuration explains it, else says the hop is outside Docker's view.
  */
 
+const cap = (x: string) => `${x.charAt(0).toUpperCase()}${x.slice(1)}`;
+
 export const payloadStall: ProbeRule = (t, probes) =>
   probes.flatMap((r) =>
     r.steps
@@ -45,7 +47,7 @@ export const payloadStall: ProbeRule = (t, probes) =>
             : `Large ${what} from ${r.initiator.name} to ${r.target.input} stall above ${s.largestOk ?? '?'} bytes`,
           message: `${s.largestOk !== null ? `${what[0]?.toUpperCase()}${what.slice(1)} up to ${s.largestOk} bytes were answered; ` : ''}one of ${s.smallestStalled} bytes never was. Packets above ${limit ? `about ${limit} bytes` : 'some size'} are dropped on the way, and the ICMP "fragmentation needed" that would make the sender use smaller ones does not come back (a path-MTU black hole): health checks and small calls pass, uploads, large responses and big WebSocket messages hang. ${
             explained
-              ? `${smallest?.where} carries ${smallest?.mtu} bytes while ${s.path[0]?.where} sends ${first}: the endpoints negotiate segments for ${first}, and the hop in between cannot carry them.`
+              ? `${cap(smallest?.where ?? '')} carries ${smallest?.mtu} bytes while ${s.path[0]?.where} sends ${first}: the endpoints negotiate segments for ${first}, and the hop in between cannot carry them.`
               : `No MTU Docker knows of on the path is that small${s.path.length ? ` (${s.path.map((p) => `${p.where} ${p.mtu ?? '?'}`).join(', ')})` : ''}: the small hop is outside Docker's view — a VPN or overlay, a cloud network, a tunnel on the host.`
           }`,
           evidence: [

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { signInLive } from './dashboardPage';
 import { E2E } from './env';
-import { docker, labContainer, restoreGateway } from './lab/labInfo';
+import { docker, LAB_HTTPD, LAB_PROJECT, labContainer, restoreGateway } from './lab/labInfo';
 
 /**
  * The dashboard's own watch: red edges with nobody clicking anything, and an edge's history
@@ -16,6 +16,8 @@ import { docker, labContainer, restoreGateway } from './lab/labInfo';
 const PORT = 7407;
 const BASE = `http://127.0.0.1:${PORT}`;
 const TOKEN = `${E2E.token}-watch`;
+const ROLL_ALIAS = 'reachmap-e2e-roll';
+const ROLL = ['reachmap-e2e-roll-1', 'reachmap-e2e-roll-2'];
 let tmp = '';
 let server: ChildProcess | null = null;
 
@@ -28,6 +30,8 @@ test.beforeAll(() => {
       REACHMAP_TOKEN: TOKEN,
       REACHMAP_WATCH: 'on',
       REACHMAP_WATCH_INTERVAL: '5',
+      // A name that replicas share (the rolling-update test below).
+      REACHMAP_WATCH_PATHS: `client>http://${ROLL_ALIAS}:8080/`,
       NEXT_TELEMETRY_DISABLED: '1',
     },
     stdio: 'ignore',
@@ -37,6 +41,7 @@ test.beforeAll(() => {
 test.afterAll(async () => {
   test.setTimeout(120_000);
   server?.kill();
+  docker('rm', '-f', ...ROLL);
   await restoreGateway();
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -84,4 +89,36 @@ test('the watch paints a broken path red without a click, and an edge keeps its 
   const verdicts = points.filter((p) => p.to === '127.0.0.1:28790').map((p) => p.verdict);
   expect(verdicts).toContain('fail');
   expect(verdicts.at(-1)).toBe('pass');
+});
+
+test('an edge tells which replica answered it through a rolling update', async ({ page }) => {
+  test.setTimeout(120_000);
+  const replica = (name: string) =>
+    docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      `${LAB_PROJECT}_backend`,
+      '--network-alias',
+      ROLL_ALIAS,
+      ...LAB_HTTPD,
+    );
+  docker('rm', '-f', ...ROLL);
+  replica(ROLL[0] as string);
+  await signInLive(page, BASE, TOKEN);
+  const edge = page.getByTestId(`rf__edge-probe:${labContainer('client').id}→http://${ROLL_ALIAS}:8080/`);
+  await expect(edge.locator('.react-flow__edge-text')).toContainText('✔', { timeout: 30_000 });
+  replica(ROLL[1] as string);
+  docker('rm', '-f', ROLL[0] as string);
+  await edge.locator('.react-flow__edge-text').dispatchEvent('click');
+  const replicas = page.getByTestId('watch-replicas');
+  await expect(replicas).toContainText(
+    new RegExp(`${ROLL[0]} \\(\\d+\\.\\d+\\.\\d+\\.\\d+\\).* → ${ROLL[1]} \\(`),
+    {
+      timeout: 30_000,
+    },
+  );
+  await page.screenshot({ path: path.join(E2E.screenshots, 'watch-replicas.png') });
 });

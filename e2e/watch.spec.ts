@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { signInLive } from './dashboardPage';
 import { E2E } from './env';
-import { docker, LAB_HTTPD, LAB_PROJECT, labContainer, restoreGateway } from './lab/labInfo';
+import { docker, labContainer, restoreGateway, runReplica } from './lab/labInfo';
 
 /**
  * The dashboard's own watch: red edges with nobody clicking anything, and an edge's history
@@ -93,24 +93,12 @@ test('the watch paints a broken path red without a click, and an edge keeps its 
 
 test('an edge tells which replica answered it through a rolling update', async ({ page }) => {
   test.setTimeout(120_000);
-  const replica = (name: string) =>
-    docker(
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--network',
-      `${LAB_PROJECT}_backend`,
-      '--network-alias',
-      ROLL_ALIAS,
-      ...LAB_HTTPD,
-    );
   docker('rm', '-f', ...ROLL);
-  replica(ROLL[0] as string);
+  runReplica(ROLL[0] as string, ROLL_ALIAS);
   await signInLive(page, BASE, TOKEN);
   const edge = page.getByTestId(`rf__edge-probe:${labContainer('client').id}→http://${ROLL_ALIAS}:8080/`);
   await expect(edge.locator('.react-flow__edge-text')).toContainText('✔', { timeout: 30_000 });
-  replica(ROLL[1] as string);
+  runReplica(ROLL[1] as string, ROLL_ALIAS);
   docker('rm', '-f', ROLL[0] as string);
   await edge.locator('.react-flow__edge-text').dispatchEvent('click');
   const replicas = page.getByTestId('watch-replicas');

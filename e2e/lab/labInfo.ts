@@ -82,3 +82,18 @@ export async function waitRunning(names: readonly string[], timeoutMs = 20_000):
   }
   throw new Error(`not running after ${timeoutMs} ms: ${names.join(', ')} (${states.replace(/\n/g, ' ')})`);
 }
+
+/** A replica of a service: the lab's web server on the backend network under a shared alias (as compose gives replicas). */
+export function runReplica(name: string, alias: string): string {
+  return docker(
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network',
+    `${LAB_PROJECT}_backend`,
+    '--network-alias',
+    alias,
+    ...LAB_HTTPD,
+  );
+}

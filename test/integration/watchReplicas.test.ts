@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { docker, LAB_HTTPD, LAB_PROJECT } from '../../e2e/lab/labInfo';
+import { docker, LAB_PROJECT, runReplica } from '../../e2e/lab/labInfo';
 
 /**
  * A rolling update under the watch, on the real engine: a second replica joins the service
@@ -26,19 +26,6 @@ interface Line {
   replica: string | null;
 }
 
-const replica = (name: string) =>
-  docker(
-    'run',
-    '-d',
-    '--name',
-    name,
-    '--network',
-    `${LAB_PROJECT}_backend`,
-    '--network-alias',
-    ALIAS,
-    ...LAB_HTTPD,
-  );
-
 afterAll(() => {
   docker('rm', '-f', OLD, NEW);
 });
@@ -46,7 +33,7 @@ afterAll(() => {
 describe('the watch through a rolling update', () => {
   it('says which replica answers the name, and that the old address belongs to nobody', async () => {
     docker('rm', '-f', OLD, NEW);
-    replica(OLD);
+    runReplica(OLD, ALIAS);
     const oldIp = docker(
       'inspect',
       '-f',
@@ -98,7 +85,7 @@ describe('the watch through a rolling update', () => {
         (l) => l.to === byName && l.reached === OLD && l.ok,
         30_000,
       );
-      replica(NEW);
+      runReplica(NEW, ALIAS);
       docker('rm', '-f', OLD);
       const moved = await until(
         'the name reaches the new replica',

@@ -20,25 +20,30 @@ beforeAll(async () => {
 
 afterAll(() => idle?.stop());
 
+/** `reachmap probe --from client --to TO --hold S --json`: the exit status must be 0; its JSON. */
+function holdProbe<T>(to: string, seconds: number): T {
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'dist/cli.js'),
+      'probe',
+      '--from',
+      'client',
+      '--to',
+      to,
+      '--hold',
+      String(seconds),
+      '--json',
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
 describe('a WebSocket held through a proxy with a short idle timeout', () => {
   it('is cut after the proxy_read_timeout, and the finding names it', () => {
-    const r = spawnSync(
-      process.execPath,
-      [
-        path.join(ROOT, 'dist/cli.js'),
-        'probe',
-        '--from',
-        'client',
-        '--to',
-        `ws://${NAME}/`,
-        '--hold',
-        '10',
-        '--json',
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout) as {
+    const result = holdProbe<{
       ok: boolean;
       steps: Array<{
         kind: string;
@@ -50,7 +55,7 @@ describe('a WebSocket held through a proxy with a short idle timeout', () => {
         };
       }>;
       findings: Array<{ rule: string; title: string; fix: string }>;
-    };
+    }>(`ws://${NAME}/`, 10);
     const hold = result.steps.find((s) => s.kind === 'ws')?.hold;
     expect(hold).toMatchObject({ askedMs: 10_000, endedBy: 'cut', proxy: { container: NAME, value: '3s' } });
     expect(hold?.heldMs).toBeGreaterThan(2500);
@@ -63,27 +68,11 @@ describe('a WebSocket held through a proxy with a short idle timeout', () => {
 
   it('stays open for the whole hold when nothing cuts it, past the probe timeout', () => {
     // Straight to the silent server: 7 s of hold outlast the 5 s request timeout.
-    const r = spawnSync(
-      process.execPath,
-      [
-        path.join(ROOT, 'dist/cli.js'),
-        'probe',
-        '--from',
-        'client',
-        '--to',
-        `ws://${idle.app}:8080/`,
-        '--hold',
-        '7',
-        '--json',
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout) as {
+    const result = holdProbe<{
       ok: boolean;
       steps: Array<{ kind: string; outcome?: string; hold?: { heldMs: number; endedBy: string } }>;
       findings: Array<{ rule: string }>;
-    };
+    }>(`ws://${idle.app}:8080/`, 7);
     const ws = result.steps.find((s) => s.kind === 'ws');
     expect(ws).toMatchObject({ outcome: 'open', hold: { endedBy: 'held' } });
     expect(ws?.hold?.heldMs).toBeGreaterThanOrEqual(6900);
